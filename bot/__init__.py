@@ -1,0 +1,1 @@
+"""Mizban: the messenger front of the electronic service desk (aiogram assembly)."""

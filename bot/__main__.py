@@ -1,0 +1,69 @@
+"""`python -m bot [run|migrate|catalog check|webhook|worker|sandbox]`.
+
+With no command: `run` when a bot token is configured, else the local sandbox."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.config import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Mizban electronic service desk")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="long-poll the Bot API and deliver notifications (single process)")
+    sub.add_parser("migrate", help="apply the database migrations")
+    cat = sub.add_parser("catalog", help="service identity cards")
+    cat.add_argument("action", choices=["check"])
+    sub.add_parser("webhook", help="serve the Bot API webhook (production web process)")
+    sub.add_parser("worker", help="deliver the outbox and check promised dates (production worker)")
+    sandbox = sub.add_parser("sandbox", help="the whole desk in a browser, with no token and no network")
+    sandbox.add_argument("--reset", action="store_true", help="start afresh with the sample catalogue")
+    sandbox.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    command = args.command or ("run" if settings.accounts() else "sandbox")
+
+    if command == "catalog":
+        from desk.catalog import check
+
+        ok, message = check(settings.resolve(settings.catalog.dir))
+        print(message)
+        return 0 if ok else 1
+    if command == "migrate":
+        from bot.db import migrate
+
+        asyncio.run(migrate(settings.database.url))
+        return 0
+    if command == "run":
+        if not settings.accounts():
+            print("No bot token: set BOT_TOKEN (or token in bot.toml), or run `python -m bot sandbox`.",
+                  file=sys.stderr)
+            return 2
+        from bot.runner import run_polling
+
+        asyncio.run(run_polling(settings))
+        return 0
+    if command == "webhook":
+        from bot.runner import run_webhook
+
+        asyncio.run(run_webhook(settings))
+        return 0
+    if command == "worker":
+        from bot.runner import run_worker
+
+        asyncio.run(run_worker(settings))
+        return 0
+    from bot.sandbox import run_sandbox
+
+    asyncio.run(run_sandbox(settings, reset=getattr(args, "reset", False), port=getattr(args, "port", 8000)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

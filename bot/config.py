@@ -1,0 +1,135 @@
+"""Settings: bot.toml, overridden by environment variables."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+ROOT = Path(__file__).resolve().parent.parent
+TELEGRAM_API = "https://api.telegram.org"
+
+
+def platform_of(api_url: str) -> str:
+    """The messenger behind an API base URL (one place for this guess)."""
+    return "bale" if "bale" in api_url else "telegram"
+
+
+class BotAccount(BaseModel):
+    token: str
+    api_url: str = TELEGRAM_API
+    platform: str = ""
+
+    def model_post_init(self, __context) -> None:
+        self.platform = self.platform or platform_of(self.api_url)
+
+
+class Database(BaseModel):
+    url: str = "sqlite://data/mizban.sqlite3"
+
+
+class Redis(BaseModel):
+    url: str = ""
+
+
+class Documents(BaseModel):
+    dir: Path = Path("data/documents")
+    max_size_mb: int = Field(20, ge=1, le=20)
+
+
+class Calendar(BaseModel):
+    timezone: str = "Asia/Tehran"
+    weekend: list[int] = [4]
+    holidays: list[str] = []
+
+
+class Outbox(BaseModel):
+    global_per_second: float = 30
+    private_interval_seconds: float = 1.0
+    group_per_minute: float = 20
+    max_attempts: int = 12
+
+
+class Survey(BaseModel):
+    reminder_days: int = 3
+
+
+class Webhook(BaseModel):
+    host: str = "0.0.0.0"
+    port: int = 8080
+    path: str = "/webhook"
+    base_url: str = ""
+    secret: str = ""
+
+
+class CatalogCfg(BaseModel):
+    dir: Path = Path("catalog")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(toml_file=os.environ.get("BOT_CONFIG", str(ROOT / "bot.toml")),
+                                      extra="ignore")
+
+    token: str = ""
+    api_url: str = TELEGRAM_API
+    admins: list[str] = []
+    default_language: str = "fa"
+    bots: list[BotAccount] = []
+    database: Database = Database()
+    redis: Redis = Redis()
+    documents: Documents = Documents()
+    calendar: Calendar = Calendar()
+    outbox: Outbox = Outbox()
+    survey: Survey = Survey()
+    webhook: Webhook = Webhook()
+    catalog: CatalogCfg = CatalogCfg()
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, v):
+        if isinstance(v, (int, str)):
+            v = [p for p in str(v).replace(" ", "").split(",") if p]
+        return [str(x) for x in v]
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _FlatEnv(settings_cls), TomlConfigSettingsSource(settings_cls)
+
+    def accounts(self) -> list[BotAccount]:
+        """Every bot this deployment serves: the primary one first."""
+        primary = [BotAccount(token=self.token, api_url=self.api_url)] if self.token else []
+        return primary + [b for b in self.bots if b.token != self.token]
+
+    def is_admin(self, platform: str, user_id: int) -> bool:
+        return str(user_id) in self.admins and platform == "telegram" or f"{platform}:{user_id}" in self.admins
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else ROOT / path
+
+
+class _FlatEnv(PydanticBaseSettingsSource):
+    """The documented environment variables, mapped onto the (partly nested) settings."""
+
+    NAMES = {"BOT_TOKEN": ("token",), "BOT_API_URL": ("api_url",), "BOT_ADMINS": ("admins",),
+             "DATABASE_URL": ("database", "url"), "REDIS_URL": ("redis", "url"),
+             "WEBHOOK_BASE_URL": ("webhook", "base_url"), "WEBHOOK_SECRET": ("webhook", "secret"),
+             "DOCUMENTS_DIR": ("documents", "dir")}
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - required by the base class
+        return None, field_name, False
+
+    def __call__(self) -> dict:
+        out: dict = {}
+        for env, path in self.NAMES.items():
+            if (value := os.environ.get(env)) is not None:
+                node = out
+                for key in path[:-1]:
+                    node = node.setdefault(key, {})
+                node[path[-1]] = value
+        return out
+
+
+def load_settings(**overrides) -> Settings:
+    return Settings(**overrides)

@@ -1,0 +1,101 @@
+"""Localisation: fluent bundles from locales/<lang>/*.ftl, Persian digits and Jalali dates on display."""
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+from pathlib import Path
+
+from fluent.runtime import FluentBundle, FluentResource
+
+from bot.config import ROOT
+from desk.calendar import jalali
+from desk.text import fa_digits
+from desk.tracking import format_code
+
+LANGUAGES = ("fa", "en")
+
+
+class Safe(str):
+    """Text that is already HTML (a rendered fragment): passed to a message unescaped."""
+
+
+class L10n:
+    """The strings of one language. `l10n("key", name=...)` gives HTML with every argument
+    escaped (user text never breaks a message); `l10n.button(...)` gives plain text."""
+
+    def __init__(self, lang: str, bundle: FluentBundle, fallback: "L10n | None" = None):
+        self.lang = lang
+        self._bundle = bundle
+        self._fallback = fallback
+
+    def __call__(self, key: str, **args) -> str:
+        return self._format(key, {k: self._arg(v, escape=True) for k, v in args.items()})
+
+    def button(self, key: str, **args) -> str:
+        return self._format(key, {k: self._arg(v, escape=False) for k, v in args.items()})
+
+    def error(self, exc, **extra) -> str:
+        """The localized message of a desk.validators.ValidationError (`error-<code>`)."""
+        return self(f"error-{exc.code}", **{**getattr(exc, "params", {}), **extra})
+
+    def has(self, key: str) -> bool:
+        return self._bundle.has_message(key)
+
+    def _format(self, key: str, args: dict) -> str:
+        if not self._bundle.has_message(key):
+            if self._fallback is not None:
+                return self._fallback._format(key, args)
+            raise KeyError(f"missing locale key {key!r}")
+        value, _errors = self._bundle.format_pattern(self._bundle.get_message(key).value, args)
+        return value
+
+    def _arg(self, v, *, escape: bool):
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, int):
+            return self.num(v)
+        if isinstance(v, (date, datetime)):
+            return self.date(v)
+        if isinstance(v, Safe) or not escape:
+            return str(v) if v is not None else ""
+        return html.escape(str(v) if v is not None else "", quote=False)
+
+    # display helpers ---------------------------------------------------------------
+    def num(self, n) -> str:
+        s = f"{n:,}" if isinstance(n, int) and abs(n) >= 10000 else str(n)
+        return self.digits(s.replace(",", "٬" if self.lang == "fa" else ","))
+
+    def digits(self, s: str) -> str:
+        return fa_digits(s) if self.lang == "fa" else s
+
+    def date(self, d: date | datetime, *, with_time: bool = False) -> str:
+        return jalali(d, digits=self.lang if self.lang == "fa" else "en", with_time=with_time)
+
+    def code(self, tracking_code: str) -> str:
+        return self.digits(format_code(tracking_code))
+
+
+class Locales:
+    def __init__(self, root: Path = ROOT / "locales", default: str = "fa"):
+        self.default = default
+        self._by_lang: dict[str, L10n] = {}
+        bundles = {}
+        for lang in LANGUAGES:
+            bundle = FluentBundle([lang], use_isolating=False)
+            for path in sorted((root / lang).glob("*.ftl")):
+                bundle.add_resource(FluentResource(path.read_text("utf-8")))
+            bundles[lang] = bundle
+        fallback = L10n(default, bundles[default])
+        for lang in LANGUAGES:
+            self._by_lang[lang] = fallback if lang == default else L10n(lang, bundles[lang], fallback)
+
+    def get(self, lang: str | None) -> L10n:
+        return self._by_lang.get(lang or self.default) or self._by_lang[self.default]
+
+    def pick(self, chosen: str | None, messenger_language: str | None) -> L10n:
+        """The citizen's choice (/lang) first, else English for an English messenger, else Persian."""
+        if chosen in self._by_lang:
+            return self._by_lang[chosen]
+        if messenger_language and messenger_language.lower().startswith("en"):
+            return self._by_lang["en"]
+        return self._by_lang[self.default]

@@ -1,0 +1,43 @@
+"""Outer middleware: who is acting, in which language, on which messenger."""
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+
+from bot.l10n import Locales
+from models import Citizen
+
+
+class CitizenMiddleware(BaseMiddleware):
+    """Loads (or creates) the acting person's Citizen row and their L10n, and injects
+    `citizen`, `l10n` and `platform` into every handler."""
+
+    def __init__(self, locales: Locales):
+        self.locales = locales
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        bot = data["bot"]
+        platform = getattr(bot, "platform", "telegram")
+        data["platform"] = platform
+        user: User | None = data.get("event_from_user")
+        chat = data.get("event_chat")
+        if user is None or user.is_bot:
+            data["citizen"] = None
+            data["l10n"] = self.locales.get(None)
+            return await handler(event, data)
+        citizen = await Citizen.get_or_none(platform=platform, user_id=user.id)
+        private_chat = chat.id if chat is not None and chat.type == "private" else None
+        if citizen is None:
+            citizen, _ = await Citizen.get_or_create(
+                platform=platform, user_id=user.id,
+                defaults={"first_name": user.first_name[:128], "username": user.username,
+                          "chat_id": private_chat})
+        elif private_chat and (citizen.chat_id != private_chat or citizen.blocked_at is not None):
+            citizen.chat_id, citizen.blocked_at = private_chat, None
+            await citizen.save(update_fields=["chat_id", "blocked_at", "updated_at"])
+        data["citizen"] = citizen
+        data["l10n"] = self.locales.pick(citizen.language, user.language_code)
+        return await handler(event, data)

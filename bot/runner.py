@@ -1,0 +1,119 @@
+"""Process entry points: polling (single process), webhook (web) and worker."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from contextlib import suppress
+
+from bot import db
+from bot.app import build_dispatcher
+from bot.config import Settings
+from bot.platforms import make_bot
+
+log = logging.getLogger("mizban")
+
+
+async def run_polling(settings: Settings) -> None:
+    await db.migrate(settings.database.url)
+    await db.connect(settings.database.url)
+    bots = [make_bot(a) for a in settings.accounts()]
+    dp = build_dispatcher(settings)
+    background = start_background(settings, bots)
+    try:
+        await dp.start_polling(*bots, handle_signals=True)
+    finally:
+        for task in background:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+        for bot in bots:
+            await bot.session.close()
+        await db.close()
+
+
+def start_background(settings: Settings, bots) -> list[asyncio.Task]:
+    """The outbox sender and the promised-date checks, when those features are present."""
+    tasks = []
+    with suppress(ModuleNotFoundError):
+        from bot.outbox_sender import run_sender
+
+        tasks.append(asyncio.create_task(run_sender(settings, bots), name="outbox-sender"))
+    with suppress(ModuleNotFoundError):
+        from bot.deadlines import run_deadline_checks
+
+        tasks.append(asyncio.create_task(run_deadline_checks(settings), name="deadlines"))
+    return tasks
+
+
+async def run_webhook(settings: Settings) -> None:
+    """A web process: the webhook of every bot, /healthz and /metrics (bot/webhook.py). Migrations
+    are the release step's job (`python -m bot migrate`), never a web process's."""
+    from bot.dedupe import run_pruner
+    from bot.webhook import make_app
+
+    await db.connect(settings.database.url)
+    bots = _counted_bots(settings)
+    app = make_app(settings, build_dispatcher(settings), bots)
+    pruner = asyncio.create_task(run_pruner(), name="prune-processed-updates")
+    try:
+        await _serve(app, settings.webhook.host, settings.webhook.port)
+    finally:
+        pruner.cancel()
+        with suppress(asyncio.CancelledError):
+            await pruner
+        await db.close()
+
+
+async def run_worker(settings: Settings) -> None:
+    """The outbox sender and the promised-date checks; /healthz and /metrics on METRICS_PORT if set."""
+    await db.connect(settings.database.url)
+    bots = _counted_bots(settings)
+    background = start_background(settings, bots)
+    if port := os.environ.get("METRICS_PORT"):
+        from aiohttp import web
+
+        from bot.webhook import add_status_routes
+
+        app = web.Application()
+        add_status_routes(app)
+        background.append(asyncio.create_task(_serve(app, settings.webhook.host, int(port)), name="status"))
+    try:
+        await asyncio.gather(*background)
+    finally:
+        for task in background:
+            task.cancel()
+        for bot in bots:
+            await bot.session.close()
+        await db.close()
+
+
+def _counted_bots(settings: Settings) -> list:
+    """The deployment's bots, their Bot API 429 answers counted in the metrics."""
+    from bot.metrics import CountRateLimited
+
+    bots = [make_bot(a) for a in settings.accounts()]
+    for bot in bots:
+        bot.session.middleware(CountRateLimited(bot.platform))
+    return bots
+
+
+async def _serve(app, host: str, port: int) -> None:
+    """Serve an aiohttp application until SIGTERM or SIGINT."""
+    from aiohttp import web
+
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("serving on %s:%s", host, port)
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await runner.cleanup()

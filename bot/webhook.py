@@ -1,0 +1,144 @@
+"""The web process: the Bot API webhook of every configured bot (Telegram and Bale alike), /healthz
+and /metrics.
+
+Each bot has its own route, `{webhook.path}/{bot id}`, and its own secret token, checked on every
+request. An update is answered only after it has been handled: the Bot API server sends a chat's
+next update once the previous one is answered, so one citizen's updates are handled in order, and
+an update whose handling failed is answered 500 and delivered again."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from tortoise import Tortoise
+
+from bot import dedupe, metrics
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def webhook_path(settings: Settings, bot: Bot) -> str:
+    return f"{settings.webhook.path.rstrip('/')}/{bot.id}"
+
+
+def webhook_secret(settings: Settings, bot: Bot) -> str:
+    """The configured secret, else one derived from the bot's token (the same in every process)."""
+    if settings.webhook.secret:
+        return settings.webhook.secret
+    return hmac.new(bot.token.encode(), b"mizban-webhook", hashlib.sha256).hexdigest()
+
+
+def update_type(update: dict) -> str:
+    return next((key for key in update if key != "update_id"), "unknown")
+
+
+class DeskRequestHandler(SimpleRequestHandler):
+    """aiogram's handler for one bot, plus: a constant-time secret check, duplicate deliveries
+    dropped, handling measured; always answered after handling (never in the background)."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: str):
+        super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret)
+
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
+        return hmac.compare_digest(telegram_secret_token.encode(), self.secret_token.encode())
+
+    async def handle(self, request: web.Request) -> web.Response:
+        bot = self.bot
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+            return web.json_response({"error": "unauthorized"}, status=401)
+        try:
+            update = await request.json(loads=bot.session.json_loads)
+            update_id = int(update["update_id"])
+        except (ValueError, KeyError, TypeError):
+            return web.json_response({"error": "not an update"}, status=400)
+        platform = getattr(bot, "platform", "telegram")
+        if not await dedupe.first_delivery(bot.id, update_id):
+            metrics.DUPLICATES.labels(platform).inc()
+            return web.json_response({})
+        kind = update_type(update)
+        started = time.perf_counter()
+        try:
+            result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+        except Exception:
+            await dedupe.forget(bot.id, update_id)
+            raise
+        finally:
+            metrics.HANDLER_SECONDS.labels(kind).observe(time.perf_counter() - started)
+        metrics.UPDATES.labels(platform, kind).inc()
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
+
+
+@web.middleware
+async def count_requests(request: web.Request, handler) -> web.StreamResponse:
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource is not None else "unmatched"
+    try:
+        response = await handler(request)
+    except web.HTTPException as e:
+        metrics.HTTP_REQUESTS.labels(route, str(e.status)).inc()
+        raise
+    except Exception:
+        metrics.HTTP_REQUESTS.labels(route, "500").inc()
+        raise
+    metrics.HTTP_REQUESTS.labels(route, str(response.status)).inc()
+    return response
+
+
+async def _check_database() -> None:
+    await Tortoise.get_connection("default").execute_query("SELECT 1")
+
+
+def add_status_routes(app: web.Application, redis=None) -> None:
+    """/healthz (the database and, when configured, Redis: 200 or 503 with a JSON report) and /metrics."""
+
+    async def healthz(request: web.Request) -> web.Response:
+        checks = {"database": _check_database}
+        if redis is not None:
+            checks["redis"] = redis.ping
+        report, healthy = {}, True
+        for name, check in checks.items():
+            try:
+                await check()
+                report[name] = "ok"
+            except Exception as e:  # any failure makes the process unhealthy; the reason is reported
+                report[name], healthy = f"error: {type(e).__name__}", False
+        return web.json_response(report, status=200 if healthy else 503)
+
+    async def serve_metrics(request: web.Request) -> web.Response:
+        return web.Response(body=await metrics.render(), headers={"Content-Type": metrics.CONTENT_TYPE})
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", serve_metrics)
+
+
+def make_app(settings: Settings, dp: Dispatcher, bots: list[Bot]) -> web.Application:
+    """The aiohttp application of a web process; the database is connected by the caller."""
+    app = web.Application(middlewares=[count_requests])
+    for bot in bots:
+        DeskRequestHandler(dp, bot, webhook_secret(settings, bot)).register(app, path=webhook_path(settings, bot))
+    add_status_routes(app, getattr(dp.fsm.storage, "redis", None))  # aiogram's RedisStorage when REDIS_URL is set
+
+    async def set_webhooks(app: web.Application) -> None:
+        base = settings.webhook.base_url.rstrip("/")
+        if not base:
+            return
+        allowed = dp.resolve_used_update_types()
+        for bot in bots:
+            url = f"{base}{webhook_path(settings, bot)}"
+            await bot.set_webhook(url, secret_token=webhook_secret(settings, bot), allowed_updates=allowed)
+            log.info("webhook of bot %s (%s) set to %s", bot.id, getattr(bot, "platform", ""), url)
+
+    async def close_storage(app: web.Application) -> None:
+        await dp.fsm.storage.close()
+        await dp.fsm.events_isolation.close()
+
+    setup_application(app, dp, bots=bots)
+    app.on_startup.append(set_webhooks)
+    app.on_cleanup.append(close_storage)
+    return app

@@ -1,0 +1,114 @@
+"""Filling a service's form: the draft (kept in the FSM storage between messages), moving between
+fields, validating typed answers. Plain functions over plain data."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from desk import validators
+from desk.catalog import ServiceCard
+
+TEXT_TYPES = {"text", "longtext", "number", "date", "national_id", "mobile", "postal_code"}
+FILE_TYPES = {"document", "photo"}
+PROFILE_ATTRS = {"full_name", "national_id", "mobile"}
+
+
+def new_draft(card: ServiceCard, profile: dict) -> dict:
+    draft = {"svc": card.code, "ver": card.version, "token": uuid.uuid4().hex, "pos": 0,
+             "answers": {}, "review": False}
+    for f in card.form:
+        prefill = getattr(f, "prefill", None)
+        if prefill in PROFILE_ATTRS and profile.get(prefill):
+            draft["answers"][f.name] = profile[prefill]
+    draft["pos"] = _skip_prefilled(card, draft, 0, +1)
+    return draft
+
+
+def _prefilled(card: ServiceCard, draft: dict, i: int) -> bool:
+    f = card.form[i]
+    return getattr(f, "prefill", None) in PROFILE_ATTRS and f.name in draft["answers"]
+
+
+def _skip_prefilled(card: ServiceCard, draft: dict, i: int, step: int) -> int:
+    while 0 <= i < len(card.form) and _prefilled(card, draft, i):
+        i += step
+    return i
+
+
+def current(card: ServiceCard, draft: dict):
+    pos = draft["pos"]
+    return card.form[pos] if 0 <= pos < len(card.form) else None
+
+
+def first_position(card: ServiceCard, draft: dict) -> int:
+    return _skip_prefilled(card, draft, 0, +1)
+
+
+def advance(card: ServiceCard, draft: dict) -> None:
+    """After an answer: back to the review when editing from it, else the next field to ask."""
+    if draft["review"]:
+        draft["pos"] = len(card.form)
+        return
+    draft["pos"] = _skip_prefilled(card, draft, draft["pos"] + 1, +1)
+
+
+def back(card: ServiceCard, draft: dict) -> None:
+    pos = _skip_prefilled(card, draft, min(draft["pos"], len(card.form)) - 1, -1)
+    draft["pos"] = max(pos, first_position(card, draft)) if pos >= 0 else first_position(card, draft)
+    draft["review"] = False
+
+
+def done(card: ServiceCard, draft: dict) -> bool:
+    return draft["pos"] >= len(card.form)
+
+
+def edit(card: ServiceCard, draft: dict, name: str) -> bool:
+    for i, f in enumerate(card.form):
+        if f.name == name:
+            draft["pos"], draft["review"] = i, True
+            return True
+    return False
+
+
+def parse_text(field, text: str, today: date):
+    """A typed answer for a text-like field, normalised; raises validators.ValidationError."""
+    t = field.type
+    low, high = field.limits(today)
+    if t == "text":
+        return validators.short_text(text, field.max_length)
+    if t == "longtext":
+        return validators.long_text(text, field.max_length)
+    if t == "number":
+        return validators.number(text, min=low, max=high)
+    if t == "date":
+        return validators.jalali_date(text, min=low, max=high).isoformat()
+    if t == "national_id":
+        return validators.national_id(text)
+    if t == "mobile":
+        return validators.mobile(text)
+    if t == "postal_code":
+        return validators.postal_code(text)
+    if t == "choice":
+        return option_by_label(field, text)
+    raise validators.ValidationError("use-buttons")
+
+
+def option_by_label(field, text: str) -> str:
+    """A choice typed instead of pressed: accepted when it names an option."""
+    typed = text.strip()
+    for o in field.options:
+        if typed in (o.value, o.label.get("fa"), o.label.get("en")):
+            return o.value
+    raise validators.ValidationError("use-buttons")
+
+
+def missing_required(card: ServiceCard, draft: dict) -> list:
+    return [f for f in card.form if f.required and draft["answers"].get(f.name) in (None, "", [])]
+
+
+def answers_for_request(card: ServiceCard, draft: dict) -> list[dict]:
+    return [{"name": f.name, "type": f.type, "value": draft["answers"].get(f.name)} for f in card.form]
+
+
+def document_ids(draft: dict, card: ServiceCard) -> list[int]:
+    return [i for f in card.form if f.type in FILE_TYPES for i in (draft["answers"].get(f.name) or [])]

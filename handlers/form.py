@@ -1,0 +1,408 @@
+"""Filling a service's form, its documents, the review screen and the one-time submission."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+
+from bot import keyboards
+from bot.callbacks import FormCb, MenuCb, RequestCb, ServiceCb
+from bot.keyboards import button
+from bot.l10n import L10n, Safe
+from bot.render import answer_text, pick
+from bot.states import FormStates
+from desk import documents, forms, requests, validators
+from models import Citizen, Document, Request
+
+router = Router(name="form")
+router.message.filter(F.chat.type == "private")
+
+
+# --- starting, resuming, cancelling -------------------------------------------------------------
+
+@router.callback_query(ServiceCb.filter(F.section == "apply"))
+async def apply(query: CallbackQuery, callback_data: ServiceCb, l10n: L10n, citizen: Citizen,
+                state: FSMContext, catalog):
+    await query.answer()
+    card = catalog.services.get(callback_data.code)
+    if card is None:
+        await query.message.answer(l10n("button-expired"))
+        return
+    await discard_draft(state)
+    if not citizen.has_profile:
+        from handlers import profile
+
+        await profile.begin(query.message, l10n, citizen, state, then_service=card.code)
+        return
+    await start_form(query.message, l10n, citizen, state, card)
+
+
+async def start_form(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, card) -> None:
+    draft = forms.new_draft(card, {"full_name": citizen.full_name, "national_id": citizen.national_id,
+                                   "mobile": citizen.mobile})
+    await message.answer(l10n("form-intro", service=pick(card.title, l10n.lang), count=len(card.form)),
+                         reply_markup=ReplyKeyboardRemove())
+    await _show(message, l10n, state, card, draft)
+
+
+async def discard_draft(state: FSMContext) -> None:
+    """Forget a half-filled form (its uploaded files are not attached to any request)."""
+    data = await state.get_data()
+    if "svc" in data:
+        ids = [i for v in data.get("answers", {}).values() if isinstance(v, list) for i in v if isinstance(i, int)]
+        if ids:
+            await Document.filter(id__in=ids, request=None).delete()
+    await state.clear()
+
+
+@router.callback_query(MenuCb.filter(F.action == "resume"))
+async def resume(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
+    await query.answer()
+    data = await state.get_data()
+    card = catalog.services.get(data.get("svc", ""))
+    if card is None:
+        await query.message.answer(l10n("form-none"))
+        return
+    await _show(query.message, l10n, state, card, data)
+
+
+@router.callback_query(FormCb.filter(F.action == "cancel"))
+async def cancel(query: CallbackQuery, l10n: L10n, state: FSMContext):
+    await discard_draft(state)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(l10n("cancelled"), reply_markup=keyboards.main_menu(l10n))
+    await query.answer()
+
+
+# --- asking ---------------------------------------------------------------------------------------
+
+def _field_keyboard(l10n: L10n, card, draft: dict, field) -> InlineKeyboardMarkup:
+    rows = []
+    chosen = draft["answers"].get(field.name) or []
+    if field.type == "choice":
+        rows += [[button(pick(o.label, l10n.lang), FormCb(action="pick", value=o.value))] for o in field.options]
+    elif field.type == "multichoice":
+        rows += [[button(("✅ " if o.value in chosen else "▫️ ") + pick(o.label, l10n.lang),
+                         FormCb(action="toggle", value=o.value))] for o in field.options]
+        rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
+    elif field.type == "yesno":
+        rows.append([button(l10n.button("answer-yes"), FormCb(action="yes")),
+                     button(l10n.button("answer-no"), FormCb(action="no"))])
+    elif field.type in forms.FILE_TYPES and chosen:
+        rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
+    first = draft["pos"] == forms.first_position(card, draft)
+    rows += keyboards.form_nav(l10n, optional=not field.required, first=first and not draft["review"])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _show(message: Message, l10n: L10n, state: FSMContext, card, draft: dict) -> None:
+    """Save the draft and show what comes next: the current field's question, or the review."""
+    if forms.done(card, draft):
+        await state.set_state(FormStates.review)
+        await state.set_data(draft)
+        await _review(message, l10n, card, draft)
+        return
+    await state.set_state(FormStates.filling)
+    await state.set_data(draft)
+    field = forms.current(card, draft)
+    text = l10n("form-question", step=draft["pos"] + 1, total=len(card.form), label=pick(field.label, l10n.lang),
+                help=pick(field.help, l10n.lang), hint=l10n.button(f"hint-{field.type}", limit=field.max_length,
+                                                                    size=field.max_size_mb, count=field.max_files,
+                                                                    kinds=", ".join(field.accept or ())),
+                optional=str(not field.required).lower())
+    if field.type == "location":
+        await message.answer(l10n("form-location-button"), reply_markup=keyboards.share_location(l10n))
+    elif field.type == "mobile":
+        await message.answer(l10n("form-mobile-button"), reply_markup=keyboards.share_contact(l10n))
+    await message.answer(text, reply_markup=_field_keyboard(l10n, card, draft, field))
+
+
+async def _file_names(draft: dict, card) -> dict[int, str]:
+    ids = forms.document_ids(draft, card)
+    return dict(await Document.filter(id__in=ids).values_list("id", "file_name")) if ids else {}
+
+
+async def _review(message: Message, l10n: L10n, card, draft: dict) -> None:
+    names = await _file_names(draft, card)
+    lines = [l10n("review-line", label=pick(f.label, l10n.lang),
+                  value=answer_text_safe(l10n, f, draft["answers"].get(f.name), names)) for f in card.form]
+    missing = forms.missing_required(card, draft)
+    rows = [[button(l10n.button("review-edit", label=pick(f.label, l10n.lang)), FormCb(action="edit", value=f.name))]
+            for f in card.form]
+    if not missing:
+        rows.append([button(l10n.button("review-submit"), FormCb(action="submit", value=draft["token"]))])
+    rows.append([button(l10n.button("form-back"), FormCb(action="back")),
+                 button(l10n.button("form-cancel"), FormCb(action="cancel"))])
+    text = l10n("review", service=pick(card.title, l10n.lang), lines=Safe("\n".join(lines)))
+    if missing:
+        text += "\n\n" + l10n("review-missing", fields="، ".join(pick(f.label, l10n.lang) for f in missing))
+    await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def answer_text_safe(l10n: L10n, field, value, names) -> str:
+    return Safe(answer_text(l10n, field.model_dump(mode="json"), value, names))
+
+
+async def _load(state: FSMContext, catalog):
+    data = await state.get_data()
+    card = catalog.services.get(data.get("svc", ""))
+    return card, data
+
+
+# --- answers ----------------------------------------------------------------------------------------
+
+async def _accept(message: Message, l10n: L10n, state: FSMContext, card, draft: dict, value) -> None:
+    draft["answers"][forms.current(card, draft).name] = value
+    forms.advance(card, draft)
+    await _show(message, l10n, state, card, draft)
+
+
+@router.message(FormStates.filling, F.text, ~F.text.startswith("/"))
+async def got_text(message: Message, l10n: L10n, state: FSMContext, catalog, settings):
+    card, draft = await _load(state, catalog)
+    field = card and forms.current(card, draft)
+    if field is None:
+        await message.answer(l10n("form-none"))
+        return
+    if field.type in forms.FILE_TYPES or field.type == "location":
+        await message.answer(l10n(f"error-send-{field.type}"))
+        return
+    try:
+        value = forms.parse_text(field, message.text, _today(settings))
+    except validators.ValidationError as e:
+        await message.answer(l10n.error(e))
+        return
+    await _accept(message, l10n, state, card, draft, value)
+
+
+@router.message(FormStates.filling, F.contact)
+async def got_contact(message: Message, l10n: L10n, state: FSMContext, catalog):
+    card, draft = await _load(state, catalog)
+    field = card and forms.current(card, draft)
+    if field is None or field.type != "mobile":
+        await message.answer(l10n("error-unexpected"))
+        return
+    if message.contact.user_id != message.from_user.id:
+        await message.answer(l10n("error-not-own-contact"))
+        return
+    try:
+        value = validators.mobile_from_contact(message.contact.phone_number)
+    except validators.ValidationError as e:
+        await message.answer(l10n.error(e))
+        return
+    await message.answer(l10n("form-contact-received"), reply_markup=ReplyKeyboardRemove())
+    await _accept(message, l10n, state, card, draft, value)
+
+
+@router.message(FormStates.filling, F.location)
+async def got_location(message: Message, l10n: L10n, state: FSMContext, catalog):
+    card, draft = await _load(state, catalog)
+    field = card and forms.current(card, draft)
+    if field is None or field.type != "location":
+        await message.answer(l10n("error-unexpected"))
+        return
+    await message.answer(l10n("form-location-received"), reply_markup=ReplyKeyboardRemove())
+    await _accept(message, l10n, state, card, draft,
+                  {"lat": message.location.latitude, "lon": message.location.longitude})
+
+
+@router.message(FormStates.filling, F.document | F.photo)
+async def got_file(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, catalog,
+                   store, settings):
+    card, draft = await _load(state, catalog)
+    field = card and forms.current(card, draft)
+    if field is None or field.type not in forms.FILE_TYPES:
+        await message.answer(l10n("error-unexpected"))
+        return
+    if message.photo:
+        photo = message.photo[-1]
+        file_id, unique, name, size = photo.file_id, photo.file_unique_id, f"photo-{photo.file_unique_id}.jpg", photo.file_size
+    else:
+        doc = message.document
+        file_id, unique, name, size = doc.file_id, doc.file_unique_id, doc.file_name or "file", doc.file_size
+    limit_mb = min(field.max_size_mb, settings.documents.max_size_mb)
+    accept = field.accept if field.type == "document" else ["jpg", "png"]
+    try:
+        if size and size > limit_mb * 1024 * 1024:
+            raise validators.ValidationError("file-too-big")
+        content = await _download(bot, file_id)
+        kind = documents.check_upload(name, len(content), content[:8192], accept, limit_mb)
+    except validators.ValidationError as e:
+        await message.answer(l10n.error(e, size=limit_mb, kinds=", ".join(accept)))
+        return
+    stored = await store.save(content, name)
+    doc = await Document.create(citizen=citizen, field=field.name, role="form", kind=kind, file_name=name[:255],
+                                size=stored.size, sha256=stored.sha256, path=str(stored.path),
+                                platform=citizen.platform, tg_file_id=file_id, tg_file_unique_id=unique)
+    files = list(draft["answers"].get(field.name) or []) + [doc.id]
+    draft["answers"][field.name] = files
+    if len(files) >= field.max_files:
+        forms.advance(card, draft)
+        await _show(message, l10n, state, card, draft)
+        return
+    await state.set_data(draft)
+    await message.answer(l10n("form-file-received", name=name, count=len(files), max=field.max_files),
+                         reply_markup=_field_keyboard(l10n, card, draft, field))
+
+
+def _today(settings) -> date:
+    return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
+
+
+async def _download(bot: Bot, file_id: str) -> bytes:
+    try:
+        file = await bot.get_file(file_id)
+    except TelegramBadRequest as e:
+        raise validators.ValidationError("file-too-big" if "too big" in e.message else "file-download") from e
+    buffer = io.BytesIO()
+    await bot.download_file(file.file_path, buffer)
+    return buffer.getvalue()
+
+
+@router.message(FormStates.filling)
+@router.message(FormStates.review, ~F.text.startswith("/"))
+async def got_other(message: Message, l10n: L10n):
+    await message.answer(l10n("error-use-buttons"))
+
+
+# --- buttons ----------------------------------------------------------------------------------------
+
+async def _button_field(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog, types: set[str]):
+    card, draft = await _load(state, catalog)
+    field = card and forms.current(card, draft)
+    if await state.get_state() != FormStates.filling.state or field is None or field.type not in types:
+        await query.answer(l10n.button("button-expired"), show_alert=True)
+        return None, None, None
+    await query.answer()
+    return card, draft, field
+
+
+@router.callback_query(FormCb.filter(F.action == "pick"))
+async def pick_option(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
+    card, draft, field = await _button_field(query, l10n, state, catalog, {"choice"})
+    if field is None:
+        return
+    if callback_data.value not in {o.value for o in field.options}:
+        await query.message.answer(l10n("error-use-buttons"))
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _accept(query.message, l10n, state, card, draft, callback_data.value)
+
+
+@router.callback_query(FormCb.filter(F.action.in_({"yes", "no"})))
+async def yes_no(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
+    card, draft, field = await _button_field(query, l10n, state, catalog, {"yesno"})
+    if field is None:
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _accept(query.message, l10n, state, card, draft, callback_data.action == "yes")
+
+
+@router.callback_query(FormCb.filter(F.action == "toggle"))
+async def toggle(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
+    card, draft, field = await _button_field(query, l10n, state, catalog, {"multichoice"})
+    if field is None or callback_data.value not in {o.value for o in field.options}:
+        return
+    chosen = list(draft["answers"].get(field.name) or [])
+    chosen.remove(callback_data.value) if callback_data.value in chosen else chosen.append(callback_data.value)
+    draft["answers"][field.name] = [o.value for o in field.options if o.value in chosen]
+    await state.set_data(draft)
+    await query.message.edit_reply_markup(reply_markup=_field_keyboard(l10n, card, draft, field))
+
+
+@router.callback_query(FormCb.filter(F.action == "done"))
+async def done(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog, settings):
+    card, draft, field = await _button_field(query, l10n, state, catalog, {"multichoice", *forms.FILE_TYPES})
+    if field is None:
+        return
+    if field.required and not draft["answers"].get(field.name):
+        await query.message.answer(l10n("error-required"))
+        return
+    if field.type == "multichoice":
+        low, high = field.limits(_today(settings))
+        try:
+            validators.multi_choice(draft["answers"].get(field.name) or [], [o.value for o in field.options], low, high)
+        except validators.ValidationError as e:
+            await query.message.answer(l10n.error(e))
+            return
+    await query.message.edit_reply_markup(reply_markup=None)
+    forms.advance(card, draft)
+    await _show(query.message, l10n, state, card, draft)
+
+
+@router.callback_query(FormCb.filter(F.action == "skip"))
+async def skip(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
+    card, draft, field = await _button_field(query, l10n, state, catalog, _ALL_TYPES)
+    if field is None:
+        return
+    if field.required:
+        await query.message.answer(l10n("error-required"))
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _accept(query.message, l10n, state, card, draft, None)
+
+
+@router.callback_query(FormCb.filter(F.action == "back"))
+async def go_back(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
+    card, draft = await _load(state, catalog)
+    if card is None:
+        await query.answer(l10n.button("button-expired"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    forms.back(card, draft)
+    await _show(query.message, l10n, state, card, draft)
+
+
+@router.callback_query(FormCb.filter(F.action == "edit"))
+async def edit_answer(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
+    card, draft = await _load(state, catalog)
+    if card is None or await state.get_state() != FormStates.review.state or not forms.edit(card, draft, callback_data.value):
+        await query.answer(l10n.button("button-expired"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _show(query.message, l10n, state, card, draft)
+
+
+@router.callback_query(FormCb.filter(F.action == "submit"))
+async def submit(query: CallbackQuery, callback_data: FormCb, l10n: L10n, citizen: Citizen, state: FSMContext,
+                 catalog, calendar, settings):
+    earlier = await Request.get_or_none(submit_token=callback_data.value, citizen=citizen)
+    card, draft = await _load(state, catalog)
+    if earlier is None and (card is None or await state.get_state() != FormStates.review.state
+                            or draft.get("token") != callback_data.value or forms.missing_required(card, draft)):
+        await query.answer(l10n.button("button-expired"), show_alert=True)
+        return
+    await query.answer()
+    if earlier is not None:
+        await send_receipt(query.message, l10n, earlier, again=True)
+        return
+    result = await requests.submit(citizen=citizen, card=card, catalog=catalog,
+                                   answers=forms.answers_for_request(card, draft),
+                                   document_ids=forms.document_ids(draft, card), submit_token=draft["token"],
+                                   calendar=calendar, tz=ZoneInfo(settings.calendar.timezone))
+    await state.clear()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await send_receipt(query.message, l10n, result.request, again=not result.created)
+
+
+async def send_receipt(message: Message, l10n: L10n, request: Request, *, again: bool = False) -> None:
+    """The electronic receipt (capability 3) with the tracking code (capability 4)."""
+    text = l10n("receipt", code=l10n.code(request.tracking_code), service=pick(request.card["title"], l10n.lang),
+                submitted=l10n.date(request.submitted_at, with_time=True), promised=request.promised_date,
+                raw_code=request.tracking_code)
+    if again:
+        text = l10n("receipt-again") + "\n\n" + text
+    kb = InlineKeyboardMarkup(inline_keyboard=[
+        [button(l10n.button("receipt-view"), RequestCb(code=request.tracking_code))],
+        [button(l10n.button("nav-menu"), MenuCb(action="home"))]])
+    await message.answer(text, reply_markup=kb)
+
+
+_ALL_TYPES = forms.TEXT_TYPES | forms.FILE_TYPES | {"choice", "multichoice", "yesno", "location"}

@@ -1,0 +1,96 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from models.base import Timestamped
+
+
+class RequestStatus:
+    SUBMITTED = "submitted"
+    IN_PROGRESS = "in_progress"
+    WAITING_CITIZEN = "waiting_citizen"
+    WAITING_INQUIRY = "waiting_inquiry"
+    ANSWERED = "answered"
+    REJECTED = "rejected"
+    OPEN = (SUBMITTED, IN_PROGRESS, WAITING_CITIZEN, WAITING_INQUIRY)
+    CLOSED = (ANSWERED, REJECTED)
+    ALL = OPEN + CLOSED
+
+
+class Request(Timestamped):
+    """A service request: accepted electronically, with its tracking code and receipt."""
+
+    id = fields.IntField(primary_key=True)
+    tracking_code = fields.CharField(max_length=12, unique=True)
+    citizen = fields.ForeignKeyField("models.Citizen", related_name="requests", on_delete=fields.RESTRICT)
+    submit_token = fields.CharField(max_length=40, unique=True)  # one submission per filled form
+    service_code = fields.CharField(max_length=64, db_index=True)
+    service_version = fields.IntField()
+    card = fields.JSONField()  # the service identity card as it was when submitted
+    agency_code = fields.CharField(max_length=64, db_index=True)
+    unit_code = fields.CharField(max_length=64, db_index=True)
+    unit_place = fields.CharField(max_length=8, default="hq")  # hq | line, for the reports
+    status = fields.CharField(max_length=20, default=RequestStatus.SUBMITTED, db_index=True)
+    stage_code = fields.CharField(max_length=64, null=True)
+    answers = fields.JSONField()  # [{"name", "type", "value"}] in form order
+    submitted_at = fields.DatetimeField(db_index=True)
+    promised_date = fields.DateField()
+    answered_at = fields.DatetimeField(null=True)
+    result_text = fields.TextField(null=True)
+    reject_reason = fields.TextField(null=True)
+    assignee_platform = fields.CharField(max_length=16, null=True)
+    assignee_user_id = fields.BigIntField(null=True)
+    assignee_name = fields.CharField(max_length=128, null=True)
+    # where the staff card lives
+    card_platform = fields.CharField(max_length=16, null=True)
+    card_chat_id = fields.BigIntField(null=True)
+    card_message_id = fields.BigIntField(null=True)
+    card_thread_id = fields.BigIntField(null=True)
+    due_soon_notified = fields.BooleanField(default=False)
+    overdue_notified = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "request"
+
+
+class Document(Timestamped):
+    """A file kept by the desk: uploaded by a citizen for a form field, or a result file."""
+
+    id = fields.IntField(primary_key=True)
+    citizen = fields.ForeignKeyField("models.Citizen", related_name="documents", null=True,
+                                     on_delete=fields.SET_NULL)
+    request = fields.ForeignKeyField("models.Request", related_name="documents", null=True,
+                                     on_delete=fields.CASCADE)
+    field = fields.CharField(max_length=64, null=True)  # form field, or null for messages/results
+    role = fields.CharField(max_length=16, default="form")  # form | message | result
+    kind = fields.CharField(max_length=16)  # pdf, jpg, png, ...
+    file_name = fields.CharField(max_length=255)
+    size = fields.BigIntField()
+    sha256 = fields.CharField(max_length=64)
+    path = fields.CharField(max_length=512)  # relative to the document store
+    platform = fields.CharField(max_length=16)
+    tg_file_id = fields.CharField(max_length=255)
+    tg_file_unique_id = fields.CharField(max_length=128, null=True)
+
+    class Meta:
+        table = "document"
+
+
+class RequestEvent(Model):
+    """The history of a request: who did what and when (stages, messages, notes...)."""
+
+    id = fields.IntField(primary_key=True)
+    request = fields.ForeignKeyField("models.Request", related_name="events", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=32)
+    actor = fields.CharField(max_length=16, default="system")  # citizen | staff | system
+    actor_platform = fields.CharField(max_length=16, null=True)
+    actor_user_id = fields.BigIntField(null=True)
+    actor_name = fields.CharField(max_length=128, null=True)
+    stage_code = fields.CharField(max_length=64, null=True)
+    text = fields.TextField(null=True)
+    data = fields.JSONField(null=True)
+    public = fields.BooleanField(default=True)  # shown to the citizen
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "request_event"
+        ordering = ["id"]

@@ -1,0 +1,202 @@
+"""A bot account: its update queue, served by getUpdates long polling or pushed to its webhook."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from standin.errors import ApiError, SpecViolation
+from standin.wire import read_json_object, read_parts
+
+if TYPE_CHECKING:
+    from standin.core import Standin
+
+log = logging.getLogger(__name__)
+# what Telegram sends when allowed_updates is not specified
+OPT_IN_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
+WEBHOOK_TIMEOUT = 10.0
+WEBHOOK_MAX_BACKOFF = 2.0
+
+
+@dataclass
+class Webhook:
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+def update_type(update: dict) -> str:
+    return next(key for key in update if key != "update_id")
+
+
+class BotAccount:
+    def __init__(self, standin: Standin, token: str, *, username: str, first_name: str) -> None:
+        self.standin = standin
+        self.token = token
+        self.id = int(token.split(":")[0])
+        self.username = username
+        self.first_name = first_name
+        self.pending: list[dict] = []
+        self.allowed_updates: list[str] | None = None
+        self.webhook: Webhook | None = None
+        self.commands: dict[tuple[str, str], list[dict]] = {}  # (scope JSON, language_code) -> commands
+        self.menu_buttons: dict[int | None, dict] = {}
+        self._update_ids = itertools.count(1)
+        self._wakeup = asyncio.Event()
+        self._poll_generation = 0
+        self._closed = False
+        self._pusher: asyncio.Task | None = None
+        self._http: aiohttp.ClientSession | None = None
+
+    @property
+    def user(self) -> dict:
+        return {"id": self.id, "is_bot": True, "first_name": self.first_name, "username": self.username}
+
+    def me(self) -> dict:
+        return {
+            **self.user, "can_join_groups": True, "can_read_all_group_messages": False,
+            "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False,
+        }
+
+    # -- the queue -------------------------------------------------------------------------------
+    def new_update(self, body: dict) -> dict:
+        return {"update_id": next(self._update_ids), **body}
+
+    def _allowed(self, update: dict) -> bool:
+        kind = update_type(update)
+        return kind in self.allowed_updates if self.allowed_updates else kind not in OPT_IN_UPDATES
+
+    def _ready(self) -> list[dict]:
+        """Pending updates the bot has asked for; the others are dropped as Telegram drops them."""
+        self.pending = [u for u in self.pending if self._allowed(u)]
+        return self.pending
+
+    def _wake(self) -> None:
+        self._wakeup.set()
+        self._wakeup = asyncio.Event()
+
+    def enqueue(self, update: dict) -> None:
+        self.pending.append(update)
+        self._wake()
+        if self.webhook and (self._pusher is None or self._pusher.done()):
+            self._pusher = asyncio.create_task(self._push())
+
+    # -- getUpdates ------------------------------------------------------------------------------
+    async def get_updates(
+        self, offset: int = 0, limit: int = 100, timeout: int = 0, allowed_updates: list[str] | None = None,
+    ) -> list[dict]:
+        if self.webhook:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._wake()  # an older long poll ends with a conflict
+        if allowed_updates is not None:
+            self.allowed_updates = allowed_updates or None
+        if offset > 0:
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+        elif offset < 0:
+            self.pending = self.pending[offset:]
+        limit = min(max(limit, 1), 100)
+        deadline = asyncio.get_running_loop().time() + max(timeout, 0)
+        while not (ready := self._ready()) and not self._closed:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                break
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), remaining)
+            except TimeoutError:
+                break
+            if generation != self._poll_generation:
+                raise ApiError(409, "Conflict: terminated by other getUpdates request; "
+                                    "make sure that only one bot instance is running")
+        return self._ready()[:limit]
+
+    # -- webhook ---------------------------------------------------------------------------------
+    def set_webhook(self, url: str, *, secret_token: str | None, max_connections: int,
+                    allowed_updates: list[str] | None, drop_pending_updates: bool) -> None:
+        if drop_pending_updates:
+            self.pending.clear()
+        if allowed_updates is not None:
+            self.allowed_updates = allowed_updates or None
+        self.webhook = Webhook(url, secret_token, max_connections) if url else None
+        self._wake()  # a waiting getUpdates returns
+        if self.webhook and self.pending and (self._pusher is None or self._pusher.done()):
+            self._pusher = asyncio.create_task(self._push())
+
+    def webhook_info(self) -> dict:
+        hook = self.webhook
+        info: dict[str, Any] = {
+            "url": hook.url if hook else "", "has_custom_certificate": False,
+            "pending_update_count": len(self._ready()),
+        }
+        if hook:
+            info["max_connections"] = hook.max_connections
+            if hook.last_error_date:
+                info.update(last_error_date=hook.last_error_date, last_error_message=hook.last_error_message)
+        if self.allowed_updates:
+            info["allowed_updates"] = self.allowed_updates
+        return info
+
+    async def _push(self) -> None:
+        """POST pending updates one by one; retry with backoff until the webhook answers 2xx."""
+        failures = 0
+        while (hook := self.webhook) and not self._closed and self._ready():
+            update = self.pending[0]
+            error = await self._post(hook, update)
+            if error is None:
+                if self.pending and self.pending[0] is update:
+                    self.pending.pop(0)
+                failures = 0
+                continue
+            hook.last_error_date, hook.last_error_message = int(time.time()), error
+            failures += 1
+            await asyncio.sleep(min(0.05 * 2**failures, WEBHOOK_MAX_BACKOFF))
+
+    async def _post(self, hook: Webhook, update: dict) -> str | None:
+        """Push one update; returns an error message like getWebhookInfo's, or None on success."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
+        try:
+            async with self._http.post(
+                hook.url, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT),
+            ) as resp:
+                if not 200 <= resp.status < 300:
+                    return f"Wrong response from the webhook: {resp.status} {resp.reason}"
+                await self._answer_in_response(resp)
+        except (aiohttp.ClientError, TimeoutError) as e:
+            return f"Connection failed: {type(e).__name__}: {e}"
+        return None
+
+    async def _answer_in_response(self, resp: aiohttp.ClientResponse) -> None:
+        """A webhook may answer with a method call in its response body (aiogram's handle_in_background=False)."""
+        if resp.content_type.startswith("multipart/"):
+            params, files = await read_parts(aiohttp.MultipartReader.from_response(resp))
+        elif resp.content_type == "application/json":
+            params, files = read_json_object(await resp.read()), {}
+        else:
+            return
+        method = params.pop("method", None)
+        if not method:
+            return
+        try:
+            await self.standin.call(self.token, method, params, files)
+        except (ApiError, SpecViolation) as e:  # Telegram ignores failed webhook replies; the call is recorded
+            log.warning("webhook reply %s failed: %s", method, e)
+
+    async def close(self) -> None:
+        self._closed = True
+        self._wake()
+        if self._pusher is not None:
+            self._pusher.cancel()
+            await asyncio.gather(self._pusher, return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()

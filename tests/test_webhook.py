@@ -1,0 +1,202 @@
+"""The web process in-process (bot/webhook.py): secret token, duplicate deliveries, redelivery after a
+failure, Telegram and Bale side by side, /healthz and /metrics; on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client import REGISTRY
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from bot import dedupe
+from bot.app import build_dispatcher
+from bot.platforms import DeskBot
+from bot.webhook import make_app, webhook_path, webhook_secret
+from models import Citizen, ProcessedUpdate
+from standin.session import StandinSession
+from tests.conftest import TOKEN, make_settings
+
+BALE_TOKEN = "654321:BALE-token"
+SECRET = "s3cret-token_1"
+
+
+def sample(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+class Web:
+    """A web process under test: its HTTP client, and the stand-in pushing updates to it."""
+
+    def __init__(self, client: TestClient, settings, bots: dict[str, DeskBot]):
+        self.client, self.settings, self.bots = client, settings, bots
+        self.statuses: list[int] = []
+
+    async def post(self, bot: DeskBot, update: dict, secret: str | None = None) -> int:
+        secret = webhook_secret(self.settings, bot) if secret is None else secret
+        resp = await self.client.post(webhook_path(self.settings, bot), json=update,
+                                      headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        await resp.read()
+        self.statuses.append(resp.status)
+        return resp.status
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sql_cache():
+    """Tortoise caches its SQL per connection name, not per dialect: an INSERT built for SQLite in an
+    earlier test would reach PostgreSQL. (The harness's _fresh_database is the better place for this.)"""
+    EXECUTOR_CACHE.clear()
+
+
+@pytest.fixture
+async def web(db, tmp_path, standin):
+    """`await web(**settings)`: Telegram (and Bale when `bale=True`) bots behind one web app, the
+    stand-in delivering every update through HTTP, twice when `twice` is set on the result."""
+    made: list[tuple[TestClient, object]] = []
+
+    async def factory(bale: bool = False, **overrides) -> Web:
+        overrides.setdefault("webhook", {"secret": SECRET, "path": "/hook"})
+        if bale:
+            overrides["bots"] = [{"token": BALE_TOKEN, "api_url": "https://tapi.bale.ai"}]
+        settings = make_settings(tmp_path, **overrides)
+        bots = {}
+        for account in settings.accounts():
+            standin.add_bot(account.token)
+            bots[account.token] = DeskBot(account.token, platform=account.platform, session=StandinSession(standin))
+        dp = build_dispatcher(settings)
+        client = TestClient(TestServer(make_app(settings, dp, list(bots.values()))))
+        await client.start_server()
+        made.append((client, dp))
+        hosted = Web(client, settings, bots)
+        hosted.twice = False
+
+        async def push(token: str, update: dict) -> None:
+            for _ in range(2 if hosted.twice else 1):
+                await hosted.post(bots[token], update)
+
+        standin.on_update = push
+        return hosted
+
+    yield factory
+    for client, dp in made:
+        await client.close()
+        for router in dp.sub_routers:  # the feature routers are module-level: free them for the next test
+            router._parent_router = None
+    assert not standin.violations, standin.violations
+
+
+async def test_wrong_or_missing_secret_is_refused_and_nothing_is_processed(web, standin):
+    hosted = await web()
+    bot = hosted.bots[TOKEN]
+    update = {"update_id": 7, "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
+                                          "from": {"id": 5, "is_bot": False, "first_name": "A"}, "text": "/start"}}
+    assert await hosted.post(bot, update, secret="wrong") == 401
+    resp = await hosted.client.post(webhook_path(hosted.settings, bot), json=update)  # no header at all
+    assert resp.status == 401
+    assert await hosted.post(bot, {"no": "update id"}) == 400
+    assert standin.calls == []
+    assert await ProcessedUpdate.all().count() == 0
+    assert await Citizen.all().count() == 0
+
+
+async def test_an_update_delivered_twice_is_processed_once(web, standin):
+    hosted = await web()
+    hosted.twice = True
+    before = sample("mizban_duplicate_updates_total", platform="telegram")
+    handled = sample("mizban_updates_total", platform="telegram", type="message")
+    user = standin.user("Sara")
+    await user.send("/start")
+    await user.press("فهرست خدمات")
+    assert hosted.statuses == [200, 200, 200, 200]
+    assert len(user.texts()) == 1 and "فهرست خدمات" not in str(user.keyboard())
+    assert [c.method for c in standin.calls] == ["sendMessage", "editMessageText", "answerCallbackQuery"]
+    assert await ProcessedUpdate.filter(bot_id=hosted.bots[TOKEN].id).count() == 2
+    assert await Citizen.filter(platform="telegram", user_id=user.id).count() == 1
+    assert sample("mizban_duplicate_updates_total", platform="telegram") == before + 2
+    assert sample("mizban_updates_total", platform="telegram", type="message") == handled + 1
+
+
+async def test_a_failed_update_is_answered_500_and_its_redelivery_is_processed(web, standin):
+    hosted = await web()
+    user = standin.user("Reza")
+    bot = hosted.bots[TOKEN]
+    delivered: list[dict] = []
+
+    async def blocked_first(token: str, update: dict) -> None:
+        delivered.append(update)
+        user.blocked = True  # sendMessage answers 403: the handler fails
+        await hosted.post(bot, update)
+
+    standin.on_update = blocked_first
+    await user.send("/start")
+    assert hosted.statuses == [500]
+    assert user.texts() == []
+    assert await ProcessedUpdate.all().count() == 0  # forgotten, so the Bot API's redelivery counts
+    user.blocked = False
+    assert await hosted.post(bot, delivered[0]) == 200
+    assert len(user.texts()) == 1 and "Reza" in user.texts()[0]
+    assert await ProcessedUpdate.all().count() == 1
+
+
+async def test_telegram_and_bale_bots_are_served_side_by_side(web, standin):
+    hosted = await web(bale=True, webhook={"path": "/hook"})  # no secret configured: one per bot
+    telegram, bale = hosted.bots[TOKEN], hosted.bots[BALE_TOKEN]
+    assert bale.platform == "bale" and telegram.platform == "telegram"
+    assert webhook_secret(hosted.settings, telegram) != webhook_secret(hosted.settings, bale)
+    assert webhook_path(hosted.settings, bale) == "/hook/654321"
+    # the same numeric id on both messengers is two people
+    on_telegram = standin.user("Tara", user_id=777, bot=TOKEN)
+    await on_telegram.send("/start")
+    on_bale = standin.user("Bahar", user_id=777, bot=BALE_TOKEN)
+    await on_bale.send("/start")
+    assert hosted.statuses == [200, 200]
+    assert {(c.platform, c.first_name) for c in await Citizen.filter(user_id=777)} == {
+        ("telegram", "Tara"), ("bale", "Bahar")}
+    tokens = [c.token for c in standin.calls if c.method == "sendMessage"]
+    assert tokens == [TOKEN, BALE_TOKEN]
+    sent = [c.params for c in standin.calls if c.method == "sendMessage"]
+    assert sent[0]["parse_mode"] == "HTML" and "<b>" in sent[0]["text"]
+    assert "parse_mode" not in sent[1] and "<b>" not in sent[1]["text"]  # Bale gets plain text
+    # Bale's secret does not open Telegram's route
+    assert await hosted.post(telegram, {"update_id": 99}, secret=webhook_secret(hosted.settings, bale)) == 401
+
+
+async def test_healthz_reports_database_and_redis(web, tmp_path):
+    from aiogram import Dispatcher
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    hosted = await web()
+    resp = await hosted.client.get("/healthz")
+    assert resp.status == 200 and await resp.json() == {"database": "ok"}
+    settings = make_settings(tmp_path)
+    dp = Dispatcher(storage=RedisStorage.from_url("redis://127.0.0.1:1/0"))  # nothing listens on port 1
+    async with TestClient(TestServer(make_app(settings, dp, []))) as client:
+        resp = await client.get("/healthz")
+        body = await resp.json()
+    assert resp.status == 503 and body["database"] == "ok" and body["redis"].startswith("error")
+
+
+async def test_metrics_show_updates_latency_outbox_and_statuses(web, standin):
+    from desk.outbox import enqueue
+
+    hosted = await web()
+    await enqueue(platform="telegram", chat_id=1, kind="notify")
+    await standin.user("Mina").send("/start")
+    resp = await hosted.client.get("/metrics")
+    text = await resp.text()
+    assert resp.status == 200
+    assert 'mizban_updates_total{platform="telegram",type="message"}' in text
+    assert 'mizban_handler_seconds_bucket{le="0.005",type="message"}' in text
+    assert "mizban_outbox_depth 1.0" in text
+    assert "mizban_outbox_oldest_age_seconds" in text and "mizban_bot_api_429_total" in text
+    assert 'mizban_http_requests_total{route="/hook/123456",status="200"}' in text
+    assert "_created" not in text
+
+
+async def test_old_processed_update_ids_are_pruned(db):
+    await dedupe.first_delivery(1, 1)
+    await dedupe.first_delivery(1, 2)
+    await ProcessedUpdate.filter(update_id=1).update(at=datetime.now(timezone.utc) - timedelta(days=3))
+    assert await dedupe.prune() == 1
+    assert [u.update_id for u in await ProcessedUpdate.all()] == [2]
+    assert not await dedupe.first_delivery(1, 2)
