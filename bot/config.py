@@ -115,7 +115,7 @@ class _FlatEnv(PydanticBaseSettingsSource):
     NAMES = {"BOT_TOKEN": ("token",), "BOT_API_URL": ("api_url",), "BOT_ADMINS": ("admins",),
              "DATABASE_URL": ("database", "url"), "REDIS_URL": ("redis", "url"),
              "WEBHOOK_BASE_URL": ("webhook", "base_url"), "WEBHOOK_SECRET": ("webhook", "secret"),
-             "DOCUMENTS_DIR": ("documents", "dir")}
+             "DOCUMENTS_DIR": ("documents", "dir"), "PORT": ("webhook", "port")}
 
     def get_field_value(self, field, field_name):  # pragma: no cover - required by the base class
         return None, field_name, False
