@@ -5,6 +5,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import keyboards
 from bot.callbacks import CatalogCb, MenuCb, ServiceCb
+from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.render import esc, pick, split_text
 from desk import tracking
@@ -93,7 +94,7 @@ async def show_service(query: CallbackQuery, callback_data: ServiceCb, l10n: L10
     await query.answer()
 
 
-@router.message(StateFilter(None), F.chat.type == "private", F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(None), PrivateChat(), Magic(F.text), Magic(~F.text.startswith("/")))
 async def search(message: Message, l10n: L10n, catalog, citizen):
     """Free text outside a form: a tracking code is looked up, anything else searches services."""
     if tracking.looks_like_code(message.text):

@@ -1,7 +1,8 @@
 """Last router: buttons nobody recognises (old, forged or from another version) and stray input."""
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
+from bot.filters import PrivateChat
 from bot.l10n import L10n
 
 router = Router(name="fallback")
@@ -12,6 +13,6 @@ async def unknown_button(query: CallbackQuery, l10n: L10n):
     await query.answer(l10n.button("button-expired"), show_alert=True)
 
 
-@router.message(F.chat.type == "private")
+@router.message(PrivateChat())
 async def unknown_message(message: Message, l10n: L10n):
     await message.answer(l10n("unknown-input"))

@@ -7,20 +7,22 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from bot import keyboards
 from bot.callbacks import FormCb, MenuCb, RequestCb, ServiceCb
+from bot.filters import Magic, PrivateChat
 from bot.keyboards import button
 from bot.l10n import L10n, Safe
-from bot.render import answer_text, pick
+from bot.render import answer_text, pick, split_text
 from bot.states import FormStates
 from desk import documents, forms, requests, validators
 from models import Citizen, Document, Request
 
 router = Router(name="form")
-router.message.filter(F.chat.type == "private")
+router.message.filter(PrivateChat())
 
 
 # --- starting, resuming, cancelling -------------------------------------------------------------
@@ -141,7 +143,10 @@ async def _review(message: Message, l10n: L10n, card, draft: dict) -> None:
     text = l10n("review", service=pick(card.title, l10n.lang), lines=Safe("\n".join(lines)))
     if missing:
         text += "\n\n" + l10n("review-missing", fields="، ".join(pick(f.label, l10n.lang) for f in missing))
-    await message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    *first, last = split_text(text)  # long answers may take the review past one message
+    for part in first:
+        await message.answer(part)
+    await message.answer(last, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 def answer_text_safe(l10n: L10n, field, value, names) -> str:
@@ -162,7 +167,7 @@ async def _accept(message: Message, l10n: L10n, state: FSMContext, card, draft: 
     await _show(message, l10n, state, card, draft)
 
 
-@router.message(FormStates.filling, F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(FormStates.filling), Magic(F.text), Magic(~F.text.startswith("/")))
 async def got_text(message: Message, l10n: L10n, state: FSMContext, catalog, settings):
     card, draft = await _load(state, catalog)
     field = card and forms.current(card, draft)
@@ -180,7 +185,7 @@ async def got_text(message: Message, l10n: L10n, state: FSMContext, catalog, set
     await _accept(message, l10n, state, card, draft, value)
 
 
-@router.message(FormStates.filling, F.contact)
+@router.message(StateFilter(FormStates.filling), Magic(F.contact))
 async def got_contact(message: Message, l10n: L10n, state: FSMContext, catalog):
     card, draft = await _load(state, catalog)
     field = card and forms.current(card, draft)
@@ -199,7 +204,7 @@ async def got_contact(message: Message, l10n: L10n, state: FSMContext, catalog):
     await _accept(message, l10n, state, card, draft, value)
 
 
-@router.message(FormStates.filling, F.location)
+@router.message(StateFilter(FormStates.filling), Magic(F.location))
 async def got_location(message: Message, l10n: L10n, state: FSMContext, catalog):
     card, draft = await _load(state, catalog)
     field = card and forms.current(card, draft)
@@ -211,7 +216,7 @@ async def got_location(message: Message, l10n: L10n, state: FSMContext, catalog)
                   {"lat": message.location.latitude, "lon": message.location.longitude})
 
 
-@router.message(FormStates.filling, F.document | F.photo)
+@router.message(StateFilter(FormStates.filling), Magic(F.document | F.photo))
 async def got_file(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, catalog,
                    store, settings):
     card, draft = await _load(state, catalog)
@@ -264,8 +269,8 @@ async def _download(bot: Bot, file_id: str) -> bytes:
     return buffer.getvalue()
 
 
-@router.message(FormStates.filling)
-@router.message(FormStates.review, ~F.text.startswith("/"))
+@router.message(StateFilter(FormStates.filling))
+@router.message(StateFilter(FormStates.review), Magic(~F.text.startswith("/")))
 async def got_other(message: Message, l10n: L10n):
     await message.answer(l10n("error-use-buttons"))
 

@@ -1,18 +1,19 @@
 """The citizen's profile: name, national ID and mobile, filled once and reused (capability 1)."""
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot import keyboards
 from bot.callbacks import MenuCb, ProfileCb
+from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.states import ProfileStates
 from desk import validators
 from models import Citizen
 
 router = Router(name="profile")
-router.message.filter(F.chat.type == "private")
+router.message.filter(PrivateChat())
 
 STEPS = {"name": ProfileStates.name, "national_id": ProfileStates.national_id, "mobile": ProfileStates.mobile}
 
@@ -86,7 +87,7 @@ async def _saved(message: Message, l10n: L10n, citizen: Citizen, state: FSMConte
         await message.answer(profile_text(l10n, citizen), reply_markup=keyboards.profile(l10n))
 
 
-@router.message(ProfileStates.name, F.text)
+@router.message(StateFilter(ProfileStates.name), Magic(F.text))
 async def got_name(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
     try:
         name = validators.short_text(message.text, 100)
@@ -96,7 +97,7 @@ async def got_name(message: Message, l10n: L10n, citizen: Citizen, state: FSMCon
     await _saved(message, l10n, citizen, state, catalog, full_name=name)
 
 
-@router.message(ProfileStates.national_id, F.text)
+@router.message(StateFilter(ProfileStates.national_id), Magic(F.text))
 async def got_national_id(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
     try:
         nid = validators.national_id(message.text)
@@ -106,7 +107,7 @@ async def got_national_id(message: Message, l10n: L10n, citizen: Citizen, state:
     await _saved(message, l10n, citizen, state, catalog, national_id=nid)
 
 
-@router.message(ProfileStates.mobile, F.contact)
+@router.message(StateFilter(ProfileStates.mobile), Magic(F.contact))
 async def got_contact(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
     if message.contact.user_id != message.from_user.id:
         await message.answer(l10n("error-not-own-contact"), reply_markup=keyboards.share_contact(l10n))
@@ -119,7 +120,7 @@ async def got_contact(message: Message, l10n: L10n, citizen: Citizen, state: FSM
     await _saved(message, l10n, citizen, state, catalog, mobile=mobile, mobile_verified=True)
 
 
-@router.message(ProfileStates.mobile, F.text)
+@router.message(StateFilter(ProfileStates.mobile), Magic(F.text))
 async def got_mobile(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
     try:
         mobile = validators.mobile(message.text)
@@ -129,8 +130,6 @@ async def got_mobile(message: Message, l10n: L10n, citizen: Citizen, state: FSMC
     await _saved(message, l10n, citizen, state, catalog, mobile=mobile, mobile_verified=False)
 
 
-@router.message(ProfileStates.name)
-@router.message(ProfileStates.national_id)
-@router.message(ProfileStates.mobile)
+@router.message(StateFilter(ProfileStates.name, ProfileStates.national_id, ProfileStates.mobile))
 async def wrong_kind(message: Message, l10n: L10n):
     await message.answer(l10n("error-send-text"))

@@ -6,12 +6,13 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot import keyboards
 from bot.callbacks import LangCb, MenuCb
+from bot.filters import PrivateChat
 from bot.l10n import L10n
 from bot.states import FormStates
 from models import Citizen
 
 router = Router(name="start")
-router.message.filter(F.chat.type == "private")
+router.message.filter(PrivateChat())
 
 
 async def _home(l10n: L10n, citizen: Citizen, state: FSMContext) -> tuple[str, object]:

@@ -5,6 +5,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import keyboards
 from bot.callbacks import MenuCb, MineCb, RequestCb
+from bot.filters import PrivateChat
 from bot.keyboards import button
 from bot.l10n import L10n, Safe
 from bot.render import esc, pick
@@ -62,7 +63,7 @@ async def show_request_by_code(message: Message, l10n: L10n, citizen: Citizen, c
         await message.answer(text, reply_markup=kb)
 
 
-@router.message(Command("track"), F.chat.type == "private")
+@router.message(Command("track"), PrivateChat())
 async def track(message: Message, command: CommandObject, l10n: L10n, citizen: Citizen):
     if not command.args:
         await message.answer(l10n("track-usage"))
@@ -82,7 +83,7 @@ async def _mine(l10n: L10n, citizen: Citizen, page: int):
     return text, keyboards.my_requests(l10n, rows, page, total)
 
 
-@router.message(Command("mine"), F.chat.type == "private")
+@router.message(Command("mine"), PrivateChat())
 async def mine_command(message: Message, l10n: L10n, citizen: Citizen):
     text, kb = await _mine(l10n, citizen, 0)
     await message.answer(text, reply_markup=kb)

@@ -229,6 +229,24 @@ class FakeGroup(ChatBase):
     async def reply(self, from_user: FakeUser, to_message_id: int, text: str) -> dict:
         return await self.send(from_user, text, reply_to=to_message_id)
 
+    async def send_document(
+        self, from_user: FakeUser, filename: str, content: bytes, mime_type: str = "application/pdf", *,
+        caption: str | None = None, reply_to: int | None = None, thread_id: int | None = None,
+    ) -> dict:
+        self._join(from_user)
+        stored = self.standin.files.add(content, name=filename, mime_type=mime_type)
+        return await self.standin.incoming(self, from_user, _with_caption({"document": stored.document()}, caption),
+                                           reply_to=reply_to, thread_id=thread_id)
+
+    async def send_photo(
+        self, from_user: FakeUser, content: bytes = TINY_PNG, caption: str | None = None, *,
+        reply_to: int | None = None, thread_id: int | None = None,
+    ) -> dict:
+        self._join(from_user)
+        stored = self.standin.files.add(content, photo=True)
+        return await self.standin.incoming(self, from_user, _with_caption({"photo": stored.photo()}, caption),
+                                           reply_to=reply_to, thread_id=thread_id)
+
     async def press(
         self, from_user: FakeUser, text_or_predicate: ButtonQuery, message: MessageRef = None,
     ) -> dict | None:

@@ -142,7 +142,9 @@ async def create_group(request: web.Request) -> web.Response:
 
 
 async def group_sends(request: web.Request) -> web.Response:
-    """{from: user_id, text, reply_to?, thread_id?} | {from: user_id, press: text, message_id?}"""
+    """{from: user_id, text, reply_to?, thread_id?} | {from: user_id, press: text, message_id?}
+    | {from: user_id, document: base64, filename, mime, caption?, reply_to?, thread_id?}
+    | {from: user_id, photo: base64?, caption?, reply_to?, thread_id?}"""
     group: FakeGroup = _chat(request, "chat_id", FakeGroup)
     body = await request.json()
     sender = request.app[STANDIN_KEY].chats.get(body["from"])
@@ -152,7 +154,17 @@ async def group_sends(request: web.Request) -> web.Response:
         if "press" in body:
             answer = await group.press(sender, body["press"], body.get("message_id"))
             return web.json_response({"answer": answer})
-        message = await group.send(sender, body["text"], body.get("reply_to"), thread_id=body.get("thread_id"))
+        where = {"reply_to": body.get("reply_to"), "thread_id": body.get("thread_id")}
+        if "document" in body:
+            message = await group.send_document(
+                sender, body.get("filename", "document.pdf"), base64.b64decode(body["document"]),
+                body.get("mime", "application/pdf"), caption=body.get("caption"), **where,
+            )
+        elif "photo" in body:
+            photo = {"content": base64.b64decode(body["photo"])} if body["photo"] else {}
+            message = await group.send_photo(sender, **photo, caption=body.get("caption"), **where)
+        else:
+            message = await group.send(sender, body["text"], **where)
     except LookupError as e:
         raise web.HTTPBadRequest(text=str(e)) from e
     return web.json_response({"message": message})

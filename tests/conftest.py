@@ -20,7 +20,7 @@ from standin.session import StandinSession
 from standin.spec import ApiSpec
 
 SPEC = ApiSpec(ROOT / "tests" / "telegram-bot-api" / "api.json")
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 PG_REQUIRED = bool(os.environ.get("REQUIRE_POSTGRES") or os.environ.get("CI"))
 TOKEN = "123456:TEST-token"
 
@@ -35,17 +35,40 @@ def _pg_reachable() -> bool:
         return False
 
 
+@pytest.fixture(scope="session")
+def pg_url():
+    """A database of this test run's own on the PostgreSQL server (runs in parallel never collide)."""
+    if not _pg_reachable():
+        yield None
+        return
+    import asyncpg
+
+    name = f"mizban_test_{os.getpid()}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(PG_SERVER)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    yield PG_SERVER.rsplit("/", 1)[0] + "/" + name
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request, tmp_path) -> str:
+def db_url(request, tmp_path, pg_url) -> str:
     # tortoise caches each model's SQL per connection *name*; the tests switch dialects under one name
     EXECUTOR_CACHE.clear()
     if request.param == "sqlite":
         return f"sqlite://{tmp_path}/desk.sqlite3"
-    if not _pg_reachable():
+    if pg_url is None:
         if PG_REQUIRED:
             pytest.fail("PostgreSQL is required (CI/REQUIRE_POSTGRES) but 127.0.0.1:5432 is not reachable")
         pytest.skip("PostgreSQL not reachable")
-    return PG_URL
+    return pg_url
 
 
 async def _fresh_database(url: str) -> None:

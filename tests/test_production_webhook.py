@@ -24,9 +24,9 @@ from bot.config import ROOT
 from models import Citizen, ProcessedUpdate
 from standin.core import Standin
 from standin.server import make_app as make_standin_app
-from tests.conftest import PG_REQUIRED, PG_URL, SPEC, TOKEN, _fresh_database
+from tests.conftest import PG_REQUIRED, PG_SERVER, SPEC, TOKEN, _fresh_database
 
-PG_URL = os.environ.get("TEST_WEBHOOK_POSTGRES_URL", PG_URL)  # the database test unless told otherwise
+PG_URL = os.environ.get("TEST_WEBHOOK_POSTGRES_URL", PG_SERVER)  # for the reachability check
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 SECRET = "prod-secret_42"
 BOT_ID = int(TOKEN.split(":")[0])
@@ -73,12 +73,12 @@ def metric_sum(text: str, name: str) -> float:
     return sum(float(v) for v in re.findall(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.M))
 
 
-async def start_worker(tmp_path: Path, n: int, api_url: str, base_url: str, port: int) -> Worker:
+async def start_worker(tmp_path: Path, n: int, api_url: str, base_url: str, port: int, database_url: str) -> Worker:
     config = tmp_path / f"web{n}.toml"
     config.write_text(f'[webhook]\nhost = "127.0.0.1"\nport = {port}\npath = "/webhook"\n'
                       f'[documents]\ndir = "{tmp_path / "documents"}"\n')
     env = {**os.environ, "BOT_CONFIG": str(config), "BOT_TOKEN": TOKEN, "BOT_API_URL": api_url,
-           "BOT_ADMINS": "", "DATABASE_URL": PG_URL, "REDIS_URL": REDIS_URL, "WEBHOOK_SECRET": SECRET,
+           "BOT_ADMINS": "", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "WEBHOOK_SECRET": SECRET,
            "WEBHOOK_BASE_URL": base_url}
     log = tmp_path / f"web{n}.log"
     process = await asyncio.create_subprocess_exec(
@@ -119,11 +119,12 @@ class Deployment:
 
 
 @pytest.fixture
-async def deployment(tmp_path):
+async def deployment(tmp_path, pg_url):
     require_services()
     import redis.asyncio as aioredis
 
-    await _fresh_database(PG_URL)
+    database_url = os.environ.get("TEST_WEBHOOK_POSTGRES_URL") or pg_url
+    await _fresh_database(database_url)
     redis = aioredis.Redis.from_url(REDIS_URL)
     await redis.flushdb()
     standin = Standin(SPEC, strict=True)
@@ -133,7 +134,7 @@ async def deployment(tmp_path):
     session = aiohttp.ClientSession()
     ports = [_free_port(), _free_port()]
     api_url = f"http://127.0.0.1:{server.port}"
-    workers = [await start_worker(tmp_path, n, api_url, f"http://127.0.0.1:{ports[0]}", port)
+    workers = [await start_worker(tmp_path, n, api_url, f"http://127.0.0.1:{ports[0]}", port, database_url)
                for n, port in enumerate(ports)]
     try:
         await asyncio.gather(*(wait_healthy(session, w) for w in workers))

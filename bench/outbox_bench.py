@@ -1,0 +1,129 @@
+"""Outbox sender benchmark: N notifications to many private chats and a few groups, through the
+Bot API stand-in over HTTP (127.0.0.1) enforcing Telegram's limits with 429 + retry_after, sent by
+a real aiogram bot (AiohttpSession) from a real database.
+
+    python -m bench.outbox_bench [--messages 2000 --chats 500 --groups 5 --timeout 240 --db URL]
+
+Prints messages/s, 429s received, messages lost, and the share of the allowed rate achieved
+(the allowed rate: the fastest any sender could go without breaking a limit)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from aiogram.methods import SendMessage
+from aiohttp import web
+from tortoise import Tortoise
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.config import BotAccount, Settings  # noqa: E402
+from bot.db import tortoise_config  # noqa: E402
+from bot.outbox_render import renderer  # noqa: E402
+from bot.outbox_sender import Sender  # noqa: E402
+from bot.platforms import make_bot  # noqa: E402
+from desk import outbox  # noqa: E402
+from models import OutboxMessage, OutboxStatus  # noqa: E402
+from standin.core import Standin  # noqa: E402
+from standin.ratelimit import GLOBAL, GROUP_CHAT, PRIVATE_CHAT  # noqa: E402
+from standin.server import make_app  # noqa: E402
+
+TOKEN = "424242:BENCH-token"
+
+
+@renderer("bench-text")
+async def bench_text(out):
+    yield SendMessage(chat_id=out.chat_id, text=f"<b>#{out.data['n']}</b> notification")
+
+
+def allowed_seconds(per_chat: Counter, groups: set[int]) -> float:
+    """The least time the limits allow for this load (sliding windows, first message at t=0)."""
+    need = (math.ceil(sum(per_chat.values()) / GLOBAL[0]) - 1) * GLOBAL[1]
+    for chat, n in per_chat.items():
+        limit, period = GROUP_CHAT if chat in groups else PRIVATE_CHAT
+        need = max(need, (n - 1) // limit * period)
+    return need
+
+
+async def run(messages: int, chats: int, groups: int, timeout: float, db_url: str | None) -> int:
+    standin = Standin(strict=True, rate_limits=True)
+    standin.add_bot(TOKEN)
+    users = [standin.user(f"User {i}") for i in range(chats)]
+    group_chats = [standin.group(f"Unit {i}") for i in range(groups)]
+    runner = web.AppRunner(make_app(standin), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+
+    tmp = tempfile.TemporaryDirectory()
+    url = db_url or f"sqlite://{tmp.name}/bench.sqlite3"
+    await Tortoise.init(config=tortoise_config(url))
+    await Tortoise.generate_schemas()
+    await OutboxMessage.all().delete()
+    settings = Settings(token=TOKEN, api_url=f"http://127.0.0.1:{port}", database={"url": url})
+    bot = make_bot(BotAccount(token=TOKEN, api_url=settings.api_url))
+
+    # 5% of the notifications go to the groups, as many to each and at most a minute's worth (20:
+    # a group's next minute would otherwise decide the time alone); the rest spread at random over
+    # the private chats; all enqueued in random order, as a busy desk would
+    rng = random.Random(7)
+    to_groups = min(messages // 20, groups * GROUP_CHAT[0])
+    targets = [(group_chats[i % groups].id, True) for i in range(to_groups)]
+    targets += [(u.id, False) for u in rng.choices(users, k=messages - len(targets))]
+    rng.shuffle(targets)
+    rows = [OutboxMessage(platform="telegram", chat_id=chat, is_group=is_group, method="bench-text",
+                          payload={"n": i}, next_attempt_at=outbox.now()) for i, (chat, is_group) in enumerate(targets)]
+    await OutboxMessage.bulk_create(rows, batch_size=500)
+    per_chat = Counter(chat for chat, _ in targets)
+
+    sender = Sender(settings, {"telegram": bot})
+    started = time.monotonic()
+    try:
+        await asyncio.wait_for(sender.deliver_pending(), timeout)
+        finished = True
+    except asyncio.TimeoutError:
+        finished = False
+    elapsed = time.monotonic() - started
+
+    received = sum(1 for chat in standin.chats.values() for m in chat.history.values()
+                   if m.bot_token == TOKEN and "notification" in m.plain)
+    sent_rows = await OutboxMessage.filter(status=OutboxStatus.SENT).count()
+    dead_rows = await OutboxMessage.filter(status=OutboxStatus.DEAD).count()
+    allowed = allowed_seconds(per_chat, {g.id for g in group_chats})
+    print(f"notifications: {messages} to {chats} chats and {groups} groups ({to_groups} to groups)")
+    print(f"finished: {finished} in {elapsed:.1f} s")
+    print(f"messages/s: {received / elapsed:.1f} (limit {GLOBAL[0] / GLOBAL[1]:.0f}/s)")
+    print(f"429s received: {standin.stats['429']}")
+    print(f"messages lost: {messages - received} (rows sent {sent_rows}, dead {dead_rows})")
+    print(f"duplicates: {max(0, received - sent_rows)}")
+    print(f"allowed rate achieved: {100 * allowed / elapsed:.1f}% (the limits allow it in {allowed:.1f} s)")
+    print(f"spec violations: {len(standin.violations)}")
+
+    await bot.session.close()
+    await Tortoise.close_connections()
+    await runner.cleanup()
+    tmp.cleanup()
+    return 0 if finished and received == messages else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--chats", type=int, default=500)
+    parser.add_argument("--groups", type=int, default=5)
+    parser.add_argument("--timeout", type=float, default=240, help="give up after this many seconds")
+    parser.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
+    args = parser.parse_args()
+    return asyncio.run(run(args.messages, args.chats, args.groups, args.timeout, args.db))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

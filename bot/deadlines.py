@@ -1,0 +1,38 @@
+"""Promised dates: requests one working day before theirs, and overdue ones, are announced once
+each in their unit's group (desk/workflow.announce_due; the outbox delivers the announcements)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from desk import workflow
+from desk.calendar import WorkCalendar, parse_holidays
+
+log = logging.getLogger("mizban.deadlines")
+INTERVAL_SECONDS = 15 * 60
+
+
+def calendar_of(settings: Settings) -> WorkCalendar:
+    return WorkCalendar(weekend=set(settings.calendar.weekend), holidays=parse_holidays(settings.calendar.holidays))
+
+
+async def check_deadlines(settings: Settings, today: date | None = None) -> int:
+    """Announce what is due now, once; returns the announcements queued."""
+    today = today or datetime.now(ZoneInfo(settings.calendar.timezone)).date()
+    return await workflow.announce_due(today, calendar_of(settings))
+
+
+async def run_deadline_checks(settings: Settings) -> None:
+    """Check every quarter of an hour, forever (the flags make repeated checks harmless)."""
+    while True:
+        try:
+            if count := await check_deadlines(settings):
+                log.info("announced %s due or overdue requests", count)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("deadline check failed; trying again later")
+        await asyncio.sleep(INTERVAL_SECONDS)

@@ -1,0 +1,136 @@
+"""Rendering outbox intents into Bot API calls, in the recipient's language, at send time.
+
+An outbox row holds an intent (`kind` + `data`, see desk/outbox.py). A renderer turns it into the
+calls to make. Renderers are registered by kind from any module listed in RENDERER_MODULES:
+
+    from bot.outbox_render import Outgoing, renderer
+
+    @renderer("survey-invite")
+    async def survey_invite(out: Outgoing):
+        sent = yield SendMessage(chat_id=out.chat_id, text=out.l10n("survey-invite", ...))
+        # `sent` is the Bot API result (a Message); yield more calls, or store its id
+
+A renderer is an async generator: it yields aiogram method objects (SendMessage, EditMessageText,
+SendDocument...) one at a time and receives each call's result back, so a later call can reply to
+an earlier message. Yielding nothing sends nothing (the intent became moot, e.g. the card it
+would edit is gone). The sender owns rate limits, retries and marking the row sent.
+"""
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+import logging
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from aiogram.methods import TelegramMethod
+
+from bot.config import Settings
+from bot.l10n import L10n, Locales
+from models import Citizen, OutboxMessage
+
+log = logging.getLogger("mizban.outbox")
+
+# Modules whose import registers renderers; a module that does not exist (yet) is skipped.
+RENDERER_MODULES = ("bot.staff_render", "bot.survey_render", "bot.complaints_render")
+
+Render = Callable[["Outgoing"], AsyncGenerator[TelegramMethod, Any]]
+_RENDERERS: dict[str, Render] = {}
+_loaded = False
+
+
+def renderer(kind: str) -> Callable[[Render], Render]:
+    """Register the renderer of an outbox kind."""
+    def register(fn: Render) -> Render:
+        if kind in _RENDERERS and _RENDERERS[kind] is not fn:
+            raise ValueError(f"two renderers for outbox kind {kind!r}")
+        _RENDERERS[kind] = fn
+        return fn
+    return register
+
+
+def renderer_for(kind: str) -> Render | None:
+    load_renderers()
+    return _RENDERERS.get(kind)
+
+
+def load_renderers() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for name in RENDERER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    _loaded = True
+
+
+class Context:
+    """What renderers share during one sender run: settings, strings, catalogue, document store."""
+
+    def __init__(self, settings: Settings, locales: Locales | None = None):
+        self.settings = settings
+        self.locales = locales or Locales(default=settings.default_language)
+
+    @cached_property
+    def catalog(self):
+        from desk.catalog import load_catalog
+
+        return load_catalog(self.settings.resolve(self.settings.catalog.dir))
+
+    @cached_property
+    def store(self):
+        from desk.documents import DocumentStore
+
+        return DocumentStore(self.settings.resolve(self.settings.documents.dir))
+
+    @cached_property
+    def calendar(self):
+        from desk.calendar import WorkCalendar, parse_holidays
+
+        return WorkCalendar(weekend=set(self.settings.calendar.weekend),
+                            holidays=parse_holidays(self.settings.calendar.holidays))
+
+
+    def today(self) -> date:
+        """Today in the desk's time zone (promised dates are local days)."""
+        return datetime.now(ZoneInfo(self.settings.calendar.timezone)).date()
+
+
+@dataclass
+class Outgoing:
+    """One outbox row being delivered by one bot."""
+
+    row: OutboxMessage
+    bot: Any  # bot.platforms.DeskBot (has .platform)
+    ctx: Context
+    citizen: Citizen | None = None  # the recipient, for a private chat the desk knows
+    l10n: L10n = field(init=False)
+
+    def __post_init__(self) -> None:
+        lang = self.data.get("lang") or (self.citizen.language if self.citizen else None)
+        self.l10n = self.ctx.locales.get(lang)
+
+    @property
+    def data(self) -> dict:
+        return self.row.payload or {}
+
+    @property
+    def chat_id(self) -> int:
+        return self.row.chat_id
+
+    @property
+    def platform(self) -> str:
+        return self.row.platform
+
+
+async def outgoing(row: OutboxMessage, bot, ctx: Context) -> Outgoing:
+    citizen = None
+    if not row.is_group:
+        citizen = await Citizen.filter(platform=row.platform, chat_id=row.chat_id).first()
+    return Outgoing(row=row, bot=bot, ctx=ctx, citizen=citizen)

@@ -1,0 +1,193 @@
+"""The outbox sender: delivers queued notifications within the Bot API limits (desk/outbox.py has
+the claiming, the retry policy and the limiters; bot/outbox_render.py turns rows into calls).
+
+Each chat's rows go out in order, one chat per task; all chats share the bot's overall limiter.
+A 429 pauses only that chat for retry_after and the same call is tried again; 5xx and network
+errors put the row (and the rest of that chat's batch, to keep the order) back with an
+exponential backoff; 403 marks the chat unreachable (a citizen who blocked the bot) and stops.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError,
+                                TelegramRetryAfter)
+
+from bot.config import Settings
+from bot.outbox_render import Context, outgoing, renderer_for
+from desk import outbox
+from desk.outbox import Limits
+from models import OutboxMessage
+
+log = logging.getLogger("mizban.outbox")
+
+NOT_MODIFIED = "message is not modified"
+INLINE_RETRY_AFTER = 60  # longer 429 waits put the row back instead of holding its chat's task
+POLL_SECONDS = 1.0
+DONE, RETRY, GONE = "done", "retry", "gone"  # a row settled; put back for later; its chat refuses the bot
+
+
+@dataclass
+class Stats:
+    sent: int = 0  # rows delivered
+    calls: int = 0  # Bot API calls made for them
+    retry_after: int = 0  # 429 answers received
+    retried: int = 0  # rows put back for later
+    dead: int = 0  # rows given up
+
+
+class Sender:
+    """One sender process: its limiters live as long as it does."""
+
+    def __init__(self, settings: Settings, bots: dict, *, ctx: Context | None = None,
+                 limits: Limits | None = None, max_in_flight: int | None = None):
+        self.settings = settings
+        self.bots = bots
+        self.ctx = ctx or Context(settings)
+        self.limits = limits or Limits.from_settings(settings.outbox)
+        self.lease_seconds = outbox.LEASE.total_seconds()
+        # about ten seconds of work at the overall rate; rows past that stay unclaimed for others
+        self.max_in_flight = max_in_flight or max(50, int(settings.outbox.global_per_second * 10))
+        self.stats = Stats()
+
+    async def deliver_pending(self) -> int:
+        """Deliver every row due now (and those that fall due meanwhile); returns rows delivered."""
+        before = self.stats.sent
+        queues: dict[tuple[str, int], deque[OutboxMessage]] = {}
+        workers: dict[tuple[str, int], asyncio.Task] = {}
+        progress = asyncio.Event()
+
+        def in_flight() -> int:
+            return sum(len(q) for q in queues.values()) + len(workers)
+
+        try:
+            while True:
+                room = self.max_in_flight - in_flight()
+                if room > self.max_in_flight // 2 or not workers:
+                    full = [chat for (_, chat), q in queues.items()
+                            if q and len(q) >= self.limits.chat_capacity(q[0].is_group, self.lease_seconds / 2)]
+                    for row in await outbox.claim(max(room, 1), exclude_chats=full):
+                        key = (row.platform, row.chat_id)
+                        queues.setdefault(key, deque()).append(row)
+                        if key not in workers:
+                            workers[key] = asyncio.create_task(self._chat_worker(key, queues, workers, progress))
+                if not workers:
+                    return self.stats.sent - before
+                progress.clear()
+                await progress.wait()
+        finally:  # cancelled or failed: leased rows come back when their lease ends
+            for task in list(workers.values()):
+                task.cancel()
+
+    async def _chat_worker(self, key, queues, workers, progress: asyncio.Event) -> None:
+        queue = queues[key]
+        try:
+            while queue:
+                row = queue.popleft()
+                outcome = await self._deliver(row)
+                if outcome == GONE:
+                    queue.clear()  # the chat refused the bot: its other rows were given up with it
+                elif outcome == RETRY and queue:
+                    # keep this chat's order: the rest waits for the row that failed
+                    pending = list(queue)
+                    queue.clear()
+                    await outbox.release([r.id for r in pending], row.next_attempt_at)
+                progress.set()
+        except Exception:  # a bug must not leave the run waiting forever; the lease brings rows back
+            log.exception("outbox worker for %s failed", key)
+        finally:
+            del workers[key]
+            if not queue:
+                queues.pop(key, None)
+            progress.set()
+
+    async def _deliver(self, row: OutboxMessage) -> str:
+        """Send one row: DONE (sent or given up), RETRY (put back for later) or GONE (403)."""
+        max_attempts = self.settings.outbox.max_attempts
+        bot = self.bots.get(row.platform)
+        render = renderer_for(row.method)
+        if render is None:
+            log.error("no renderer for outbox kind %r (row %s)", row.method, row.id)
+            await outbox.mark_dead(row, f"no renderer for {row.method!r}")
+            self.stats.dead += 1
+            return DONE
+        if bot is None:
+            return await self._retry(row, f"no bot for platform {row.platform!r}", max_attempts)
+        calls = render(await outgoing(row, bot, self.ctx))
+        result = None
+        try:
+            method = await calls.asend(None)
+            while True:
+                result = await self._call(bot, row, method)
+                method = await calls.asend(result)
+        except StopAsyncIteration:
+            await outbox.mark_sent(row, getattr(result, "message_id", None))
+            self.stats.sent += 1
+            return DONE
+        except TelegramForbiddenError as e:
+            given_up = await outbox.chat_unreachable(row, e.message)
+            self.stats.dead += max(1, given_up)
+            log.info("chat %s:%s refused the bot: %s", row.platform, row.chat_id, e.message)
+            return GONE
+        except TelegramRetryAfter as e:
+            return await self._retry(row, e.message, max_attempts, delay=e.retry_after)
+        except TelegramBadRequest as e:  # the call itself is wrong: trying again will not help
+            log.warning("outbox row %s (%s) refused: %s", row.id, row.method, e.message)
+            await outbox.mark_dead(row, e.message)
+            self.stats.dead += 1
+            return DONE
+        except (TelegramNetworkError, asyncio.TimeoutError, OSError) as e:
+            return await self._retry(row, str(e) or type(e).__name__, max_attempts)
+        except Exception as e:  # 5xx (TelegramServerError) and anything unexpected
+            log.warning("outbox row %s (%s) failed: %r", row.id, row.method, e)
+            return await self._retry(row, repr(e), max_attempts)
+        finally:
+            await calls.aclose()
+
+    async def _retry(self, row: OutboxMessage, error: str, max_attempts: int, *, delay: float | None = None) -> str:
+        if await outbox.retry_later(row, error, delay=delay, max_attempts=max_attempts):
+            self.stats.retried += 1
+            return RETRY
+        self.stats.dead += 1
+        return DONE
+
+    async def _call(self, bot, row: OutboxMessage, method):
+        """One Bot API call within the limits; a short 429 is waited out and tried again."""
+        while True:
+            await self.limits.acquire(row.platform, row.chat_id, row.is_group)
+            self.stats.calls += 1
+            try:
+                return await bot(method)
+            except TelegramRetryAfter as e:
+                self.stats.retry_after += 1
+                if e.retry_after > INLINE_RETRY_AFTER:
+                    raise
+                await asyncio.sleep(e.retry_after)
+            except TelegramBadRequest as e:
+                if NOT_MODIFIED in e.message:  # an edit that changes nothing has nothing left to do
+                    return None
+                raise
+
+
+async def deliver_pending(settings: Settings, bots: dict) -> int:
+    """Deliver everything due now, once (tests, scripts); returns the rows delivered."""
+    return await Sender(settings, bots).deliver_pending()
+
+
+async def run_sender(settings: Settings, bots: list) -> None:
+    """Deliver the outbox forever (the worker process, or next to polling)."""
+    sender = Sender(settings, {bot.platform: bot for bot in bots})
+    while True:
+        try:
+            delivered = await sender.deliver_pending()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database went away, say: try again shortly
+            log.exception("outbox sender failed; retrying")
+            delivered = 0
+            await asyncio.sleep(5)
+        if not delivered:
+            await asyncio.sleep(POLL_SECONDS)

@@ -1,0 +1,324 @@
+"""The request card in a unit's group, and the outbox renderers of the staff workflow: cards,
+card edits, citizens' messages threaded under the card, promised-date announcements, and the
+notifications a citizen gets about their request (always with its tracking code)."""
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram.methods import (CopyMessage, CreateForumTopic, EditMessageText, SendDocument, SendMediaGroup,
+                             SendMessage)
+from aiogram.types import (FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument,
+                           ReplyParameters)
+
+from bot.callbacks import ReplyCb, RequestCb, StaffCb
+from bot.keyboards import button
+from bot.l10n import L10n
+from bot.outbox_render import Outgoing, renderer
+from bot.render import answer_text, esc, pick
+from desk.workflow import next_stage_of
+from models import Document, Request, RequestEvent, RequestStatus, UnitGroup
+
+MAX_CARD = 4000
+MAX_CAPTION = 800
+MAX_ANSWER = 300
+HISTORY = 6
+
+
+def mask(value: str | None) -> str:
+    """A national ID or mobile number shown only in part: 001••••679."""
+    if not value:
+        return "—"
+    keep = 3 if len(value) > 7 else 1
+    return value[:keep] + "•" * (len(value) - 2 * keep) + value[-keep:]
+
+
+def stage_title(request: Request, code: str | None, lang: str) -> str:
+    for stage in request.card["stages"]:
+        if stage["code"] == code:
+            return pick(stage["title"], lang)
+    return code or "—"
+
+
+def unit_title(catalog, code: str, lang: str) -> str:
+    unit = catalog.units.get(code) if catalog else None
+    return pick(unit.title, lang) if unit else code
+
+
+def _event_line(l10n: L10n, request: Request, e: RequestEvent, catalog) -> str:
+    what = l10n.button(f"staff-event-{e.kind}") if l10n.has(f"staff-event-{e.kind}") else e.kind
+    if e.kind == "stage":
+        what += f": {stage_title(request, e.stage_code, l10n.lang)}"
+    elif e.kind == "transferred":
+        what += f": {unit_title(catalog, (e.data or {}).get('to', ''), l10n.lang)}"
+    elif e.kind == "inquiry":
+        what += f" ({(e.data or {}).get('to', '')})"
+    line = f"• {l10n.date(e.at, with_time=True)} — {esc(e.actor_name or '')}: {esc(what)}"
+    if e.text:
+        line += f" — <i>{esc(e.text[:200])}</i>"
+    return line
+
+
+async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved: bool = False) -> str:
+    citizen = await request.citizen
+    lang = l10n.lang
+    answers = []
+    fields = {f["name"]: f for f in request.card["form"]}
+    doc_ids = [i for a in request.answers if a.get("type") in ("document", "photo") for i in (a.get("value") or [])]
+    names = dict(await Document.filter(id__in=doc_ids).values_list("id", "file_name")) if doc_ids else {}
+    for a in request.answers:
+        field = fields.get(a["name"]) or {"type": a.get("type"), "label": a["name"]}
+        if a.get("value") in (None, "", []):
+            continue
+        value = answer_text(l10n, field, a["value"], names)
+        if len(value) > MAX_ANSWER:
+            value = esc(str(a["value"])[:MAX_ANSWER]) + "…"
+        answers.append(f"• {esc(pick(field.get('label'), lang))}: {value}")
+    events = list(await RequestEvent.filter(request=request).order_by("-id").limit(HISTORY))[::-1]
+    overdue = request.status in RequestStatus.OPEN and request.promised_date < today
+    text = l10n("staff-card", code=l10n.code(request.tracking_code), service=pick(request.card["title"], lang),
+                status=l10n.button(f"status-{request.status}"),
+                stage=stage_title(request, request.stage_code, lang),
+                assignee=request.assignee_name or l10n.button("staff-nobody"),
+                submitted=l10n.date(request.submitted_at, with_time=True), promised=request.promised_date,
+                overdue=overdue, citizen=citizen.full_name or citizen.first_name,
+                national_id=l10n.digits(mask(citizen.national_id)), mobile=l10n.digits(mask(citizen.mobile)))
+    tail = []
+    if request.result_text:
+        tail.append(l10n("staff-card-result", text=request.result_text[:500]))
+    if request.reject_reason:
+        tail.append(l10n("staff-card-rejected", reason=request.reject_reason[:500]))
+    if events:
+        tail.append(l10n("staff-card-history") + "\n" + "\n".join(_event_line(l10n, request, e, catalog)
+                                                                   for e in events))
+    if moved:
+        tail.append(l10n("staff-card-moved", unit=unit_title(catalog, request.unit_code, lang)))
+    # the answers get what room is left, in whole lines (a cut line could leave a tag open)
+    room = MAX_CARD - len(text) - sum(len(t) + 2 for t in tail) - 50
+    shown = []
+    for line in answers:
+        room -= len(line) + 1
+        if room < 0:
+            shown.append("…")
+            break
+        shown.append(line)
+    if shown:
+        tail.insert(0, l10n("staff-card-answers") + "\n" + "\n".join(shown))
+    return "\n\n".join([text, *tail])
+
+
+def card_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
+    def b(key: str, action: str, arg: str = "", **args) -> InlineKeyboardButton:
+        return button(l10n.button(key, **args), StaffCb(action=action, request=request.id, arg=arg))
+
+    rows = []
+    if request.status in RequestStatus.OPEN:
+        if request.assignee_user_id is None:
+            rows.append([b("staff-btn-take", "take")])
+        if nxt := next_stage_of(request):
+            rows.append([b("staff-btn-stage", "stage", nxt["code"], stage=pick(nxt["title"], l10n.lang))])
+        rows.append([b("staff-btn-ask", "ask"),
+                     b("staff-btn-inquiry-done", "inquiry_done") if request.status == RequestStatus.WAITING_INQUIRY
+                     else b("staff-btn-inquiry", "inquiry")])
+        rows.append([b("staff-btn-deliver", "deliver"), b("staff-btn-reject", "reject")])
+        rows.append([b("staff-btn-note", "note"), b("staff-btn-transfer", "transfer")])
+    else:
+        rows.append([b("staff-btn-note", "note")])
+    rows.append([b("staff-btn-refresh", "refresh")])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def transfer_keyboard(l10n: L10n, request: Request, units: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    rows = [[button(title, StaffCb(action="to", request=request.id, arg=code))] for code, title in units]
+    rows.append([button(l10n.button("staff-btn-back"), StaffCb(action="refresh", request=request.id))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def is_current_card(request: Request, platform: str, chat_id: int, message_id: int | None) -> bool:
+    return (request.card_platform, request.card_chat_id) == (platform, chat_id) and (
+        message_id is None or request.card_message_id == message_id)
+
+
+async def card_view(l10n: L10n, request: Request, catalog, today: date, *, platform: str, chat_id: int,
+                    message_id: int | None) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The card as it should look in this chat: live with its buttons, or, for a card the
+    request has left (transferred, bound elsewhere), its final state without buttons.
+    `message_id` None: the card about to be sent, live by definition."""
+    current = message_id is None or is_current_card(request, platform, chat_id, message_id)
+    text = await card_text(l10n, request, catalog, today, moved=not current)
+    return text, card_keyboard(l10n, request) if current else None
+
+
+def reply_to(message_id: int | None) -> ReplyParameters | None:
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True) if message_id else None
+
+
+def file_input(doc: Document, platform: str, store):
+    """The stored Telegram/Bale file id on its own messenger, else the file from the document store."""
+    if doc.platform == platform and doc.tg_file_id:
+        return doc.tg_file_id
+    return FSInputFile(store.path_of(doc.path), filename=doc.file_name)
+
+
+def send_files(chat_id: int, docs: list[Document], platform: str, store, *, caption: str | None = None,
+               reply: int | None = None, thread: int | None = None):
+    """The calls sending files: one document, or albums of up to ten."""
+    if len(docs) == 1:
+        yield SendDocument(chat_id=chat_id, document=file_input(docs[0], platform, store), caption=caption,
+                           reply_parameters=reply_to(reply), message_thread_id=thread)
+        return
+    for start in range(0, len(docs), 10):
+        chunk = docs[start:start + 10]
+        media = [InputMediaDocument(media=file_input(d, platform, store),
+                                    caption=caption if start == 0 and i == 0 else None)
+                 for i, d in enumerate(chunk)]
+        if len(media) == 1:
+            yield SendDocument(chat_id=chat_id, document=media[0].media, reply_parameters=reply_to(reply),
+                               message_thread_id=thread)
+        else:
+            yield SendMediaGroup(chat_id=chat_id, media=media, reply_parameters=reply_to(reply),
+                                 message_thread_id=thread)
+
+
+# -- group renderers ------------------------------------------------------------------------------
+@renderer("staff-card")
+async def render_card(out: Outgoing):
+    request = await Request.get_or_none(id=out.data["request"])
+    group = await UnitGroup.get_or_none(unit_code=request.unit_code) if request else None
+    if request is None or group is None or (group.platform, group.chat_id) != (out.platform, out.chat_id):
+        return  # the unit was unbound or moved meanwhile: /bind sends the cards again
+    l10n = out.l10n
+    if not is_current_card(request, out.platform, out.chat_id, None) or request.card_message_id is None:
+        thread = None
+        if group.forum:
+            topic = yield CreateForumTopic(chat_id=out.chat_id, name=_topic_name(l10n, request))
+            thread = topic.message_thread_id
+        text, kb = await card_view(l10n, request, out.ctx.catalog, out.ctx.today(), platform=out.platform, chat_id=out.chat_id,
+                                   message_id=None)
+        sent = yield SendMessage(chat_id=out.chat_id, text=text, reply_markup=kb, message_thread_id=thread)
+        await Request.filter(id=request.id).update(card_platform=out.platform, card_chat_id=out.chat_id,
+                                                   card_message_id=sent.message_id, card_thread_id=thread)
+        request = await Request.get(id=request.id)
+    if not out.data.get("files_sent"):
+        docs = await Document.filter(request=request, role="form").order_by("id")
+        if docs:
+            caption = l10n("staff-card-files", code=l10n.code(request.tracking_code))
+            for call in send_files(out.chat_id, docs, out.platform, out.ctx.store, caption=caption,
+                                   reply=request.card_message_id, thread=request.card_thread_id):
+                yield call
+        out.row.payload = {**out.data, "files_sent": True}
+        await out.row.save(update_fields=["payload"])
+
+
+def _topic_name(l10n: L10n, request: Request) -> str:
+    return f"{l10n.code(request.tracking_code)} — {pick(request.card['title'], l10n.lang)}"[:128]
+
+
+@renderer("staff-card-edit")
+async def render_card_edit(out: Outgoing):
+    request = await Request.get_or_none(id=out.data["request"])
+    if request is None:
+        return
+    text, kb = await card_view(out.l10n, request, out.ctx.catalog, out.ctx.today(), platform=out.platform, chat_id=out.chat_id,
+                               message_id=out.data["message_id"])
+    yield EditMessageText(chat_id=out.chat_id, message_id=out.data["message_id"], text=text, reply_markup=kb)
+
+
+@renderer("citizen-message")
+async def render_citizen_message(out: Outgoing):
+    """A citizen's message, threaded under the card (in its topic in a forum group)."""
+    request = await Request.get_or_none(id=out.data["request"])
+    event = await RequestEvent.get_or_none(id=out.data["event"])
+    if request is None or event is None:
+        return
+    l10n = out.l10n
+    here = is_current_card(request, out.platform, out.chat_id, None)
+    reply, thread = (request.card_message_id, request.card_thread_id) if here else (None, None)
+    header = l10n("staff-citizen-says", name=event.actor_name or "", code=l10n.code(request.tracking_code))
+    yield from_source_or_text(out, header, event, reply=reply, thread=thread)
+    for call in await _reuploads(out, event, header, reply, thread):
+        yield call
+
+
+@renderer("staff-due")
+async def render_due(out: Outgoing):
+    request = await Request.get_or_none(id=out.data["request"])
+    if request is None or request.status not in RequestStatus.OPEN:
+        return
+    l10n = out.l10n
+    here = is_current_card(request, out.platform, out.chat_id, None)
+    text = l10n(f"staff-due-{out.data['which']}", code=l10n.code(request.tracking_code),
+                service=pick(request.card["title"], l10n.lang), promised=request.promised_date,
+                assignee=request.assignee_name or l10n.button("staff-nobody"))
+    yield SendMessage(chat_id=out.chat_id, text=text, reply_parameters=reply_to(request.card_message_id if here else None),
+                      message_thread_id=request.card_thread_id if here else None)
+
+
+# -- the citizen's notifications ---------------------------------------------------------------------
+def citizen_keyboard(l10n: L10n, request: Request, *, reply: bool) -> InlineKeyboardMarkup:
+    rows = []
+    if reply:
+        rows.append([button(l10n.button("notify-btn-reply"), ReplyCb(request=request.id))])
+    rows.append([button(l10n.button("receipt-view"), RequestCb(code=request.tracking_code))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@renderer("notify")
+async def render_notify(out: Outgoing):
+    request = await Request.get_or_none(id=out.data["request"])
+    event = await RequestEvent.get_or_none(id=out.data["event"])
+    if request is None or event is None:
+        return
+    l10n = out.l10n
+    args = {"code": l10n.code(request.tracking_code), "service": pick(request.card["title"], l10n.lang)}
+    kind = event.kind
+    if kind == "stage":
+        args["stage"] = stage_title(request, event.stage_code, l10n.lang)
+    elif kind == "inquiry":
+        args.update(to=(event.data or {}).get("to") or "", what=event.text or "")
+    elif kind == "transferred":
+        args["unit"] = unit_title(out.ctx.catalog, (event.data or {}).get("to", ""), l10n.lang)
+    elif kind in ("question", "rejected", "result", "inquiry_answered"):
+        args["text"] = event.text or ""
+    if kind == "staff_message":
+        header = l10n("notify-staff_message", **args)
+        kb = citizen_keyboard(l10n, request, reply=True)
+        yield from_source_or_text(out, header, event, keyboard=kb)
+        for call in await _reuploads(out, event, header, None, None):
+            yield call
+        return
+    key = f"notify-{kind}-empty" if kind == "result" and not event.text else f"notify-{kind}"
+    waiting = request.status == RequestStatus.WAITING_CITIZEN and kind == "question"
+    yield SendMessage(chat_id=out.chat_id, text=l10n(key, **args),
+                      reply_markup=citizen_keyboard(l10n, request, reply=waiting))
+    if kind == "result":
+        docs = await Document.filter(id__in=(event.data or {}).get("documents") or []).order_by("id")
+        if docs:
+            caption = l10n("notify-result-files", code=args["code"])
+            for call in send_files(out.chat_id, docs, out.platform, out.ctx.store, caption=caption):
+                yield call
+
+
+def from_source_or_text(out: Outgoing, header: str, event: RequestEvent, *, reply: int | None = None,
+                        thread: int | None = None, keyboard=None):
+    """A person's message passed on: copied when it has media and both chats are on one messenger
+    (caption replaced by the header and their words), else re-sent as text."""
+    source = out.data.get("source") or {}
+    copy = source.get("media") and source.get("platform") == out.platform
+    words = (event.text or "")[:MAX_CAPTION if copy else MAX_CARD - 200]  # cut before escaping: tags stay whole
+    body = header + ("\n\n" + esc(words) if words else "")
+    if copy:
+        return CopyMessage(chat_id=out.chat_id, from_chat_id=source["chat_id"], message_id=source["message_id"],
+                           caption=body, reply_parameters=reply_to(reply), message_thread_id=thread,
+                           reply_markup=keyboard)
+    return SendMessage(chat_id=out.chat_id, text=body, reply_parameters=reply_to(reply), message_thread_id=thread,
+                       reply_markup=keyboard)
+
+
+async def _reuploads(out: Outgoing, event: RequestEvent, header: str, reply, thread) -> list:
+    """Files of a message from another messenger (a copy cannot cross messengers): re-uploaded."""
+    source = out.data.get("source") or {}
+    ids = (event.data or {}).get("documents") or []
+    if not ids or source.get("platform") == out.platform:
+        return []
+    docs = await Document.filter(id__in=ids).order_by("id")
+    return list(send_files(out.chat_id, docs, out.platform, out.ctx.store, caption=header, reply=reply, thread=thread))

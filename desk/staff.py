@@ -1,0 +1,170 @@
+"""Who may do what: unit groups (/bind), roles (/grant), and the check made before every staff action.
+
+Staff of a unit are the members of the unit's bound group, as the messenger reports them (the
+caller passes `is_member`, which asks the Bot API; answers are cached briefly). Supervisors (of
+one unit, or of all when the role has no unit) and admins (bot.toml / BOT_ADMINS, or granted)
+come from Role rows. Nothing here trusts what a button says: everything is read from the
+database and the messenger."""
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import IntEnum
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from models import Request, Role, UnitGroup
+
+MEMBER_STATUSES = {"creator", "administrator", "member"}
+ROLES = ("admin", "supervisor")
+MEMBERSHIP_TTL = 60.0
+
+IsMember = Callable[[int, int], Awaitable[bool]]  # (chat_id, user_id) on the acting bot's messenger
+
+
+class Level(IntEnum):
+    NONE = 0
+    STAFF = 1  # a member of the unit's group
+    SUPERVISOR = 2  # may act on requests taken by someone else
+    ADMIN = 3
+
+
+@dataclass(frozen=True)
+class Actor:
+    platform: str
+    user_id: int
+    name: str
+
+
+@dataclass
+class Access:
+    level: Level
+    group: UnitGroup | None = None
+
+    def __bool__(self) -> bool:
+        return self.level > Level.NONE
+
+
+def counts_as_member(status: str, is_member: bool | None = None) -> bool:
+    """A chat member status from getChatMember (restricted members count while still in the chat)."""
+    return status in MEMBER_STATUSES or (status == "restricted" and bool(is_member))
+
+
+class MembershipCache:
+    """getChatMember answers for a minute, so a burst of presses makes one API call."""
+
+    def __init__(self, ttl: float = MEMBERSHIP_TTL, clock: Callable[[], float] = time.monotonic):
+        self.ttl, self.clock = ttl, clock
+        self._seen: dict[tuple[str, int, int], tuple[float, bool]] = {}
+
+    async def check(self, platform: str, chat_id: int, user_id: int, ask: IsMember) -> bool:
+        key = (platform, chat_id, user_id)
+        hit = self._seen.get(key)
+        if hit is not None and self.clock() - hit[0] < self.ttl:
+            return hit[1]
+        answer = await ask(chat_id, user_id)
+        if len(self._seen) > 50_000:
+            self._seen.clear()
+        self._seen[key] = (self.clock(), answer)
+        return answer
+
+    def forget(self, platform: str, chat_id: int, user_id: int) -> None:
+        self._seen.pop((platform, chat_id, user_id), None)
+
+
+# -- roles ---------------------------------------------------------------------------------------
+async def is_admin(settings, platform: str, user_id: int) -> bool:
+    return settings.is_admin(platform, user_id) or await Role.exists(
+        platform=platform, user_id=user_id, role="admin")
+
+
+async def is_supervisor(platform: str, user_id: int, unit_code: str) -> bool:
+    """A supervisor of this unit, or of every unit (a role without a unit)."""
+    return await Role.filter(Q(unit_code=unit_code) | Q(unit_code__isnull=True), platform=platform,
+                             user_id=user_id, role="supervisor").exists()
+
+
+async def supervised_units(platform: str, user_id: int) -> list[str | None]:
+    """Units this person supervises (None in the list: every unit)."""
+    return list(await Role.filter(platform=platform, user_id=user_id, role="supervisor").values_list(
+        "unit_code", flat=True))
+
+
+async def grant(platform: str, user_id: int, role: str, unit_code: str | None, by: int) -> bool:
+    """Give a role; False if it was already there."""
+    if role not in ROLES:
+        raise ValueError(role)
+    unit_code = unit_code if role == "supervisor" else None
+    _, created = await Role.get_or_create(platform=platform, user_id=user_id, role=role, unit_code=unit_code,
+                                          defaults={"granted_by": by})
+    return created
+
+
+async def revoke(platform: str, user_id: int, role: str, unit_code: str | None) -> int:
+    query = Role.filter(platform=platform, user_id=user_id, role=role)
+    if role == "supervisor" and unit_code:
+        query = query.filter(unit_code=unit_code)
+    return await query.delete()
+
+
+# -- unit groups ---------------------------------------------------------------------------------
+async def bind(*, unit_code: str, platform: str, chat_id: int, title: str, forum: bool, by: int) -> UnitGroup | None:
+    """Make this group the unit's group (a unit has one group; binding again moves it).
+    Returns the group the unit had before, if it was another one."""
+    async with in_transaction():
+        before = await UnitGroup.get_or_none(unit_code=unit_code)
+        if before is None:
+            await UnitGroup.create(unit_code=unit_code, platform=platform, chat_id=chat_id, title=title[:255],
+                                   forum=forum, bound_by=by)
+            return None
+        moved = (before.platform, before.chat_id) != (platform, chat_id)
+        await UnitGroup.filter(id=before.id).update(platform=platform, chat_id=chat_id, title=title[:255],
+                                                    forum=forum, bound_by=by)
+        return before if moved else None
+
+
+async def unbind(platform: str, chat_id: int, unit_code: str | None = None) -> list[str]:
+    """Unbind this group (from one unit, or from all of them); returns the units unbound."""
+    query = UnitGroup.filter(platform=platform, chat_id=chat_id)
+    if unit_code:
+        query = query.filter(unit_code=unit_code)
+    units = list(await query.values_list("unit_code", flat=True))
+    await query.delete()
+    return units
+
+
+async def units_of_chat(platform: str, chat_id: int) -> list[str]:
+    return list(await UnitGroup.filter(platform=platform, chat_id=chat_id).values_list("unit_code", flat=True))
+
+
+async def group_of(unit_code: str) -> UnitGroup | None:
+    return await UnitGroup.get_or_none(unit_code=unit_code)
+
+
+# -- the check before every action ----------------------------------------------------------------
+async def access(settings, actor: Actor, unit_code: str, is_member: IsMember,
+                 cache: MembershipCache | None = None) -> Access:
+    """The actor's level for a unit's requests. Staff must be in the unit's group on the same
+    messenger: a Telegram user cannot vouch for membership of a Bale group."""
+    group = await UnitGroup.get_or_none(unit_code=unit_code)
+    if await is_admin(settings, actor.platform, actor.user_id):
+        return Access(Level.ADMIN, group)
+    if await is_supervisor(actor.platform, actor.user_id, unit_code):
+        return Access(Level.SUPERVISOR, group)
+    if group is None or group.platform != actor.platform:
+        return Access(Level.NONE, group)
+    member = (await cache.check(actor.platform, group.chat_id, actor.user_id, is_member) if cache
+              else await is_member(group.chat_id, actor.user_id))
+    return Access(Level.STAFF if member else Level.NONE, group)
+
+
+def may_change(access_: Access, request: Request, actor: Actor) -> bool:
+    """Staff may change a request nobody took or that they took; supervisors and admins any."""
+    if access_.level >= Level.SUPERVISOR:
+        return True
+    if access_.level < Level.STAFF:
+        return False
+    return request.assignee_user_id is None or (
+        request.assignee_platform == actor.platform and request.assignee_user_id == actor.user_id)

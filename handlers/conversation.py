@@ -1,0 +1,117 @@
+"""The citizen's side of the conversation with staff: "Reply" on a notification, a reply to a
+notification, or, while a request waits for them, their next message goes under its card.
+
+This router must come before the catalogue search (which takes any other private text): it only
+takes a message that belongs to a request and leaves everything else alone."""
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import ReplyCb
+from bot.l10n import L10n
+from bot.states import ConversationStates
+from desk import documents, validators, workflow
+from desk.documents import KINDS, DocumentStore
+from models import Citizen, Document, OutboxMessage, Request, RequestStatus
+
+router = Router(name="conversation")
+router.message.filter(F.chat.type == "private")
+CONTENT = F.text | F.document | F.photo
+
+
+async def save_file(message: Message, bot: Bot, store: DocumentStore, settings, *, platform: str,
+                    citizen: Citizen | None, role: str) -> Document | None:
+    """The file of a message kept in the document store (None when the message has none).
+    Raises desk.validators.ValidationError for a file too big or of an unknown kind."""
+    if message.photo:
+        p = message.photo[-1]
+        file_id, unique, name, size = p.file_id, p.file_unique_id, f"photo-{p.file_unique_id}.jpg", p.file_size
+    elif message.document:
+        d = message.document
+        file_id, unique, name, size = d.file_id, d.file_unique_id, d.file_name or "file", d.file_size
+    else:
+        return None
+    limit = settings.documents.max_size_mb
+    if size and size > limit * 1024 * 1024:
+        raise validators.ValidationError("file-too-big", size=limit)
+    content = (await bot.download(file_id)).getvalue()
+    kind = documents.check_upload(name, len(content), content[:documents.HEAD_BYTES], KINDS, limit)
+    stored = await store.save(content, name)
+    return await Document.create(citizen=citizen, role=role, kind=kind, file_name=name[:255], size=stored.size,
+                                 sha256=stored.sha256, path=str(stored.path), platform=platform,
+                                 tg_file_id=file_id, tg_file_unique_id=unique)
+
+
+def source_of(message: Message, platform: str) -> dict:
+    return {"platform": platform, "chat_id": message.chat.id, "message_id": message.message_id,
+            "media": bool(message.photo or message.document)}
+
+
+async def request_addressed(message: Message, citizen: Citizen | None) -> dict | bool:
+    """The open request this free message is about: the one whose notification it replies to,
+    else the one waiting for the citizen's answer."""
+    if citizen is None or (message.text or "").startswith("/"):
+        return False
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user and replied.from_user.is_bot:
+        row = await OutboxMessage.filter(platform=citizen.platform, chat_id=message.chat.id,
+                                         sent_message_id=replied.message_id).exclude(request_id=None).first()
+        if row is not None:
+            request = await Request.get_or_none(id=row.request_id, citizen=citizen, status__in=RequestStatus.OPEN)
+            if request is not None:
+                return {"request": request}
+    request = await workflow.waiting_for(citizen)
+    return {"request": request} if request is not None else False
+
+
+@router.callback_query(ReplyCb.filter())
+async def start_reply(query: CallbackQuery, callback_data: ReplyCb, l10n: L10n, citizen: Citizen,
+                      state: FSMContext):
+    request = await Request.get_or_none(id=callback_data.request, citizen=citizen)
+    if request is None:
+        await query.answer(l10n.button("button-expired"), show_alert=True)
+        return
+    if request.status in RequestStatus.CLOSED:
+        await query.answer(l10n.button("notify-reply-closed"), show_alert=True)
+        return
+    await state.set_state(ConversationStates.replying)
+    await state.set_data({"request": request.id})
+    await query.answer()
+    await query.message.answer(l10n("notify-reply-prompt", code=l10n.code(request.tracking_code)))
+
+
+@router.message(ConversationStates.replying, CONTENT)
+async def replying(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, store, settings,
+                   platform: str):
+    request = await Request.get_or_none(id=(await state.get_data()).get("request"), citizen=citizen)
+    await state.clear()
+    if request is None or request.status in RequestStatus.CLOSED:
+        await message.answer(l10n("notify-reply-closed"))
+        return
+    await _pass_on(message, bot, l10n, citizen, request, store, settings, platform)
+
+
+@router.message(ConversationStates.replying)
+async def replying_other(message: Message, l10n: L10n):
+    await message.answer(l10n("notify-reply-kinds"))
+
+
+@router.message(StateFilter(None), CONTENT, request_addressed)
+async def free_message(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store,
+                       settings, platform: str):
+    await _pass_on(message, bot, l10n, citizen, request, store, settings, platform)
+
+
+async def _pass_on(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store, settings,
+                   platform: str) -> None:
+    try:
+        doc = await save_file(message, bot, store, settings, platform=platform, citizen=citizen, role="message")
+    except validators.ValidationError as e:
+        await message.answer(l10n.error(e, size=settings.documents.max_size_mb, kinds=", ".join(sorted(KINDS))))
+        return
+    await workflow.citizen_message(request, citizen, text=message.text or message.caption,
+                                   source=source_of(message, platform), document_ids=[doc.id] if doc else [])
+    await message.answer(l10n("notify-reply-sent", code=l10n.code(request.tracking_code)))

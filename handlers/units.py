@@ -1,0 +1,127 @@
+"""Admin commands: /bind UNIT_CODE and /unbind in a unit's group, /grant and /revoke roles, and
+/overdue for staff and admins."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot.l10n import L10n
+from bot.render import esc, pick
+from desk import staff, workflow
+from desk.text import normalize_digits
+from models import UnitGroup
+
+router = Router(name="units")
+in_group = F.chat.type.in_({"group", "supergroup"})
+
+
+def member_check(bot: Bot):
+    """Membership of a chat as the messenger reports it now."""
+    async def is_member(chat_id: int, user_id: int) -> bool:
+        try:
+            m = await bot.get_chat_member(chat_id, user_id)
+        except TelegramAPIError:
+            return False
+        return staff.counts_as_member(m.status, getattr(m, "is_member", None))
+    return is_member
+
+
+async def authorise(dispatcher, bot: Bot, settings, actor: staff.Actor, unit_code: str) -> staff.Access:
+    """The actor's level for a unit's requests (getChatMember answers cached for a minute)."""
+    cache = dispatcher.workflow_data.setdefault("staff_members", staff.MembershipCache())
+    return await staff.access(settings, actor, unit_code, member_check(bot), cache)
+
+
+async def _is_admin(settings, platform: str, message: Message) -> bool:
+    return message.from_user is not None and await staff.is_admin(settings, platform, message.from_user.id)
+
+
+@router.message(Command("bind"), in_group)
+async def bind(message: Message, command: CommandObject, l10n: L10n, platform: str, settings, catalog):
+    if not await _is_admin(settings, platform, message):
+        await message.reply(l10n("staff-admins-only"))
+        return
+    code = (command.args or "").strip().lower()
+    unit = catalog.units.get(code)
+    if unit is None:
+        units = "\n".join(f"• <code>{u.code}</code> — {esc(pick(u.title, l10n.lang))}" for u in catalog.units.values())
+        await message.reply(l10n("unit-bind-usage") + "\n" + units)
+        return
+    before = await staff.bind(unit_code=unit.code, platform=platform, chat_id=message.chat.id,
+                              title=message.chat.title or "", forum=bool(message.chat.is_forum),
+                              by=message.from_user.id)
+    group = await UnitGroup.get(unit_code=unit.code)
+    cards = await workflow.cards_for_group(unit.code, group)
+    await message.reply(l10n("unit-bound", unit=pick(unit.title, l10n.lang), code=unit.code, cards=cards, any_cards=cards > 0,
+                             moved=before is not None))
+
+
+@router.message(Command("unbind"), in_group)
+async def unbind(message: Message, command: CommandObject, l10n: L10n, platform: str, settings):
+    if not await _is_admin(settings, platform, message):
+        await message.reply(l10n("staff-admins-only"))
+        return
+    units = await staff.unbind(platform, message.chat.id, (command.args or "").strip().lower() or None)
+    await message.reply(l10n("unit-unbound", units=", ".join(units)) if units else l10n("unit-not-bound"))
+
+
+def _parse_role(args: str | None, platform: str) -> tuple[str, int, str, str | None] | None:
+    """`USER_ID admin|supervisor [UNIT]`, USER_ID optionally as platform:id (bale:123)."""
+    parts = normalize_digits(args or "").split()
+    if len(parts) not in (2, 3) or parts[1] not in staff.ROLES:
+        return None
+    who = parts[0]
+    on, _, uid = who.rpartition(":")
+    if not uid.isdigit() or (parts[1] == "admin" and len(parts) == 3):
+        return None
+    return on or platform, int(uid), parts[1], parts[2].lower() if len(parts) == 3 else None
+
+
+@router.message(Command("grant", "revoke"))
+async def grant_or_revoke(message: Message, command: CommandObject, l10n: L10n, platform: str, settings, catalog):
+    if not await _is_admin(settings, platform, message):
+        await message.reply(l10n("staff-admins-only"))
+        return
+    parsed = _parse_role(command.args, platform)
+    if parsed is None or (parsed[3] is not None and parsed[3] not in catalog.units):
+        await message.reply(l10n("staff-role-usage"))
+        return
+    on, user_id, role, unit = parsed
+    if command.command == "grant":
+        await staff.grant(on, user_id, role, unit, by=message.from_user.id)
+        await message.reply(l10n("staff-granted", user=f"{on}:{user_id}", role=role, unit=unit or "*"))
+    else:
+        removed = await staff.revoke(on, user_id, role, unit)
+        await message.reply(l10n("staff-revoked" if removed else "staff-role-none", user=f"{on}:{user_id}", role=role,
+                                 unit=unit or "*"))
+
+
+@router.message(Command("overdue"))
+async def overdue(message: Message, bot: Bot, l10n: L10n, platform: str, settings, calendar, dispatcher):
+    """In a unit group: that unit's late and nearly late requests; an admin in private: all of them."""
+    actor = staff.Actor(platform, message.from_user.id, message.from_user.full_name)
+    admin = await staff.is_admin(settings, platform, actor.user_id)
+    units = None if admin and message.chat.type == "private" else await staff.units_of_chat(platform, message.chat.id)
+    if units is not None:
+        units = [code for code in units if await authorise(dispatcher, bot, settings, actor, code)]
+        if not units:
+            await message.reply(l10n("staff-denied"))
+            return
+    today = datetime.now(ZoneInfo(settings.calendar.timezone)).date()
+    soon, late = await workflow.due(today, calendar, units)
+    if not soon and not late:
+        await message.reply(l10n("staff-overdue-none"))
+        return
+    lines = [l10n("staff-overdue-title")]
+    for key, rows in (("staff-overdue-late", late), ("staff-overdue-soon", soon)):
+        for r in rows:
+            lines.append(l10n(key, code=l10n.code(r.tracking_code), service=pick(r.card["title"], l10n.lang),
+                              promised=r.promised_date, assignee=r.assignee_name or l10n.button("staff-nobody"),
+                              days=calendar.working_days_between(r.promised_date, today) if r.promised_date < today
+                              else 0))
+    await message.reply("\n".join(lines))
