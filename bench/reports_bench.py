@@ -4,6 +4,8 @@
     python -m bench.reports_bench                      # 1,000,000 rows, both databases
     python -m bench.reports_bench --requests 100000 --db sqlite
     python -m bench.reports_bench --pg postgres://postgres@127.0.0.1:5432/bench
+    python -m bench.reports_bench --sqlite /tmp/bench.sqlite3      # keep the SQLite file...
+    python -m bench.reports_bench --reuse --sqlite /tmp/bench.sqlite3   # ...and time it again
 
 The PostgreSQL database is emptied (schema public dropped) first. Rows are written with COPY on
 PostgreSQL and executemany in chunks on SQLite. Every figure is computed in the database
@@ -156,13 +158,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("both", "postgres", "sqlite"), default="both")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--reuse", action="store_true", help="PostgreSQL: time the rows of an earlier run")
+    parser.add_argument("--sqlite", help="SQLite file to fill (or reuse); default a temporary one")
+    parser.add_argument("--reuse", action="store_true", help="time the rows of an earlier run (SQLite: needs --sqlite)")
     args = parser.parse_args()
     if args.db in ("both", "postgres"):
         asyncio.run(measure("PostgreSQL", args.pg, args.requests, args.reuse))
     if args.db in ("both", "sqlite"):
-        with tempfile.TemporaryDirectory() as tmp:
-            asyncio.run(measure("SQLite", f"sqlite://{Path(tmp) / 'bench.sqlite3'}", args.requests))
+        if args.sqlite:
+            if not args.reuse:
+                Path(args.sqlite).unlink(missing_ok=True)
+            asyncio.run(measure("SQLite", f"sqlite://{Path(args.sqlite).resolve()}", args.requests, args.reuse))
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                asyncio.run(measure("SQLite", f"sqlite://{Path(tmp) / 'bench.sqlite3'}", args.requests))
 
 
 if __name__ == "__main__":

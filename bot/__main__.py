@@ -21,8 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("webhook", help="serve the Bot API webhook (production web process)")
     sub.add_parser("worker", help="deliver the outbox and check promised dates (production worker)")
     sandbox = sub.add_parser("sandbox", help="the whole desk in a browser, with no token and no network")
-    sandbox.add_argument("--reset", action="store_true", help="start afresh with the sample catalogue")
-    sandbox.add_argument("--port", type=int, default=8000)
+    for p in (parser, sandbox):  # `python -m bot --reset` works when it means the sandbox
+        p.add_argument("--reset", action="store_true", help="sandbox: start afresh with the sample catalogue")
+        p.add_argument("--port", type=int, default=8000, help="sandbox: the web page's port")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,5 +1,6 @@
-"""Promised dates: requests one working day before theirs, and overdue ones, are announced once
-each in their unit's group (desk/workflow.announce_due; the outbox delivers the announcements)."""
+"""Periodic checks of the worker: promised dates (requests one working day before theirs, and
+overdue ones, are announced once each in their unit's group: desk/workflow.announce_due) and the
+one survey reminder (desk/survey.send_reminders). The outbox delivers what they queue."""
 from __future__ import annotations
 
 import asyncio
@@ -8,7 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from desk import workflow
+from desk import survey, workflow
 from desk.calendar import WorkCalendar, parse_holidays
 
 log = logging.getLogger("mizban.deadlines")
@@ -31,6 +32,8 @@ async def run_deadline_checks(settings: Settings) -> None:
         try:
             if count := await check_deadlines(settings):
                 log.info("announced %s due or overdue requests", count)
+            if count := await survey.send_reminders(settings):
+                log.info("queued %s survey reminders", count)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -34,10 +34,12 @@ class CitizenMiddleware(BaseMiddleware):
             citizen, _ = await Citizen.get_or_create(
                 platform=platform, user_id=user.id,
                 defaults={"first_name": user.first_name[:128], "username": user.username,
-                          "chat_id": private_chat})
-        elif private_chat and (citizen.chat_id != private_chat or citizen.blocked_at is not None):
+                          "chat_id": private_chat, "messenger_language": user.language_code})
+        elif private_chat and (citizen.chat_id != private_chat or citizen.blocked_at is not None
+                               or citizen.messenger_language != user.language_code):
             citizen.chat_id, citizen.blocked_at = private_chat, None
-            await citizen.save(update_fields=["chat_id", "blocked_at", "updated_at"])
+            citizen.messenger_language = user.language_code
+            await citizen.save(update_fields=["chat_id", "blocked_at", "messenger_language", "updated_at"])
         data["citizen"] = citizen
         data["l10n"] = self.locales.pick(citizen.language, user.language_code)
         return await handler(event, data)

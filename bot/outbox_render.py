@@ -113,8 +113,12 @@ class Outgoing:
     l10n: L10n = field(init=False)
 
     def __post_init__(self) -> None:
-        lang = self.data.get("lang") or (self.citizen.language if self.citizen else None)
-        self.l10n = self.ctx.locales.get(lang)
+        if lang := self.data.get("lang"):
+            self.l10n = self.ctx.locales.get(lang)
+        elif self.citizen is not None:
+            self.l10n = self.ctx.locales.pick(self.citizen.language, self.citizen.messenger_language)
+        else:
+            self.l10n = self.ctx.locales.get(None)
 
     @property
     def data(self) -> dict:

@@ -2,6 +2,9 @@
 the claiming, the retry policy and the limiters; bot/outbox_render.py turns rows into calls).
 
 Each chat's rows go out in order, one chat per task; all chats share the bot's overall limiter.
+Several senders (one per `worker`/`run` process) may run over one outbox: claims give each chat to
+one sender at a time (desk.outbox.claim), and with Redis configured the limiter is shared
+(desk.outbox.RedisLimits), so together they stay within the bot's limits.
 A 429 pauses only that chat for retry_after and the same call is tried again; 5xx and network
 errors put the row (and the rest of that chat's batch, to keep the order) back with an
 exponential backoff; 403 marks the chat unreachable (a citizen who blocked the bot) and stops.
@@ -19,7 +22,7 @@ from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, Tele
 from bot.config import Settings
 from bot.outbox_render import Context, outgoing, renderer_for
 from desk import outbox
-from desk.outbox import Limits
+from desk.outbox import Limits, RedisLimits
 from models import OutboxMessage
 
 log = logging.getLogger("mizban.outbox")
@@ -47,7 +50,9 @@ class Sender:
         self.settings = settings
         self.bots = bots
         self.ctx = ctx or Context(settings)
-        self.limits = limits or Limits.from_settings(settings.outbox)
+        self.limits = limits or make_limits(settings)
+        # the limits belong to the bot (its token), whatever the process
+        self.bot_keys = {platform: f"{platform}:{getattr(bot, 'id', '')}" for platform, bot in bots.items()}
         self.lease_seconds = outbox.LEASE.total_seconds()
         # about ten seconds of work at the overall rate; rows past that stay unclaimed for others
         self.max_in_flight = max_in_flight or max(50, int(settings.outbox.global_per_second * 10))
@@ -58,6 +63,7 @@ class Sender:
         before = self.stats.sent
         queues: dict[tuple[str, int], deque[OutboxMessage]] = {}
         workers: dict[tuple[str, int], asyncio.Task] = {}
+        held: set[int] = set()  # leased here and not settled yet (queued or being sent)
         progress = asyncio.Event()
 
         def in_flight() -> int:
@@ -69,11 +75,12 @@ class Sender:
                 if room > self.max_in_flight // 2 or not workers:
                     full = [chat for (_, chat), q in queues.items()
                             if q and len(q) >= self.limits.chat_capacity(q[0].is_group, self.lease_seconds / 2)]
-                    for row in await outbox.claim(max(room, 1), exclude_chats=full):
+                    for row in await outbox.claim(max(room, 1), exclude_chats=full, held=held):
+                        held.add(row.id)
                         key = (row.platform, row.chat_id)
                         queues.setdefault(key, deque()).append(row)
                         if key not in workers:
-                            workers[key] = asyncio.create_task(self._chat_worker(key, queues, workers, progress))
+                            workers[key] = asyncio.create_task(self._chat_worker(key, queues, workers, held, progress))
                 if not workers:
                     return self.stats.sent - before
                 progress.clear()
@@ -82,19 +89,22 @@ class Sender:
             for task in list(workers.values()):
                 task.cancel()
 
-    async def _chat_worker(self, key, queues, workers, progress: asyncio.Event) -> None:
+    async def _chat_worker(self, key, queues, workers, held: set[int], progress: asyncio.Event) -> None:
         queue = queues[key]
         try:
             while queue:
                 row = queue.popleft()
                 outcome = await self._deliver(row)
+                held.discard(row.id)
                 if outcome == GONE:
+                    held.difference_update(r.id for r in queue)
                     queue.clear()  # the chat refused the bot: its other rows were given up with it
                 elif outcome == RETRY and queue:
                     # keep this chat's order: the rest waits for the row that failed
                     pending = list(queue)
                     queue.clear()
                     await outbox.release([r.id for r in pending], row.next_attempt_at)
+                    held.difference_update(r.id for r in pending)
                 progress.set()
         except Exception:  # a bug must not leave the run waiting forever; the lease brings rows back
             log.exception("outbox worker for %s failed", key)
@@ -157,7 +167,7 @@ class Sender:
     async def _call(self, bot, row: OutboxMessage, method):
         """One Bot API call within the limits; a short 429 is waited out and tried again."""
         while True:
-            await self.limits.acquire(row.platform, row.chat_id, row.is_group)
+            await self.limits.acquire(self.bot_keys[row.platform], row.chat_id, row.is_group)
             self.stats.calls += 1
             try:
                 return await bot(method)
@@ -172,22 +182,36 @@ class Sender:
                 raise
 
 
+def make_limits(settings: Settings) -> Limits:
+    """Shared through Redis when it is configured (any number of senders), else in process (one)."""
+    if settings.redis.url:
+        return RedisLimits.from_url(settings.redis.url, settings.outbox)
+    return Limits.from_settings(settings.outbox)
+
+
 async def deliver_pending(settings: Settings, bots: dict) -> int:
     """Deliver everything due now, once (tests, scripts); returns the rows delivered."""
-    return await Sender(settings, bots).deliver_pending()
+    sender = Sender(settings, bots)
+    try:
+        return await sender.deliver_pending()
+    finally:
+        await sender.limits.close()
 
 
 async def run_sender(settings: Settings, bots: list) -> None:
     """Deliver the outbox forever (the worker process, or next to polling)."""
     sender = Sender(settings, {bot.platform: bot for bot in bots})
-    while True:
-        try:
-            delivered = await sender.deliver_pending()
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the database went away, say: try again shortly
-            log.exception("outbox sender failed; retrying")
-            delivered = 0
-            await asyncio.sleep(5)
-        if not delivered:
-            await asyncio.sleep(POLL_SECONDS)
+    try:
+        while True:
+            try:
+                delivered = await sender.deliver_pending()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database or Redis went away, say: try again shortly
+                log.exception("outbox sender failed; retrying")
+                delivered = 0
+                await asyncio.sleep(5)
+            if not delivered:
+                await asyncio.sleep(POLL_SECONDS)
+    finally:
+        await sender.limits.close()

@@ -34,17 +34,12 @@ async def run_polling(settings: Settings) -> None:
 
 
 def start_background(settings: Settings, bots) -> list[asyncio.Task]:
-    """The outbox sender and the promised-date checks, when those features are present."""
-    tasks = []
-    with suppress(ModuleNotFoundError):
-        from bot.outbox_sender import run_sender
+    """The outbox sender and the periodic checks (promised dates, survey reminders)."""
+    from bot.deadlines import run_deadline_checks
+    from bot.outbox_sender import run_sender
 
-        tasks.append(asyncio.create_task(run_sender(settings, bots), name="outbox-sender"))
-    with suppress(ModuleNotFoundError):
-        from bot.deadlines import run_deadline_checks
-
-        tasks.append(asyncio.create_task(run_deadline_checks(settings), name="deadlines"))
-    return tasks
+    return [asyncio.create_task(run_sender(settings, bots), name="outbox-sender"),
+            asyncio.create_task(run_deadline_checks(settings), name="periodic-checks")]
 
 
 async def run_webhook(settings: Settings) -> None:

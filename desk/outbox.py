@@ -8,7 +8,8 @@ the messenger framework.
 Delivery is at-least-once. A sender *claims* due rows by leasing them (their next attempt is
 moved `LEASE` into the future, in one transaction; on PostgreSQL with FOR UPDATE SKIP LOCKED so
 several senders never claim the same row) and marks a row sent only after the Bot API accepted
-it. A sender that dies between the API call and that mark leaves the row leased: it is claimed
+it. A chat belongs to one sender at a time: a row is claimed only when every earlier pending row
+of its chat is this sender's, so several senders keep each chat's order. A sender that dies between the API call and that mark leaves the row leased: it is claimed
 again when the lease runs out and the message may arrive twice. Losing a notification is worse
 than a rare duplicate, and renderers that edit or store ids are idempotent anyway.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import secrets
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -45,14 +47,47 @@ async def enqueue(*, platform: str, chat_id: int, kind: str, data: dict | None =
 
 
 # -- claiming ------------------------------------------------------------------------------------
-async def claim(limit: int, *, exclude_chats: Iterable[int] = (), lease: timedelta = LEASE) -> list[OutboxMessage]:
-    """Lease up to `limit` due rows (oldest first) to this sender and count the attempt."""
-    exclude = list(exclude_chats)
+CLAIM_ROUNDS = 3  # selects per claim when rows of chats held elsewhere took the room
+
+
+async def claim(limit: int, *, exclude_chats: Iterable[int] = (), held: Iterable[int] = (),
+                lease: timedelta = LEASE) -> list[OutboxMessage]:
+    """Lease up to `limit` due rows (oldest first) to this sender and count the attempt.
+
+    `held` are the ids this sender already leased and has not settled yet. A row whose chat has an
+    earlier pending row that is neither held nor claimed here (leased or being claimed by another
+    sender, or waiting for its retry) is left alone: its chat's rows go out in order, by one sender."""
+    held_ids, blocked = set(held), set(exclude_chats)
+    rows: list[OutboxMessage] = []
+    after = 0
     async with in_transaction() as conn:
-        query = OutboxMessage.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now())
-        if exclude:
-            query = query.exclude(chat_id__in=exclude)
-        rows = await query.order_by("id").limit(limit).select_for_update(skip_locked=True).using_db(conn)
+        due_at = now()
+        for _ in range(CLAIM_ROUNDS):
+            query = OutboxMessage.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=due_at, id__gt=after)
+            if blocked:
+                query = query.exclude(chat_id__in=list(blocked))
+            batch = await query.order_by("id").limit(limit - len(rows)).select_for_update(
+                skip_locked=True).using_db(conn)
+            if not batch:
+                break
+            after = batch[-1].id
+            mine = held_ids | {r.id for r in rows} | {r.id for r in batch}
+            first_foreign: dict[tuple[str, int], int] = {}
+            for platform, chat_id, row_id in await OutboxMessage.filter(
+                    status=OutboxStatus.PENDING, chat_id__in=list({r.chat_id for r in batch}),
+                    id__lt=after).using_db(conn).order_by("id").values_list("platform", "chat_id", "id"):
+                if row_id not in mine:
+                    first_foreign.setdefault((platform, chat_id), row_id)
+            left_out = False
+            for row in batch:
+                foreign = first_foreign.get((row.platform, row.chat_id))
+                if foreign is not None and foreign < row.id:
+                    blocked.add(row.chat_id)
+                    left_out = True
+                else:
+                    rows.append(row)
+            if not left_out or len(rows) >= limit:
+                break
         if rows:
             await OutboxMessage.filter(id__in=[r.id for r in rows]).using_db(conn).update(
                 next_attempt_at=now() + lease, attempts=F("attempts") + 1)
@@ -129,7 +164,9 @@ class Limits:
     """The Bot API broadcast limits: one window per bot overall and one per chat, each a little
     longer than documented (MARGIN), since the server times arrivals, which jitter. A limit of 0
     switches it off (tests). Each chat is sent to by one task at a time (the sender's chat worker);
-    the overall window is shared, behind a fair lock so waiting chats take turns."""
+    the overall window is shared, behind a fair lock so waiting chats take turns.
+
+    These windows live in this process: right for one sender. Several senders share RedisLimits."""
 
     def __init__(self, global_per_second: float, private_interval_seconds: float, group_per_minute: float):
         self._overall_spec = (int(global_per_second), 1 / MARGIN) if global_per_second else None
@@ -144,10 +181,11 @@ class Limits:
         return cls(outbox_settings.global_per_second, outbox_settings.private_interval_seconds,
                    outbox_settings.group_per_minute)
 
-    async def acquire(self, platform: str, chat_id: int, is_group: bool) -> None:
-        """Wait until one more message may go to this chat, and count it."""
+    async def acquire(self, bot: str, chat_id: int, is_group: bool) -> None:
+        """Wait until one more message may go from this bot (a name for it: platform and id) to
+        this chat, and count it."""
         clock = time.monotonic
-        key = (platform, chat_id)
+        key = (bot, chat_id)
         if key not in self._chats:
             if len(self._chats) > 10_000:  # forget chats whose windows are empty
                 self._chats = {k: w for k, w in self._chats.items() if w is not None and w.wait(clock()) > 0}
@@ -156,11 +194,11 @@ class Limits:
         chat = self._chats[key]
         if chat is not None and (delay := chat.wait(clock())) > 0:
             await asyncio.sleep(delay)
-        if platform not in self._overall:
-            self._overall[platform] = SlidingWindow(*self._overall_spec) if self._overall_spec else None
-            self._locks[platform] = asyncio.Lock()
-        overall = self._overall[platform]
-        async with self._locks[platform]:
+        if bot not in self._overall:
+            self._overall[bot] = SlidingWindow(*self._overall_spec) if self._overall_spec else None
+            self._locks[bot] = asyncio.Lock()
+        overall = self._overall[bot]
+        async with self._locks[bot]:
             if overall is not None and (delay := overall.wait(clock())) > 0:
                 await asyncio.sleep(delay)
             at = clock()
@@ -172,3 +210,80 @@ class Limits:
         """How many messages one chat can take within `seconds` (at least one)."""
         spec = self._group_spec if is_group else self._private_spec
         return max(1, int(seconds / spec[1] * spec[0])) if spec else 10_000
+
+    async def close(self) -> None:
+        """Let go of what the limiter holds (nothing in process)."""
+
+
+# Both windows of one message, checked and recorded in one step on the Redis server's clock (so
+# senders on several machines agree). Sorted sets of send times; returns the milliseconds to wait
+# for {overall, chat}, and records the message only when both are 0. A limit of 0 is off.
+ACQUIRE_LUA = """
+redis.replicate_commands()
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local wait = {0, 0}
+for i = 1, 2 do
+  local limit, period = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  if limit > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - period)
+    local n = redis.call('ZCARD', KEYS[i])
+    if n >= limit then
+      local oldest = redis.call('ZRANGE', KEYS[i], n - limit, n - limit, 'WITHSCORES')
+      wait[i] = math.max(1, math.ceil((tonumber(oldest[2]) + period - now) * 1000))
+    end
+  end
+end
+if wait[1] == 0 and wait[2] == 0 then
+  for i = 1, 2 do
+    if tonumber(ARGV[2 * i - 1]) > 0 then
+      redis.call('ZADD', KEYS[i], now, ARGV[5])
+      redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[2 * i]) * 1000) + 1000)
+    end
+  end
+end
+return wait
+"""
+
+
+class RedisLimits(Limits):
+    """The same limits shared by every sender of a deployment through Redis (`redis` is a
+    redis.asyncio client), keyed by bot and chat: N senders together stay within one bot's rate.
+
+    Hand-written because the Redis limiters on PyPI count whole-second windows (no room for the
+    margin) and check one limit per call, while a message needs its bot's and its chat's window
+    at once. Within a process the overall window is still taken in turns (a fair lock), so only
+    one task per sender polls Redis while the bot is at its rate."""
+
+    def __init__(self, redis, global_per_second: float, private_interval_seconds: float,
+                 group_per_minute: float, *, prefix: str = "mizban:send:"):
+        super().__init__(global_per_second, private_interval_seconds, group_per_minute)
+        self.redis, self.prefix = redis, prefix
+        self._script = redis.register_script(ACQUIRE_LUA)
+
+    @classmethod
+    def from_url(cls, url: str, outbox_settings, **kw) -> "RedisLimits":
+        import redis.asyncio
+
+        return cls(redis.asyncio.Redis.from_url(url), outbox_settings.global_per_second,
+                   outbox_settings.private_interval_seconds, outbox_settings.group_per_minute, **kw)
+
+    async def acquire(self, bot: str, chat_id: int, is_group: bool) -> None:
+        """Wait until one more message may go from this bot to this chat, and count it."""
+        chat_spec = self._group_spec if is_group else self._private_spec
+        keys = [f"{self.prefix}{bot}", f"{self.prefix}{bot}:{chat_id}"]
+        args = [*(self._overall_spec or (0, 0)), *(chat_spec or (0, 0)), secrets.token_hex(8)]
+        turn = self._locks.setdefault(bot, asyncio.Lock())
+        while True:
+            async with turn:
+                while True:
+                    overall_ms, chat_ms = await self._script(keys=keys, args=args)
+                    if chat_ms or not overall_ms:
+                        break
+                    await asyncio.sleep(overall_ms / 1000)  # the bot is at its rate: wait in turn
+            if not chat_ms:
+                return
+            await asyncio.sleep(chat_ms / 1000)  # this chat is at its rate: let other chats go
+
+    async def close(self) -> None:
+        await self.redis.aclose()

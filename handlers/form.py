@@ -349,6 +349,8 @@ async def skip(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
         await query.message.answer(l10n("error-required"))
         return
     await query.message.edit_reply_markup(reply_markup=None)
+    if field.type in REPLY_KEYBOARD_TYPES:  # take the share-location/contact keyboard away too
+        await query.message.answer(l10n("form-skipped"), reply_markup=ReplyKeyboardRemove())
     await _accept(query.message, l10n, state, card, draft, None)
 
 
@@ -360,6 +362,9 @@ async def go_back(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
+    leaving = forms.current(card, draft)
+    if leaving is not None and leaving.type in REPLY_KEYBOARD_TYPES:
+        await query.message.answer(l10n("form-going-back"), reply_markup=ReplyKeyboardRemove())
     forms.back(card, draft)
     await _show(query.message, l10n, state, card, draft)
 
@@ -410,4 +415,5 @@ async def send_receipt(message: Message, l10n: L10n, request: Request, *, again:
     await message.answer(text, reply_markup=kb)
 
 
+REPLY_KEYBOARD_TYPES = {"location", "mobile"}  # fields that offer a share button under the chat
 _ALL_TYPES = forms.TEXT_TYPES | forms.FILE_TYPES | {"choice", "multichoice", "yesno", "location"}

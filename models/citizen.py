@@ -13,7 +13,8 @@ class Citizen(Timestamped):
     chat_id = fields.BigIntField(null=True)
     first_name = fields.CharField(max_length=128, default="")
     username = fields.CharField(max_length=64, null=True)
-    language = fields.CharField(max_length=8, null=True)  # chosen with /lang; else the messenger's
+    language = fields.CharField(max_length=8, null=True)  # chosen with /lang
+    messenger_language = fields.CharField(max_length=16, null=True)  # the messenger's language_code
     full_name = fields.CharField(max_length=128, null=True)
     national_id = fields.CharField(max_length=10, null=True)
     mobile = fields.CharField(max_length=11, null=True)

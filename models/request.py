@@ -34,7 +34,7 @@ class Request(Timestamped):
     answers = fields.JSONField()  # [{"name", "type", "value"}] in form order
     submitted_at = fields.DatetimeField(db_index=True)
     promised_date = fields.DateField()
-    answered_at = fields.DatetimeField(null=True)
+    answered_at = fields.DatetimeField(null=True, db_index=True)
     result_text = fields.TextField(null=True)
     reject_reason = fields.TextField(null=True)
     assignee_platform = fields.CharField(max_length=16, null=True)

@@ -3,4 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q --disable-pip-version-check -r requirements-test.txt
+# The browser test drives Debian's Chromium (playwright's own browser downloads are not used).
+if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+fi
 exec python3 -m pytest -q "$@"

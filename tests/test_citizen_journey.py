@@ -145,6 +145,8 @@ async def test_second_request_does_not_ask_the_profile_again(desk):
     await user.press("ثبت درخواست این خدمت")
     assert "نام مالک" in user.last["plain"]  # straight to the first question
     await fill_permit_form(user)
+    skipped_location = [m for m in user.messages if m["plain"] == "⏭ این پرسش رد شد."]
+    assert skipped_location and skipped_location[-1]["reply_markup"] == {"remove_keyboard": True}
     await user.press("ثبت نهایی")
     assert await Request.all().count() == 2
 
