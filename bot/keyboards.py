@@ -28,10 +28,9 @@ def main_menu(l10n: L10n, *, resume: bool = False) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def languages() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text="فارسی", callback_data=LangCb(lang="fa").pack()),
-        InlineKeyboardButton(text="English", callback_data=LangCb(lang="en").pack())]])
+def languages(l10n: L10n) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[button(l10n.button(f"lang-name-{lang}"), LangCb(lang=lang))
+                                                  for lang in ("fa", "en")]])
 
 
 def pager(l10n: L10n, page: int, total: int, make_cb) -> list[InlineKeyboardButton]:

@@ -63,7 +63,11 @@ class L10n:
     # display helpers ---------------------------------------------------------------
     def num(self, n) -> str:
         s = f"{n:,}" if isinstance(n, int) and abs(n) >= 10000 else str(n)
-        return self.digits(s.replace(",", "٬" if self.lang == "fa" else ","))
+        return self.digits(s.replace(",", self.button("thousands-separator")))
+
+    def join(self, items) -> str:
+        """A list in running text, with the language's separator."""
+        return self.button("list-separator").join(items)
 
     def digits(self, s: str) -> str:
         return fa_digits(s) if self.lang == "fa" else s

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import html
 
+from bot.l10n import Safe
+
 MAX_TEXT = 4096
 
 
@@ -47,7 +49,7 @@ def answer_text(l10n, field: dict, value, file_names: dict[int, str] | None = No
     if t in ("choice", "multichoice"):
         labels = {o["value"]: pick(o["label"], l10n.lang) for o in field.get("options") or []}
         values = value if isinstance(value, list) else [value]
-        return esc("، ".join(labels.get(v, v) for v in values) if l10n.lang == "fa" else ", ".join(labels.get(v, v) for v in values))
+        return esc(l10n.join(labels.get(v, v) for v in values))
     if t == "yesno":
         return l10n("answer-yes" if value else "answer-no")
     if t == "date":
@@ -58,7 +60,7 @@ def answer_text(l10n, field: dict, value, file_names: dict[int, str] | None = No
         return l10n.digits(esc(value))
     if t in ("document", "photo"):
         names = [esc((file_names or {}).get(i, "")) for i in value]
-        return l10n("answer-files", count=len(value), names="، ".join(n for n in names if n))
+        return l10n("answer-files", count=len(value), names=Safe(l10n.join(n for n in names if n)))
     if t == "location":
         return l10n("answer-location", lat=f"{value['lat']:.5f}", lon=f"{value['lon']:.5f}")
     return esc(value)

@@ -39,7 +39,7 @@ def package_text(l10n: L10n, card, section: str, catalog) -> str:
     title = esc(pick(card.title, lang))
     if section == "stages":
         lines = [l10n("info-stage", n=i, title=pick(s.title, lang),
-                      channel="، ".join(l10n.button(f"channel-{c}") for c in s.channel) if s.electronic
+                      channel=l10n.join(l10n.button(f"channel-{c}") for c in s.channel) if s.electronic
                       else l10n.button(f"why-not-{s.reason_not_electronic}"),
                       electronic=str(bool(s.electronic)).lower())
                  for i, s in enumerate(card.stages, 1)]

@@ -142,7 +142,7 @@ async def _review(message: Message, l10n: L10n, card, draft: dict) -> None:
                  button(l10n.button("form-cancel"), FormCb(action="cancel"))])
     text = l10n("review", service=pick(card.title, l10n.lang), lines=Safe("\n".join(lines)))
     if missing:
-        text += "\n\n" + l10n("review-missing", fields="، ".join(pick(f.label, l10n.lang) for f in missing))
+        text += "\n\n" + l10n("review-missing", fields=l10n.join(pick(f.label, l10n.lang) for f in missing))
     *first, last = split_text(text)  # long answers may take the review past one message
     for part in first:
         await message.answer(part)

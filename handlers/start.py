@@ -58,12 +58,12 @@ async def help_button(query: CallbackQuery, l10n: L10n):
 
 @router.message(Command("lang"))
 async def lang_command(message: Message, l10n: L10n):
-    await message.answer(l10n("lang-choose"), reply_markup=keyboards.languages())
+    await message.answer(l10n("lang-choose"), reply_markup=keyboards.languages(l10n))
 
 
 @router.callback_query(MenuCb.filter(F.action == "lang"))
 async def lang_button(query: CallbackQuery, l10n: L10n):
-    await query.message.answer(l10n("lang-choose"), reply_markup=keyboards.languages())
+    await query.message.answer(l10n("lang-choose"), reply_markup=keyboards.languages(l10n))
     await query.answer()
 
 

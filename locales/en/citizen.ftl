@@ -21,6 +21,10 @@ help = <b>Service desk help</b>
     • /profile my details (given once, never asked again)
     • /cancel cancel what you are doing
     • /lang change language
+list-separator = {", "}
+thousands-separator = ,
+lang-name-fa = فارسی
+lang-name-en = English
 lang-choose = زبان را انتخاب کنید / Choose your language:
 lang-set = The language is now English.
 cancelled = Cancelled. Continue from the main menu whenever you like.

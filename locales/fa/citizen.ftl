@@ -21,6 +21,10 @@ help = <b>راهنمای میز خدمت</b>
     • /profile مشخصات من (یک بار ثبت می‌شود و دوباره پرسیده نمی‌شود)
     • /cancel لغو کار جاری
     • /lang تغییر زبان
+list-separator = {"، "}
+thousands-separator = ٬
+lang-name-fa = فارسی
+lang-name-en = English
 lang-choose = زبان را انتخاب کنید / Choose your language:
 lang-set = زبان به فارسی تغییر کرد.
 cancelled = لغو شد. هر وقت خواستید از منوی اصلی ادامه دهید.
