@@ -65,6 +65,9 @@ class L10n:
         s = f"{n:,}" if isinstance(n, int) and abs(n) >= 10000 else str(n)
         return self.digits(s.replace(",", self.button("thousands-separator")))
 
+    def decimal(self, x: float, places: int = 1) -> str:
+        return self.digits(f"{x:.{places}f}".replace(".", self.button("decimal-separator")))
+
     def join(self, items) -> str:
         """A list in running text, with the language's separator."""
         return self.button("list-separator").join(items)

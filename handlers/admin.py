@@ -9,6 +9,7 @@ from aiogram.types import BufferedInputFile, Message
 
 from bot.l10n import L10n
 from desk import audit, charts, export, reports, staff
+from desk.catalog import CatalogError, load_catalog
 from desk.survey import load_form
 from desk.validators import ValidationError
 
@@ -55,7 +56,7 @@ def _scope(l10n: L10n, q: reports.Query) -> str:
 
 
 def _one(l10n: L10n, x: float | None) -> str:
-    return l10n.digits(f"{x:.1f}") if x is not None else l10n.button("admin-none")
+    return l10n.decimal(x, 1) if x is not None else l10n.button("admin-none")
 
 
 def _days(l10n: L10n, x: float | None) -> str:
@@ -145,3 +146,18 @@ async def audit_form(message: Message, command: CommandObject, bot: Bot, l10n: L
                              service_link=lambda code: f"https://{host}/{me.username}?start=s_{code}")
     await message.answer_document(BufferedInputFile(data, filename=f"audit-{q.start:%Y%m%d}-{q.end:%Y%m%d}.xlsx"),
                                   caption=l10n("admin-audit-caption", period=_period(l10n, q)))
+
+
+@router.message(Command("reload"))
+async def reload_catalog(message: Message, l10n: L10n, settings, platform: str, dispatcher):
+    """Load the service identity cards again (admins); a broken card keeps the old catalogue."""
+    if not await staff.is_admin(settings, platform, message.from_user.id if message.from_user else 0):
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    try:
+        catalog = load_catalog(settings.resolve(settings.catalog.dir))
+    except CatalogError as e:
+        await message.answer(l10n("admin-reload-failed", problems="\n".join(e.problems[:20])))
+        return
+    dispatcher.workflow_data["catalog"] = catalog
+    await message.answer(l10n("admin-reload-done", count=len(catalog.services)))

@@ -36,11 +36,11 @@ async def test_stats_for_admin_in_persian(desk):
     assert "۱۴۰۴/۰۲/۰۱ تا ۱۴۰۴/۰۲/۳۱" in text and "دورهٔ قبل: ۱۴۰۴/۰۱/۰۱ تا ۱۴۰۴/۰۱/۳۱" in text
     assert "پذیرفته‌شده: ۷ / ۲" in text
     assert "پاسخ‌داده‌شده: ۴ / ۲" in text
-    assert "میانگین زمان پذیرش تا پاسخ: ۳.۳ روز / ۱.۳ روز" in text
-    assert "میانهٔ زمان پذیرش تا پاسخ: ۳.۳ روز / ۱.۳ روز" in text
+    assert "میانگین زمان پذیرش تا پاسخ: ۳٫۳ روز / ۱٫۳ روز" in text
+    assert "میانهٔ زمان پذیرش تا پاسخ: ۳٫۳ روز / ۱٫۳ روز" in text
     assert "پاسخ تا موعد وعده‌داده‌شده: ۵۰٪ / ۱۰۰٪" in text
     assert "پرسشنامه‌های تکمیل‌شده: ۲ / ۱" in text and "سهم راضی (امتیاز «زیاد» یا بالاتر): ۴۷٪ / ۱۰۰٪" in text
-    assert "کلیت فرایند: ۱.۸ / ۴.۰" in text
+    assert "کلیت فرایند: ۱٫۸ / ۴٫۰" in text
     assert not any(ch.isascii() and ch.isdigit() for ch in text)
 
 

@@ -134,3 +134,6 @@ audit-t2-in-person = Services at the in-person desk
 audit-t2-edesk = Services at the electronic desk
 audit-t2-both = Services at the combined desk
 audit-t2-outside = Services outside the desk (directly at the units)
+admin-reload-done = ✅ The catalogue was reloaded: { $count } services.
+admin-reload-failed = ⚠️ The catalogue could not be loaded; the previous one stays in use:
+    <pre>{ $problems }</pre>

@@ -22,6 +22,7 @@ help = <b>Service desk help</b>
     • /cancel cancel what you are doing
     • /lang change language
 list-separator = {", "}
+decimal-separator = .
 thousands-separator = ,
 lang-name-fa = فارسی
 lang-name-en = English

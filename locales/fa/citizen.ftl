@@ -22,6 +22,7 @@ help = <b>راهنمای میز خدمت</b>
     • /cancel لغو کار جاری
     • /lang تغییر زبان
 list-separator = {"، "}
+decimal-separator = ٫
 thousands-separator = ٬
 lang-name-fa = فارسی
 lang-name-en = English
