@@ -11,9 +11,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ReplyCb
+from bot.files import keep_file
 from bot.l10n import L10n
 from bot.states import ConversationStates
-from desk import documents, validators, workflow
+from desk import validators, workflow
 from desk.documents import KINDS, DocumentStore
 from models import Citizen, Document, OutboxMessage, Request, RequestStatus
 
@@ -24,25 +25,9 @@ CONTENT = F.text | F.document | F.photo
 
 async def save_file(message: Message, bot: Bot, store: DocumentStore, settings, *, platform: str,
                     citizen: Citizen | None, role: str) -> Document | None:
-    """The file of a message kept in the document store (None when the message has none).
-    Raises desk.validators.ValidationError for a file too big or of an unknown kind."""
-    if message.photo:
-        p = message.photo[-1]
-        file_id, unique, name, size = p.file_id, p.file_unique_id, f"photo-{p.file_unique_id}.jpg", p.file_size
-    elif message.document:
-        d = message.document
-        file_id, unique, name, size = d.file_id, d.file_unique_id, d.file_name or "file", d.file_size
-    else:
-        return None
-    limit = settings.documents.max_size_mb
-    if size and size > limit * 1024 * 1024:
-        raise validators.ValidationError("file-too-big", size=limit)
-    content = (await bot.download(file_id)).getvalue()
-    kind = documents.check_upload(name, len(content), content[:documents.HEAD_BYTES], KINDS, limit)
-    stored = await store.save(content, name)
-    return await Document.create(citizen=citizen, role=role, kind=kind, file_name=name[:255], size=stored.size,
-                                 sha256=stored.sha256, path=str(stored.path), platform=platform,
-                                 tg_file_id=file_id, tg_file_unique_id=unique)
+    """A file sent in the conversation about a request (any kind the desk keeps)."""
+    return await keep_file(message, bot, store, platform=platform, citizen=citizen, role=role, accept=KINDS,
+                           max_mb=settings.documents.max_size_mb)
 
 
 def source_of(message: Message, platform: str) -> dict:

@@ -1,12 +1,10 @@
 """Filling a service's form, its documents, the review screen and the one-time submission."""
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
@@ -14,11 +12,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKey
 from bot import keyboards
 from bot.callbacks import FormCb, MenuCb, RequestCb, ServiceCb
 from bot.filters import Magic, PrivateChat
+from bot.files import IMAGE_KINDS, keep_file
 from bot.keyboards import button
 from bot.l10n import L10n, Safe
 from bot.render import answer_text, pick, split_text
 from bot.states import FormStates
-from desk import documents, forms, requests, validators
+from desk import forms, requests, validators
 from models import Citizen, Document, Request
 
 router = Router(name="form")
@@ -224,26 +223,14 @@ async def got_file(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, sta
     if field is None or field.type not in forms.FILE_TYPES:
         await message.answer(l10n("error-unexpected"))
         return
-    if message.photo:
-        photo = message.photo[-1]
-        file_id, unique, name, size = photo.file_id, photo.file_unique_id, f"photo-{photo.file_unique_id}.jpg", photo.file_size
-    else:
-        doc = message.document
-        file_id, unique, name, size = doc.file_id, doc.file_unique_id, doc.file_name or "file", doc.file_size
     limit_mb = min(field.max_size_mb, settings.documents.max_size_mb)
-    accept = field.accept if field.type == "document" else ["jpg", "png"]
+    accept = field.accept if field.type == "document" else IMAGE_KINDS
     try:
-        if size and size > limit_mb * 1024 * 1024:
-            raise validators.ValidationError("file-too-big")
-        content = await _download(bot, file_id)
-        kind = documents.check_upload(name, len(content), content[:8192], accept, limit_mb)
+        doc = await keep_file(message, bot, store, platform=citizen.platform, citizen=citizen, role="form",
+                              accept=accept, max_mb=limit_mb, field=field.name)
     except validators.ValidationError as e:
         await message.answer(l10n.error(e, size=limit_mb, kinds=", ".join(accept)))
         return
-    stored = await store.save(content, name)
-    doc = await Document.create(citizen=citizen, field=field.name, role="form", kind=kind, file_name=name[:255],
-                                size=stored.size, sha256=stored.sha256, path=str(stored.path),
-                                platform=citizen.platform, tg_file_id=file_id, tg_file_unique_id=unique)
     files = list(draft["answers"].get(field.name) or []) + [doc.id]
     draft["answers"][field.name] = files
     if len(files) >= field.max_files:
@@ -251,22 +238,12 @@ async def got_file(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, sta
         await _show(message, l10n, state, card, draft)
         return
     await state.set_data(draft)
-    await message.answer(l10n("form-file-received", name=name, count=len(files), max=field.max_files),
+    await message.answer(l10n("form-file-received", name=doc.file_name, count=len(files), max=field.max_files),
                          reply_markup=_field_keyboard(l10n, card, draft, field))
 
 
 def _today(settings) -> date:
     return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
-
-
-async def _download(bot: Bot, file_id: str) -> bytes:
-    try:
-        file = await bot.get_file(file_id)
-    except TelegramBadRequest as e:
-        raise validators.ValidationError("file-too-big" if "too big" in e.message else "file-download") from e
-    buffer = io.BytesIO()
-    await bot.download_file(file.file_path, buffer)
-    return buffer.getvalue()
 
 
 @router.message(StateFilter(FormStates.filling))

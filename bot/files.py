@@ -1,0 +1,50 @@
+"""Files people send in a chat: fetched with getFile, their type checked from the content (not the
+name), kept in the document store with a checksum, and recorded as a Document."""
+from __future__ import annotations
+
+import io
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import Message
+
+from desk import documents, validators
+from desk.documents import DocumentStore
+from models import Citizen, Document
+
+IMAGE_KINDS = ["jpg", "png"]
+
+
+def file_of(message: Message) -> tuple[str, str, str, int | None] | None:
+    """(file_id, file_unique_id, file name, size) of a message's photo or document."""
+    if message.photo:
+        p = message.photo[-1]
+        return p.file_id, p.file_unique_id, f"photo-{p.file_unique_id}.jpg", p.file_size
+    if message.document:
+        d = message.document
+        return d.file_id, d.file_unique_id, d.file_name or "file", d.file_size
+    return None
+
+
+async def keep_file(message: Message, bot: Bot, store: DocumentStore, *, platform: str, citizen: Citizen | None,
+                    role: str, accept, max_mb: float, field: str | None = None) -> Document | None:
+    """The message's file kept by the desk (None when it has none). Raises
+    validators.ValidationError("file-too-big" | "file-type" | "file-download")."""
+    found = file_of(message)
+    if found is None:
+        return None
+    file_id, unique, name, size = found
+    if size and size > max_mb * 1024 * 1024:
+        raise validators.ValidationError("file-too-big")
+    try:
+        file = await bot.get_file(file_id)
+    except TelegramBadRequest as e:  # Telegram refuses files over 20 MB to bots
+        raise validators.ValidationError("file-too-big" if "too big" in e.message else "file-download") from e
+    buffer = io.BytesIO()
+    await bot.download_file(file.file_path, buffer)
+    content = buffer.getvalue()
+    kind = documents.check_upload(name, len(content), content[:documents.HEAD_BYTES], accept, max_mb)
+    stored = await store.save(content, name)
+    return await Document.create(citizen=citizen, field=field, role=role, kind=kind, file_name=name[:255],
+                                 size=stored.size, sha256=stored.sha256, path=str(stored.path), platform=platform,
+                                 tg_file_id=file_id, tg_file_unique_id=unique)
