@@ -3,9 +3,13 @@ Bot API stand-in over HTTP (127.0.0.1) enforcing Telegram's limits with 429 + re
 a real aiogram bot (AiohttpSession) from a real database.
 
     python -m bench.outbox_bench [--messages 2000 --chats 500 --groups 5 --timeout 240 --db URL]
+                                 [--senders 2 --redis redis://127.0.0.1:6379/14]
 
-Prints messages/s, 429s received, messages lost, and the share of the allowed rate achieved
-(the allowed rate: the fastest any sender could go without breaking a limit)."""
+Prints messages/s, 429s received, messages lost, the busiest second, and the share of the allowed
+rate achieved (the allowed rate: the fastest any sender could go without breaking a limit).
+`--senders N` runs N senders at once over the outbox (each with its own limiter client, as N worker
+processes would; use PostgreSQL) and prints the combined figures: with `--redis` they share the
+limits in Redis, without it each paces itself (N times the rate: the 429s show it)."""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +34,7 @@ from bot.outbox_render import renderer  # noqa: E402
 from bot.outbox_sender import Sender  # noqa: E402
 from bot.platforms import make_bot  # noqa: E402
 from desk import outbox  # noqa: E402
+from desk.outbox import Limits, RedisLimits  # noqa: E402
 from models import OutboxMessage, OutboxStatus  # noqa: E402
 from standin.core import Standin  # noqa: E402
 from standin.ratelimit import GLOBAL, GROUP_CHAT, PRIVATE_CHAT  # noqa: E402
@@ -52,9 +57,28 @@ def allowed_seconds(per_chat: Counter, groups: set[int]) -> float:
     return need
 
 
-async def run(messages: int, chats: int, groups: int, timeout: float, db_url: str | None) -> int:
+def busiest_second(times: list[float]) -> int:
+    """The most messages the server accepted within any one second."""
+    times, most, start = sorted(times), 0, 0
+    for end, at in enumerate(times):
+        while times[start] <= at - 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+async def run(messages: int, chats: int, groups: int, timeout: float, db_url: str | None,
+              senders: int = 1, redis_url: str | None = None) -> int:
     standin = Standin(strict=True, rate_limits=True)
     standin.add_bot(TOKEN)
+    accepted: list[float] = []  # when the stand-in accepted each message
+    count_sent = standin.count_sent
+
+    def count_and_time(account, chat) -> None:
+        count_sent(account, chat)
+        accepted.append(standin.clock())
+
+    standin.count_sent = count_and_time
     users = [standin.user(f"User {i}") for i in range(chats)]
     group_chats = [standin.group(f"Unit {i}") for i in range(groups)]
     runner = web.AppRunner(make_app(standin), access_log=None)
@@ -84,14 +108,23 @@ async def run(messages: int, chats: int, groups: int, timeout: float, db_url: st
     await OutboxMessage.bulk_create(rows, batch_size=500)
     per_chat = Counter(chat for chat, _ in targets)
 
-    sender = Sender(settings, {"telegram": bot})
+    prefix = f"mizban-bench:{random.getrandbits(64):x}:"
+    limits = [RedisLimits.from_url(redis_url, settings.outbox, prefix=prefix) if redis_url
+              else Limits.from_settings(settings.outbox) for _ in range(senders)]
+    running = [Sender(settings, {"telegram": bot}, limits=lim) for lim in limits]
     started = time.monotonic()
     try:
-        await asyncio.wait_for(sender.deliver_pending(), timeout)
+        await asyncio.wait_for(asyncio.gather(*(s.deliver_pending() for s in running)), timeout)
         finished = True
     except asyncio.TimeoutError:
         finished = False
     elapsed = time.monotonic() - started
+    if redis_url:
+        keys = [key async for key in limits[0].redis.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await limits[0].redis.delete(*keys)
+    for lim in limits:
+        await lim.close()
 
     received = sum(1 for chat in standin.chats.values() for m in chat.history.values()
                    if m.bot_token == TOKEN and "notification" in m.plain)
@@ -99,8 +132,13 @@ async def run(messages: int, chats: int, groups: int, timeout: float, db_url: st
     dead_rows = await OutboxMessage.filter(status=OutboxStatus.DEAD).count()
     allowed = allowed_seconds(per_chat, {g.id for g in group_chats})
     print(f"notifications: {messages} to {chats} chats and {groups} groups ({to_groups} to groups)")
+    print(f"senders: {senders}, limits {'shared in Redis' if redis_url else 'in each process'}, "
+          f"database {url.split(':', 1)[0]}")
     print(f"finished: {finished} in {elapsed:.1f} s")
+    if senders > 1:
+        print("rows sent by each sender: " + ", ".join(str(s.stats.sent) for s in running))
     print(f"messages/s: {received / elapsed:.1f} (limit {GLOBAL[0] / GLOBAL[1]:.0f}/s)")
+    print(f"busiest second: {busiest_second(accepted)} messages (limit {GLOBAL[0]})")
     print(f"429s received: {standin.stats['429']}")
     print(f"messages lost: {messages - received} (rows sent {sent_rows}, dead {dead_rows})")
     print(f"duplicates: {max(0, received - sent_rows)}")
@@ -121,8 +159,13 @@ def main() -> int:
     parser.add_argument("--groups", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=240, help="give up after this many seconds")
     parser.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--senders", type=int, default=1, help="senders running at once (use PostgreSQL)")
+    parser.add_argument("--redis", default=None, help="Redis URL: the senders share the limits there")
     args = parser.parse_args()
-    return asyncio.run(run(args.messages, args.chats, args.groups, args.timeout, args.db))
+    if args.senders > 1 and not (args.db or "").startswith("postgres"):
+        parser.error("--senders above 1 needs --db postgres://... (SQLite has one writer)")
+    return asyncio.run(run(args.messages, args.chats, args.groups, args.timeout, args.db,
+                           args.senders, args.redis))
 
 
 if __name__ == "__main__":

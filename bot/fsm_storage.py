@@ -7,7 +7,12 @@ from typing import Any, Mapping
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 
+from bot.db import PreparedSelect
 from models import FsmRecord
+
+# Read on every update (aiogram's FSM middleware): the query is built once. No cache in front of it:
+# without Redis, several web processes may share this table.
+STATE = PreparedSelect(FsmRecord, only=("state",), key="")
 
 
 class DatabaseStorage(BaseStorage):
@@ -30,8 +35,8 @@ class DatabaseStorage(BaseStorage):
             await record.save(update_fields=["state", "updated_at"])
 
     async def get_state(self, key: StorageKey) -> str | None:
-        record = await FsmRecord.get_or_none(key=self._key(key)).only("key", "state")
-        return record.state if record else None
+        rows = await STATE.rows(self._key(key))
+        return rows[0]["state"] if rows else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         record = await FsmRecord.get_or_none(key=self._key(key))

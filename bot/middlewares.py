@@ -6,8 +6,13 @@ from typing import Any, Awaitable, Callable
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
+from bot.db import PreparedSelect
 from bot.l10n import Locales
 from models import Citizen
+
+# Every update looks its sender up: no cache (a profile edit, /lang or the outbox sender marking a
+# blocked chat, in this process or another, must count at once), just a query built only once.
+CITIZEN = PreparedSelect(Citizen, platform="", user_id=0)
 
 
 class CitizenMiddleware(BaseMiddleware):
@@ -28,7 +33,7 @@ class CitizenMiddleware(BaseMiddleware):
             data["citizen"] = None
             data["l10n"] = self.locales.get(None)
             return await handler(event, data)
-        citizen = await Citizen.get_or_none(platform=platform, user_id=user.id)
+        citizen = await CITIZEN.first(platform, user.id)
         private_chat = chat.id if chat is not None and chat.type == "private" else None
         if citizen is None:
             citizen, _ = await Citizen.get_or_create(

@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections import deque
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError,
                                 TelegramRetryAfter)
@@ -30,6 +31,7 @@ log = logging.getLogger("mizban.outbox")
 NOT_MODIFIED = "message is not modified"
 INLINE_RETRY_AFTER = 60  # longer 429 waits put the row back instead of holding its chat's task
 POLL_SECONDS = 1.0
+LIMITER_RETRY_SECONDS = 5.0  # Redis (the shared limiter) unreachable: rows wait this long
 DONE, RETRY, GONE = "done", "retry", "gone"  # a row settled; put back for later; its chat refuses the bot
 
 
@@ -144,6 +146,12 @@ class Sender:
             return GONE
         except TelegramRetryAfter as e:
             return await self._retry(row, e.message, max_attempts, delay=e.retry_after)
+        except outbox.LimiterUnavailable as e:  # not the message's fault: no attempt is counted
+            log.warning("outbox limiter unavailable, row %s waits: %s", row.id, e)
+            row.next_attempt_at = outbox.now() + timedelta(seconds=LIMITER_RETRY_SECONDS)
+            await outbox.release([row.id], row.next_attempt_at)
+            self.stats.retried += 1
+            return RETRY
         except TelegramBadRequest as e:  # the call itself is wrong: trying again will not help
             log.warning("outbox row %s (%s) refused: %s", row.id, row.method, e.message)
             await outbox.mark_dead(row, e.message)

@@ -112,8 +112,8 @@ async def build(catalog: Catalog, q: reports.Query, t: T, lang: str, *, service_
 
     # §6 questionnaire results
     form = load_form()
-    figures = await reports.survey_figures(q, reports.Figures())
-    scores = await reports.score_counts(q)
+    figures = await reports.survey_figures(q, reports.Figures())  # one pass: means and score counts
+    scores = figures.scores
     ws = _sheet(wb, t("audit-s6-sheet"), f"{title(form.title)} — {t('audit-responses')}: {figures.responses}", [
         t("audit-row"), t("audit-axis"), t("audit-item"), *(title(level.label) for level in form.scale),
         t("audit-count"), t("audit-mean"), t("audit-satisfied")])

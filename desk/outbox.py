@@ -23,6 +23,8 @@ from collections import deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
+import redis.asyncio
+from redis.exceptions import RedisError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -215,6 +217,10 @@ class Limits:
         """Let go of what the limiter holds (nothing in process)."""
 
 
+class LimiterUnavailable(Exception):
+    """The shared limiter cannot be asked (Redis is down): send nothing, try again shortly."""
+
+
 # Both windows of one message, checked and recorded in one step on the Redis server's clock (so
 # senders on several machines agree). Sorted sets of send times; returns the milliseconds to wait
 # for {overall, chat}, and records the message only when both are 0. A limit of 0 is off.
@@ -263,8 +269,6 @@ class RedisLimits(Limits):
 
     @classmethod
     def from_url(cls, url: str, outbox_settings, **kw) -> "RedisLimits":
-        import redis.asyncio
-
         return cls(redis.asyncio.Redis.from_url(url), outbox_settings.global_per_second,
                    outbox_settings.private_interval_seconds, outbox_settings.group_per_minute, **kw)
 
@@ -277,7 +281,10 @@ class RedisLimits(Limits):
         while True:
             async with turn:
                 while True:
-                    overall_ms, chat_ms = await self._script(keys=keys, args=args)
+                    try:
+                        overall_ms, chat_ms = await self._script(keys=keys, args=args)
+                    except (RedisError, OSError) as e:
+                        raise LimiterUnavailable(str(e) or type(e).__name__) from e
                     if chat_ms or not overall_ms:
                         break
                     await asyncio.sleep(overall_ms / 1000)  # the bot is at its rate: wait in turn

@@ -12,7 +12,7 @@ from aiogram.methods import SendMessage
 from bot.outbox_render import _RENDERERS, renderer
 from bot.outbox_sender import Sender
 from desk import outbox
-from desk.outbox import Limits, SlidingWindow
+from desk.outbox import Limits, RedisLimits, SlidingWindow
 from models import Citizen, OutboxMessage, OutboxStatus
 
 FAST = {"global_per_second": 0, "private_interval_seconds": 0, "group_per_minute": 0}
@@ -162,3 +162,18 @@ async def test_limits_share_the_overall_window_between_chats():
     for chat in range(7):  # 5 fit at once; the 6th and 7th wait for the window (+margin)
         await limits.acquire("telegram", chat, False)
     assert 1 / outbox.MARGIN - 0.05 <= time.monotonic() - started < 1.6
+
+
+async def test_an_unreachable_shared_limiter_sends_nothing_and_counts_no_attempt(desk):
+    user = desk.citizen()
+    await _queue(user.id, 2)
+    limits = RedisLimits.from_url("redis://127.0.0.1:1/0", desk.settings.outbox)  # nothing listens there
+    sender = Sender(desk.settings, {"telegram": desk.bot}, limits=limits)
+    try:
+        assert await sender.deliver_pending() == 0
+    finally:
+        await limits.close()
+    assert user.texts() == []
+    rows = await OutboxMessage.all().order_by("id")
+    assert all(r.status == OutboxStatus.PENDING and r.attempts == 0 for r in rows)
+    assert all(r.next_attempt_at > outbox.now() for r in rows)  # tried again shortly, in order
