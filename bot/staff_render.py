@@ -223,11 +223,16 @@ async def render_card_edit(out: Outgoing):
     yield EditMessageText(chat_id=out.chat_id, message_id=out.data["message_id"], text=text, reply_markup=kb)
 
 
+async def _request_and_event(out: Outgoing) -> tuple[Request | None, RequestEvent | None]:
+    """The request and the history event an intent is about (either may be gone)."""
+    return (await Request.get_or_none(id=out.data["request"]),
+            await RequestEvent.get_or_none(id=out.data["event"]))
+
+
 @renderer("citizen-message")
 async def render_citizen_message(out: Outgoing):
     """A citizen's message, threaded under the card (in its topic in a forum group)."""
-    request = await Request.get_or_none(id=out.data["request"])
-    event = await RequestEvent.get_or_none(id=out.data["event"])
+    request, event = await _request_and_event(out)
     if request is None or event is None:
         return
     l10n = out.l10n
@@ -264,8 +269,7 @@ def citizen_keyboard(l10n: L10n, request: Request, *, reply: bool) -> InlineKeyb
 
 @renderer("notify")
 async def render_notify(out: Outgoing):
-    request = await Request.get_or_none(id=out.data["request"])
-    event = await RequestEvent.get_or_none(id=out.data["event"])
+    request, event = await _request_and_event(out)
     if request is None or event is None:
         return
     l10n = out.l10n
