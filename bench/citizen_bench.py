@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -272,7 +273,7 @@ async def measure(totals: Totals, proc: Proc, standin, users, scripts, args, *, 
     profiler = None
     if profile:  # py-spy samples the bot process during the measured phase (without pausing it)
         out = args.profile / f"{proc.name.split()[0]}.folded"
-        profiler = subprocess.Popen(["py-spy", "record", "--gil", "--format", "raw", "-o", str(out),
+        profiler = subprocess.Popen(["py-spy", "record", "--gil", "--rate", "400", "--format", "raw", "-o", str(out),
                                      "--pid", str(proc.popen.pid)], stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
     before_bot, before_self = cpu_of(proc.popen.pid), time.process_time()
@@ -405,6 +406,9 @@ async def main(args: argparse.Namespace) -> int:
             proc.stop()
         await runner.cleanup()
     report(rows, args)
+    for row, token in zip(rows, (ECHO_TOKEN, MIZBAN_TOKEN)):  # warm-ups included
+        made = Counter(c.method for c in standin.calls if c.token == token)
+        print(f"Bot API calls of {row.name}: " + ", ".join(f"{m} {n}" for m, n in made.most_common()))
     if standin.violations:
         print(f"Bot API spec violations: {len(standin.violations)}, e.g. {standin.violations[:3]}")
     if args.keep:

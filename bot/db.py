@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
-from tortoise import Model, Tortoise
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise import Tortoise
 
 from bot.config import ROOT, load_settings
 
@@ -57,33 +55,3 @@ async def connect(url: str) -> None:
 
 async def close() -> None:
     await Tortoise.close_connections()
-
-
-class PreparedSelect:
-    """A SELECT by equality on some fields, built by tortoise once per database dialect and then only
-    executed. For the look-ups made on every update (the acting citizen, the FSM state), where
-    building a query costs tortoise more than running it. `example` values (of the fields' types)
-    shape the query and give the order of the values passed to `rows` and `first`."""
-
-    def __init__(self, model: type[Model], *, only: tuple[str, ...] = (), **example: Any):
-        self.model, self.only, self.example = model, only, example
-        self._sql: dict[str, str] = {}  # by dialect: tests switch databases under one connection name
-
-    def _prepared(self) -> tuple[BaseDBAsyncClient, str]:
-        db = self.model._meta.db
-        sql = self._sql.get(db.capabilities.dialect)
-        if sql is None:
-            query = self.model.filter(**self.example)
-            sql = self._sql[db.capabilities.dialect] = (query.only(*self.only) if self.only else query).sql()
-        return db, sql
-
-    async def rows(self, *values: Any) -> list[dict]:
-        """Matching rows as dicts of raw column values (only the `only` columns, if given)."""
-        db, sql = self._prepared()
-        return await db.execute_query_dict(sql, list(values))
-
-    async def first(self, *values: Any) -> Model | None:
-        """The matching model instance, made by tortoise exactly as a queryset makes it, or None."""
-        db, sql = self._prepared()
-        found = await db.executor_class(model=self.model, db=db).execute_select(sql, list(values))
-        return found[0] if found else None

@@ -5,7 +5,7 @@ such as `F.chat.type == "private"` or `F.text`, or a bare `State` such as `FormS
 run in a worker thread with `asyncio.to_thread` on every check. A text message walks past a dozen
 such checks before a handler takes it, so routers use these instead:
 
-- `PrivateChat()` for `F.chat.type == "private"`;
+- `PrivateChat()` for `F.chat.type == "private"`, `GroupChat()` for a group or supergroup;
 - `StateFilter(SomeStates.step)` (aiogram's own) for a bare state;
 - `Magic(F.text)`, `Magic(F.document | F.photo)`, ... for any other magic filter: the same rule,
   resolved in the loop (a magic filter only reads the event; it never blocks)."""
@@ -24,6 +24,13 @@ class PrivateChat(Filter):
 
     async def __call__(self, message: Message) -> bool:
         return message.chat.type == ChatType.PRIVATE
+
+
+class GroupChat(Filter):
+    """A message in a group or supergroup (a unit's staff group)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 class Magic(Filter):

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 
-from bot.db import PreparedSelect
+from models.prepared import PreparedSelect
 from models import FsmRecord
 
 # Read on every update (aiogram's FSM middleware): the query is built once. No cache in front of it:

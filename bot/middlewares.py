@@ -6,7 +6,7 @@ from typing import Any, Awaitable, Callable
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from bot.db import PreparedSelect
+from models.prepared import PreparedSelect
 from bot.l10n import Locales
 from models import Citizen
 

@@ -28,7 +28,6 @@ from models import OutboxMessage
 
 log = logging.getLogger("mizban.outbox")
 
-NOT_MODIFIED = "message is not modified"
 INLINE_RETRY_AFTER = 60  # longer 429 waits put the row back instead of holding its chat's task
 POLL_SECONDS = 1.0
 LIMITER_RETRY_SECONDS = 5.0  # Redis (the shared limiter) unreachable: rows wait this long
@@ -184,10 +183,6 @@ class Sender:
                 if e.retry_after > INLINE_RETRY_AFTER:
                     raise
                 await asyncio.sleep(e.retry_after)
-            except TelegramBadRequest as e:
-                if NOT_MODIFIED in e.message:  # an edit that changes nothing has nothing left to do
-                    return None
-                raise
 
 
 def make_limits(settings: Settings) -> Limits:

@@ -5,8 +5,10 @@ Telegram and Bale speak the same Bot API; Bale is reached through its own API ba
 removed from outgoing texts (the words stay as typed)."""
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+import time
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -14,10 +16,13 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import GetUpdates
 
-from bot.config import TELEGRAM_API, BotAccount
+from bot.config import BotAccount
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+NOT_MODIFIED = "message is not modified"
 
 
 def html_to_plain(text: str) -> str:
@@ -37,19 +42,52 @@ class PlainTextForBale(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
+class UnchangedEditIsDone(BaseRequestMiddleware):
+    """An edit that would change nothing (a second tap on the same button, a card refreshed with no
+    news) is refused by the Bot API as "message is not modified": for the desk that edit is done."""
+
+    async def __call__(self, make_request, bot, method):
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as e:
+            if NOT_MODIFIED in e.message and method.__api_method__.startswith("editMessage"):
+                return True
+            raise
+
+
 class DeskBot(Bot):
     """An aiogram Bot that knows which messenger it talks to."""
 
     def __init__(self, token: str, *, platform: str, session: BaseSession | None = None):
         super().__init__(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
         self.platform = platform
+        self.session.middleware(UnchangedEditIsDone())
         if platform == "bale":
             self.session.middleware(PlainTextForBale())
 
 
 def make_bot(account: BotAccount, session: BaseSession | None = None) -> DeskBot:
-    if session is None and account.api_url.rstrip("/") != TELEGRAM_API:
-        from aiogram.client.session.aiohttp import AiohttpSession
+    if session is None:
+        from bot.session import DeskSession
 
-        session = AiohttpSession(api=TelegramAPIServer.from_base(account.api_url.rstrip("/")))
+        session = DeskSession(api=TelegramAPIServer.from_base(account.api_url.rstrip("/")))
     return DeskBot(account.token, platform=account.platform, session=session)
+
+
+class PacedPolling(BaseRequestMiddleware):
+    """Long polling under a steady stream of updates: the Bot API answers getUpdates as soon as one
+    update waits, so a bot busy with its database would poll once per update, and each poll costs
+    as much as handling an update. Polls at most every `interval` seconds, so each one brings the
+    updates that arrived meanwhile; an update then waits at most `interval` longer."""
+
+    def __init__(self, interval: float = 0.02):
+        self.interval = interval
+        self._last = 0.0
+
+    async def __call__(self, make_request, bot, method):
+        if isinstance(method, GetUpdates):
+            wait = self._last + self.interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._last = time.monotonic()
+        return await make_request(bot, method)

@@ -2,10 +2,24 @@
 from __future__ import annotations
 
 import html
+import weakref
 
 from bot.l10n import Safe
 
 MAX_TEXT = 4096
+_catalog_memo: dict[int, dict] = {}  # by id(catalog); an entry goes with its catalogue
+
+
+def per_catalog(catalog, key: tuple, build):
+    """What `build()` renders from a catalogue, built once per catalogue object (a /reload makes a new
+    one) and key: the citizen's hot path shows the same menus and information package over and over."""
+    table = _catalog_memo.get(id(catalog))
+    if table is None:
+        table = _catalog_memo[id(catalog)] = {}
+        weakref.finalize(catalog, _catalog_memo.pop, id(catalog), None)
+    if key not in table:
+        table[key] = build()
+    return table[key]
 
 
 def esc(text) -> str:

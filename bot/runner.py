@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -10,17 +11,28 @@ from contextlib import suppress
 from bot import db
 from bot.app import build_dispatcher
 from bot.config import Settings
-from bot.platforms import make_bot
+from bot.platforms import PacedPolling, make_bot
 
 log = logging.getLogger("mizban")
+
+
+def settle_heap() -> None:
+    """Once start-up is done: what it built (modules, models, schemas, the catalogue, the locales)
+    lives as long as the process, so the garbage collector stops scanning it (gc.freeze). A full
+    collection then looks at the objects of the updates in flight only, not at the whole heap."""
+    gc.collect()
+    gc.freeze()
 
 
 async def run_polling(settings: Settings) -> None:
     await db.migrate(settings.database.url)
     await db.connect(settings.database.url)
     bots = [make_bot(a) for a in settings.accounts()]
+    for bot in bots:
+        bot.session.middleware(PacedPolling())
     dp = build_dispatcher(settings)
     background = start_background(settings, bots)
+    settle_heap()
     try:
         await dp.start_polling(*bots, handle_signals=True)
     finally:
@@ -51,6 +63,7 @@ async def run_webhook(settings: Settings) -> None:
     await db.connect(settings.database.url)
     bots = _counted_bots(settings)
     app = make_app(settings, build_dispatcher(settings), bots)
+    settle_heap()
     pruner = asyncio.create_task(run_pruner(), name="prune-processed-updates")
     try:
         await _serve(app, settings.webhook.host, settings.webhook.port)

@@ -11,6 +11,13 @@ from desk import tracking, workflow
 from desk.calendar import WorkCalendar
 from desk.catalog import Catalog, ServiceCard, snapshot
 from models import Citizen, Document, Request, RequestEvent, RequestStatus
+from models.prepared import PreparedSelect
+
+# A citizen's look-ups (tracking, "my requests"): on the hot path, so built once.
+OWNED = PreparedSelect(Request, tracking_code="", citizen_id=0)
+MINE = PreparedSelect(Request, only=("id", "tracking_code", "service_code", "card", "status", "submitted_at"),
+                      order_by=("-submitted_at", "-id"), paged=True, citizen_id=0)
+PUBLIC_EVENTS = PreparedSelect(RequestEvent, order_by=("id",), request_id=0, public=True)
 
 
 @dataclass
@@ -62,19 +69,17 @@ async def find_for_owner(citizen: Citizen, code: str) -> Request | None:
     normal = tracking.normalize(code)
     if normal is None:
         return None
-    return await Request.get_or_none(tracking_code=normal, citizen=citizen)
+    return await OWNED.first(normal, citizen.id)
 
 
 async def list_for_owner(citizen: Citizen, *, offset: int = 0, limit: int = 8) -> tuple[list[Request], int]:
-    query = Request.filter(citizen=citizen)
-    total = await query.count()
-    rows = await query.order_by("-submitted_at").offset(offset).limit(limit).only(
-        "id", "tracking_code", "service_code", "card", "status", "submitted_at")
+    total = await MINE.count(citizen.id)
+    rows = await MINE.all(citizen.id, limit, offset) if total > offset else []
     return rows, total
 
 
 async def public_history(request: Request) -> list[RequestEvent]:
-    return await RequestEvent.filter(request=request, public=True).order_by("id")
+    return await PUBLIC_EVENTS.all(request.id, True)
 
 
 def stage_dates(request: Request, events: list[RequestEvent]) -> list[tuple[dict, datetime | None, str]]:

@@ -15,8 +15,11 @@ from tortoise.transactions import in_transaction
 from desk.outbox import enqueue
 from desk.staff import Actor
 from models import Citizen, Document, Request, RequestEvent, RequestStatus, UnitGroup
+from models.prepared import PreparedSelect
 
 OPEN, CLOSED = RequestStatus.OPEN, RequestStatus.CLOSED
+# asked on every free text a citizen sends (handlers/conversation.py): built once
+WAITING = PreparedSelect(Request, order_by=("-updated_at", "-id"), citizen_id=0, status="")
 
 
 @dataclass
@@ -291,7 +294,7 @@ async def citizen_message(request: Request, citizen: Citizen, *, text: str | Non
 
 async def waiting_for(citizen: Citizen) -> Request | None:
     """The citizen's request waiting for their answer (the newest question first)."""
-    return await Request.filter(citizen=citizen, status=RequestStatus.WAITING_CITIZEN).order_by("-updated_at").first()
+    return await WAITING.first(citizen.id, RequestStatus.WAITING_CITIZEN)
 
 
 # -- unit groups and promised dates -----------------------------------------------------------------

@@ -7,7 +7,7 @@ from bot import keyboards
 from bot.callbacks import CatalogCb, MenuCb, ServiceCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
-from bot.render import esc, pick, split_text
+from bot.render import esc, per_catalog, pick, split_text
 from desk import tracking
 
 router = Router(name="catalog")
@@ -29,12 +29,18 @@ async def show_services(query: CallbackQuery, callback_data: CatalogCb, l10n: L1
     cards = catalog.by_agency(agency.code)
     await query.message.edit_text(
         l10n("catalog-services", agency=pick(agency.title, l10n.lang), count=len(cards)),
-        reply_markup=keyboards.services(l10n, cards, page=callback_data.page, agency=agency.code))
+        reply_markup=keyboards.agency_services(l10n, catalog, agency.code, callback_data.page))
     await query.answer()
 
 
+def package_parts(l10n: L10n, card, section: str, catalog) -> list[str]:
+    """One section of a service's information package (capability 8), in messages of at most 4,096
+    characters."""
+    return per_catalog(catalog, ("package", l10n, card.code, section),
+                       lambda: split_text(package_text(l10n, card, section, catalog)))
+
+
 def package_text(l10n: L10n, card, section: str, catalog) -> str:
-    """One section of a service's information package (capability 8)."""
     lang = l10n.lang
     title = esc(pick(card.title, lang))
     if section == "stages":
@@ -73,9 +79,8 @@ def package_text(l10n: L10n, card, section: str, catalog) -> str:
 
 async def send_service(message: Message, l10n: L10n, card, catalog, *, section: str = "main",
                        edit: bool = False) -> None:
-    text = package_text(l10n, card, section, catalog)
-    parts = split_text(text)
-    markup = keyboards.service_info(l10n, card, section)
+    parts = package_parts(l10n, card, section, catalog)
+    markup = keyboards.service_info(l10n, catalog, card, section)
     if edit and len(parts) == 1:
         await message.edit_text(parts[0], reply_markup=markup)
         return

@@ -1,10 +1,12 @@
 """Complaints: the citizen writes one from the request's tracking view; a supervisor or admin
 presses Answer on the notification and writes the answer, which the citizen receives."""
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import ComplaintCb, FormCb, RequestCb
+from bot.filters import Magic, PrivateChat
 from bot.keyboards import button
 from bot.l10n import L10n
 from bot.states import ComplaintStates
@@ -12,7 +14,7 @@ from desk import complaints, requests
 from models import Citizen, Complaint
 
 router = Router(name="complaints")
-router.message.filter(F.chat.type == "private")
+router.message.filter(PrivateChat())
 
 
 def _cancel(l10n: L10n) -> InlineKeyboardMarkup:
@@ -31,7 +33,7 @@ async def start(query: CallbackQuery, callback_data: RequestCb, l10n: L10n, citi
     await query.message.answer(l10n("complaint-write", code=l10n.code(request.tracking_code)), reply_markup=_cancel(l10n))
 
 
-@router.message(ComplaintStates.text, F.text)
+@router.message(StateFilter(ComplaintStates.text), Magic(F.text))
 async def lodge(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, settings):
     request_id = (await state.get_data()).get("complaint_request")
     request = await citizen.requests.filter(id=request_id or 0).first()
@@ -64,7 +66,7 @@ async def answer_button(query: CallbackQuery, callback_data: ComplaintCb, l10n: 
     await query.message.answer(l10n("complaint-answer-write", number=complaint.id), reply_markup=_cancel(l10n))
 
 
-@router.message(ComplaintStates.answer, F.text)
+@router.message(StateFilter(ComplaintStates.answer), Magic(F.text))
 async def answer_text(message: Message, l10n: L10n, state: FSMContext, settings, platform: str):
     complaint = await Complaint.get_or_none(id=(await state.get_data()).get("complaint") or 0)
     await state.clear()

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ReplyCb
+from bot.filters import Magic, PrivateChat
 from bot.files import keep_file
 from bot.l10n import L10n
 from bot.states import ConversationStates
@@ -19,8 +20,8 @@ from desk.documents import KINDS, DocumentStore
 from models import Citizen, Document, OutboxMessage, Request, RequestStatus
 
 router = Router(name="conversation")
-router.message.filter(F.chat.type == "private")
-CONTENT = F.text | F.document | F.photo
+router.message.filter(PrivateChat())
+CONTENT = Magic(F.text | F.document | F.photo)
 
 
 async def save_file(message: Message, bot: Bot, store: DocumentStore, settings, *, platform: str,
@@ -68,7 +69,7 @@ async def start_reply(query: CallbackQuery, callback_data: ReplyCb, l10n: L10n, 
     await query.message.answer(l10n("notify-reply-prompt", code=l10n.code(request.tracking_code)))
 
 
-@router.message(ConversationStates.replying, CONTENT)
+@router.message(StateFilter(ConversationStates.replying), CONTENT)
 async def replying(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, store, settings,
                    platform: str):
     request = await Request.get_or_none(id=(await state.get_data()).get("request"), citizen=citizen)
@@ -79,7 +80,7 @@ async def replying(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, sta
     await _pass_on(message, bot, l10n, citizen, request, store, settings, platform)
 
 
-@router.message(ConversationStates.replying)
+@router.message(StateFilter(ConversationStates.replying))
 async def replying_other(message: Message, l10n: L10n):
     await message.answer(l10n("notify-reply-kinds"))
 

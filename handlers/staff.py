@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import StaffCb
+from bot.filters import GroupChat, Magic
 from bot.keyboards import button
 from bot.l10n import L10n
 from bot.render import pick
@@ -32,7 +34,7 @@ log = logging.getLogger("mizban.staff")
 router = Router(name="staff")
 router.include_router(units.router)
 groups = Router(name="staff-groups")
-groups.message.filter(F.chat.type.in_({"group", "supergroup"}))
+groups.message.filter(GroupChat())
 router.include_router(groups)
 
 # what each action asks for before it is done; "deliver" collects text and files until "send"
@@ -63,8 +65,7 @@ async def show_card(bot: Bot, request: Request, chat_id: int, message_id: int, *
     try:
         await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup or kb)
     except TelegramBadRequest as e:
-        if "not modified" not in e.message:
-            log.warning("could not edit card %s/%s: %s", chat_id, message_id, e.message)
+        log.warning("could not edit card %s/%s: %s", chat_id, message_id, e.message)
 
 
 async def refresh_here(bot: Bot, request: Request, chat_id: int, **kw) -> None:
@@ -161,7 +162,7 @@ async def _ask(message: Message, l10n: L10n, request: Request, action: str, stat
                          reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-@groups.message(StaffStates.input, F.text | F.document | F.photo, ~F.text.startswith("/"))
+@groups.message(StateFilter(StaffStates.input), Magic(F.text | F.document | F.photo), Magic(~F.text.startswith("/")))
 async def got_input(message: Message, bot: Bot, l10n: L10n, platform: str, state: FSMContext, settings, store,
                     catalog, locales, dispatcher):
     data = await state.get_data()
@@ -258,7 +259,7 @@ async def card_replied(message: Message, platform: str) -> dict | bool:
     return {"request": request} if request is not None else False
 
 
-@groups.message(F.text | F.document | F.photo, card_replied)
+@groups.message(Magic(F.text | F.document | F.photo), card_replied)
 async def reply_to_citizen(message: Message, bot: Bot, l10n: L10n, platform: str, request: Request, settings,
                            store, dispatcher):
     actor = actor_of(message.from_user, platform)

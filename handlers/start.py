@@ -15,32 +15,33 @@ router = Router(name="start")
 router.message.filter(PrivateChat())
 
 
-async def _home(l10n: L10n, citizen: Citizen, state: FSMContext) -> tuple[str, object]:
-    resume = (await state.get_state()) in (FormStates.filling.state, FormStates.review.state)
+def _home(l10n: L10n, citizen: Citizen, raw_state: str | None) -> tuple[str, object]:
+    """The greeting and the menu; `raw_state` is the FSM state aiogram read for this update."""
+    resume = raw_state in (FormStates.filling.state, FormStates.review.state)
     return l10n("start-greeting", name=citizen.full_name or citizen.first_name), keyboards.main_menu(l10n, resume=resume)
 
 
 @router.message(CommandStart(deep_link=True))
-async def start_deep_link(message: Message, command: CommandObject, l10n: L10n, catalog, citizen, state):
+async def start_deep_link(message: Message, command: CommandObject, l10n: L10n, catalog, citizen, raw_state):
     from handlers.catalog import send_service
 
     arg = command.args or ""
     if arg.startswith("s_") and arg[2:] in catalog.services:
         await send_service(message, l10n, catalog.services[arg[2:]], catalog)
         return
-    text, kb = await _home(l10n, citizen, state)
+    text, kb = _home(l10n, citizen, raw_state)
     await message.answer(text, reply_markup=kb)
 
 
 @router.message(CommandStart())
-async def start(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext):
-    text, kb = await _home(l10n, citizen, state)
+async def start(message: Message, l10n: L10n, citizen: Citizen, raw_state: str | None):
+    text, kb = _home(l10n, citizen, raw_state)
     await message.answer(text, reply_markup=kb)
 
 
 @router.callback_query(MenuCb.filter(F.action == "home"))
-async def home(query: CallbackQuery, l10n: L10n, citizen: Citizen, state: FSMContext):
-    text, kb = await _home(l10n, citizen, state)
+async def home(query: CallbackQuery, l10n: L10n, citizen: Citizen, raw_state: str | None):
+    text, kb = _home(l10n, citizen, raw_state)
     await query.message.edit_text(text, reply_markup=kb)
     await query.answer()
 

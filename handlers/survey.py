@@ -1,11 +1,12 @@
 """The questionnaire (capability 9): one message edited in place step by step, with Back; left and
 resumed at will (the step is stored with the response); only the request's owner can answer."""
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import RequestCb, SurveyCb
+from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.render import pick
 from bot.states import SurveyStates
@@ -14,7 +15,7 @@ from desk import requests, survey
 from models import Citizen, SurveyResponse
 
 router = Router(name="survey")
-router.message.filter(F.chat.type == "private")
+router.message.filter(PrivateChat())
 
 
 async def _show(message: Message, l10n: L10n, citizen: Citizen, response: SurveyResponse, state: FSMContext,
@@ -22,15 +23,11 @@ async def _show(message: Message, l10n: L10n, citizen: Citizen, response: Survey
     """Edit the questionnaire message to the current step and remember which message it is."""
     scores = await survey.answered_scores(response)
     text, kb = survey_view(l10n, response, response.request, citizen, scores)
-    try:
-        if bot is not None:
-            await bot.edit_message_text(chat_id=citizen.chat_id, message_id=message_id, text=text, reply_markup=kb)
-        else:
-            await message.edit_text(text, reply_markup=kb)
-            message_id = message.message_id
-    except TelegramBadRequest as e:
-        if "not modified" not in str(e):
-            raise
+    if bot is not None:
+        await bot.edit_message_text(chat_id=citizen.chat_id, message_id=message_id, text=text, reply_markup=kb)
+    else:
+        await message.edit_text(text, reply_markup=kb)
+        message_id = message.message_id
     await survey.remember_message(response, message_id)
     if survey.load_form().step(response.step).kind == "suggestion":
         await state.set_state(SurveyStates.suggestion)
@@ -80,7 +77,7 @@ async def on_button(query: CallbackQuery, callback_data: SurveyCb, l10n: L10n, c
     await _show(query.message, l10n, citizen, response, state)
 
 
-@router.message(SurveyStates.suggestion, F.text)
+@router.message(StateFilter(SurveyStates.suggestion), Magic(F.text))
 async def suggestion(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext):
     request_id = (await state.get_data()).get("survey_request")
     try:

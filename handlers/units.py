@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bot.filters import GroupChat
 from bot.l10n import L10n
 from bot.render import esc, pick
 from desk import staff, workflow
@@ -17,7 +18,7 @@ from desk.text import normalize_digits
 from models import UnitGroup
 
 router = Router(name="units")
-in_group = F.chat.type.in_({"group", "supergroup"})
+in_group = GroupChat()
 
 
 def member_check(bot: Bot):

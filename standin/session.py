@@ -6,10 +6,12 @@ from collections.abc import AsyncGenerator
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 
+import orjson
 from aiogram.client.session.base import BaseSession
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 
+from bot.session import json_fields
 from standin.errors import ApiError
 from standin.wire import Files
 
@@ -27,10 +29,14 @@ class StandinSession(BaseSession):
         super().__init__(**kwargs)
         self.standin = standin
 
-    async def build_params(self, bot: Bot, method: TelegramMethod[TelegramType]) -> tuple[dict[str, str], Files]:
-        """The form fields and uploads Telegram would receive (as AiohttpSession.build_form_data makes them)."""
+    async def build_params(self, bot: Bot, method: TelegramMethod[TelegramType]) -> tuple[dict[str, Any], Files]:
+        """What Telegram would receive from the desk's session (bot/session.py): a JSON object, or
+        for an upload the form fields and files (as AiohttpSession.build_form_data makes them)."""
+        fields, uploads = json_fields(self, bot, method)
+        if not uploads:
+            return orjson.loads(orjson.dumps(fields)), {}
         params: dict[str, str] = {}
-        uploads: dict[str, InputFile] = {}
+        uploads = {}
         for key, value in method.model_dump(warnings=False).items():
             value = self.prepare_value(value, bot=bot, files=uploads)
             if value:

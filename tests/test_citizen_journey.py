@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.callbacks import MenuCb
 from desk import tracking
 from models import Citizen, Document, FsmRecord, Request
 from tests.conftest import TEST_CATALOG
@@ -186,3 +187,18 @@ async def test_forged_and_stale_buttons_change_nothing(desk):
     answer = await user.press_data("st:take:1:")
     assert answer and answer.get("text")
     assert await Request.all().count() == 0
+
+
+async def test_a_double_tap_is_answered_once_more_and_changes_nothing(desk):
+    user = desk.citizen()
+    await user.send("/start")
+    menu = user.last
+    await user.press("فهرست خدمات")
+    shown = user.last
+    assert shown["message_id"] == menu["message_id"] and "شهرداری تهران" in str(user.keyboard())
+    # the second tap of the same button arrives after the first one has already edited the message
+    answer = await user.press_data(MenuCb(action="catalog").pack(), message=menu["message_id"])
+    assert answer is not None and not answer.get("show_alert")
+    assert user.last == shown
+    refused = [c for c in desk.standin.calls if c.method == "editMessageText"][-1]
+    assert refused.params["message_id"] == menu["message_id"]
