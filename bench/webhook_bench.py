@@ -16,14 +16,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,6 +37,7 @@ PG_ADMIN = os.environ.get("BENCH_POSTGRES_ADMIN_URL", "postgres://postgres@127.0
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/mizban_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 TICK = os.sysconf("SC_CLK_TCK")
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
 
 
 # -- CPU time from /proc -----------------------------------------------------------------------------
@@ -120,6 +124,11 @@ class Proc:
             self.popen.kill()
 
 
+def echo(n: int, api_url: str) -> Proc:
+    port = free_port()
+    return Proc(f"echo bot {n}", [__file__, "--echo", str(port), api_url], port, "/webhook")
+
+
 def mizban(n: int, api_url: str, workdir: Path) -> Proc:
     port = free_port()
     config = workdir / f"web{n}.toml"
@@ -177,8 +186,8 @@ class Load:
             while time.monotonic() < end:
                 url = targets[next(turn) % len(targets)]
                 started = time.perf_counter()
-                async with session.post(url, json=self.update(mine[i % len(mine)]),
-                                        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as resp:
+                async with session.post(url, data=orjson.dumps(self.update(mine[i % len(mine)])),
+                                        headers=HEADERS) as resp:
                     await resp.read()
                     errors += resp.status != 200
                 latencies.append(time.perf_counter() - started)
@@ -193,48 +202,96 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def scenario(name: str, procs: list[Proc], others: dict[str, int], load: Load,
-                   session: aiohttp.ClientSession, seconds: float, concurrency: int) -> dict:
-    targets = [p.url + p.hook for p in procs]
+@dataclass
+class Scenario:
+    """One configuration, measured over every round."""
+    name: str
+    procs: list[Proc]
+    count: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.elapsed if self.elapsed else 0.0
+
+
+async def measure(sc: Scenario, watched: dict[str, int], load: Load, session: aiohttp.ClientSession,
+                  seconds: float, concurrency: int, profile: Path | None = None) -> None:
+    """One turn of a scenario: an uncounted warm-up, then `seconds` measured."""
+    targets = [p.url + p.hook for p in sc.procs]
     await load.run(session, targets, min(1.0, seconds / 4), concurrency)  # warm-up: connections, caches
-    watched = {p.name: p.popen.pid for p in procs} | others
+    profilers = [subprocess.Popen(["py-spy", "record", "--gil", "--rate", "400", "--format", "raw", "-o",
+                                   str(profile / f"{p.name.replace(' ', '-')}.folded"), "--pid", str(p.popen.pid)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for p in sc.procs] if profile else []
     before = {k: cpu_of(pid) for k, pid in watched.items()}
     shared_before = {"postgres": cpu_of_command("postgres"), "redis": cpu_of_command("redis-server")}
     self_before = time.process_time()
     started = time.monotonic()
     count, latencies, errors = await load.run(session, targets, seconds, concurrency)
-    elapsed = time.monotonic() - started
+    sc.elapsed += time.monotonic() - started
     cpu = {k: cpu_of(pid) - before[k] for k, pid in watched.items()}
     cpu["postgres"] = cpu_of_command("postgres") - shared_before["postgres"]
     cpu["redis"] = cpu_of_command("redis-server") - shared_before["redis"]
     cpu["load generator"] = time.process_time() - self_before
-    return {"name": name, "rate": count / elapsed, "p50": percentile(latencies, 0.5) * 1000,
-            "p99": percentile(latencies, 0.99) * 1000, "errors": errors, "elapsed": elapsed, "cpu": cpu}
+    for name, seconds_used in cpu.items():
+        sc.cpu[name] = sc.cpu.get(name, 0.0) + seconds_used
+    for profiler in profilers:
+        profiler.send_signal(signal.SIGINT)
+        profiler.wait(30)
+    sc.count += count
+    sc.errors += errors
+    sc.latencies += latencies
 
 
-def report(rows: list[dict]) -> None:
+# -- the machine -----------------------------------------------------------------------------------
+def _spin(n: int = 3_000_000) -> float:
+    started = time.process_time()
+    total = 0
+    for i in range(n):
+        total += i
+    return time.process_time() - started
+
+
+def parallel_capacity() -> float:
+    """How many one-core CPU-bound processes' worth of work the machine does with every core busy:
+    os.cpu_count() on dedicated cores, less where virtual cores share physical ones (or a host)."""
+    import multiprocessing
+
+    alone = min(_spin() for _ in range(2))
+    cores = os.cpu_count() or 1
+    with multiprocessing.Pool(cores) as pool:
+        together = pool.map(_spin, [3_000_000] * cores)
+    return sum(alone / t for t in together)
+
+
+def report(rows: list[Scenario], capacity: tuple[float, float]) -> None:
     print(f"\n{'scenario':<22}{'updates/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}   CPU seconds (busy cores)")
     for row in rows:
-        cpu = ", ".join(f"{k} {v:.1f} ({v / row['elapsed']:.2f})" for k, v in row["cpu"].items() if v >= 0.05)
-        total = sum(row["cpu"].values()) / row["elapsed"]
-        print(f"{row['name']:<22}{row['rate']:>10.0f}{row['p50']:>9.1f}{row['p99']:>9.1f}{row['errors']:>8}   "
-              f"{cpu}; all {total:.2f} of {os.cpu_count()} cores")
-    by = {row["name"]: row["rate"] for row in rows}
-    one, two, bare = by.get("mizban, 1 worker"), by.get("mizban, 2 workers"), by.get("bare aiogram echo")
-    if one and bare:
-        print(f"\none worker / bare bot: {one / bare:.2f} (target >= 0.5)")
-    if one and two:
-        print(f"two workers / one worker: {two / one:.2f} (target >= 1.3)")
+        cpu = ", ".join(f"{k} {v:.1f} ({v / row.elapsed:.2f})" for k, v in row.cpu.items() if v >= 0.05)
+        total = sum(row.cpu.values()) / row.elapsed
+        print(f"{row.name:<22}{row.rate:>10.0f}{1000 * percentile(row.latencies, 0.5):>9.1f}"
+              f"{1000 * percentile(row.latencies, 0.99):>9.1f}{row.errors:>8}   {cpu}; all {total:.2f} of "
+              f"{os.cpu_count()} cores")
+    print(f"\nthe machine, all {os.cpu_count()} cores busy, does the work of {capacity[0]:.2f} (before) and "
+          f"{capacity[1]:.2f} (after) cores alone: the ceiling of any scaling measured here")
+    bare, one, two, bare_two = (row.rate for row in rows)
+    print(f"one worker / bare bot: {one / bare:.2f} (target >= 0.5)")
+    print(f"two workers / one worker: {two / one:.2f} (target >= 1.3); the bare bot's two processes / one: "
+          f"{bare_two / bare:.2f}")
 
 
 async def main(args: argparse.Namespace) -> None:
     await fresh_database()
+    capacity_before = parallel_capacity()
     workdir = Path(tempfile.mkdtemp(prefix="mizban-bench-"))
     standin_port = free_port()
     standin = Proc("stand-in", ["-m", "standin", "--port", str(standin_port), "--lenient"], standin_port)
     api_url = standin.url
     procs: list[Proc] = [standin]
-    rows = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         try:
             await standin.ready(session, "/_standin/stats")
@@ -243,29 +300,24 @@ async def main(args: argparse.Namespace) -> None:
                 async with session.post(f"{api_url}/_standin/users", json={"user_id": user_id, "token": TOKEN}) as r:
                     r.raise_for_status()
             load = Load(citizens)
-            others = {"stand-in": standin.popen.pid}
-
-            echo_port = free_port()
-            echo = Proc("echo bot", [__file__, "--echo", str(echo_port), api_url], echo_port, "/webhook")
-            procs.append(echo)
-            await echo.ready(session, "/healthz")
-            rows.append(await scenario("bare aiogram echo", [echo], others, load, session, args.seconds,
-                                       args.concurrency))
-            echo.stop()
-
+            echo1, echo2 = echo(1, api_url), echo(2, api_url)
             web1, web2 = mizban(1, api_url, workdir), mizban(2, api_url, workdir)
-            procs += [web1, web2]
-            await asyncio.gather(web1.ready(session, "/healthz"), web2.ready(session, "/healthz"))
-            rows.append(await scenario("mizban, 1 worker", [web1], others | {web2.name: web2.popen.pid}, load,
-                                       session, args.seconds, args.concurrency))
-            rows.append(await scenario("mizban, 2 workers", [web1, web2], others, load, session, args.seconds,
-                                       args.concurrency))
+            procs += [echo1, echo2, web1, web2]
+            await asyncio.gather(*(p.ready(session, "/healthz") for p in procs[1:]))
+            rows = [Scenario("bare aiogram echo", [echo1]), Scenario("mizban, 1 worker", [web1]),
+                    Scenario("mizban, 2 workers", [web1, web2]), Scenario("bare echo, 2 processes", [echo1, echo2])]
+            watched = {p.name: p.popen.pid for p in procs}
+            for turn in range(args.rounds):  # taking turns evens out what else the machine does meanwhile
+                for row in rows:
+                    shown = {k: v for k, v in watched.items() if k == "stand-in" or any(p.name == k for p in row.procs)}
+                    await measure(row, shown, load, session, args.seconds, args.concurrency,
+                                  args.profile if turn == 0 and len(row.procs) == 1 else None)
         finally:
             for proc in procs:
                 proc.stop()
-    print(f"{args.seconds:.0f} s per scenario, {args.concurrency} chats in flight, {args.citizens} citizens, "
-          f"PostgreSQL and Redis on this machine")
-    report(rows)
+    print(f"{args.rounds} rounds of {args.seconds:.0f} s per scenario, scenarios taking turns; {args.concurrency} "
+          f"chats in flight, {args.citizens} citizens, PostgreSQL and Redis on this machine")
+    report(rows, (capacity_before, parallel_capacity()))
 
 
 if __name__ == "__main__":
@@ -273,7 +325,10 @@ if __name__ == "__main__":
         echo_bot(int(sys.argv[2]), sys.argv[3])
         raise SystemExit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per scenario and round")
+    parser.add_argument("--rounds", type=int, default=4, help="turns each scenario takes")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--citizens", type=int, default=400)
+    parser.add_argument("--profile", type=Path, help="write py-spy profiles (folded stacks) of the echo bot and "
+                                                      "of the one-worker scenario's web process here")
     asyncio.run(main(parser.parse_args()))

@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # aiogram logs every update it handles (a line per citizen's tap); the web process counts and times
+    # them in its metrics (bot/metrics.py), and failures are still logged as errors
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     settings = load_settings()
     command = args.command or ("run" if settings.accounts() else "sandbox")
 

@@ -1,34 +1,88 @@
-"""A webhook update delivered twice is processed once: (bot id, update id) is recorded in
-ProcessedUpdate before handling, and the unique constraint decides which delivery wins, across
-every web process sharing the database."""
+"""A webhook update delivered twice is processed once; an update whose handling failed, or was cut
+short by a crash, is processed when the Bot API delivers it again.
+
+An update is recorded as processed (bot id, update id) once it has been handled, and a delivery of
+an update already recorded is dropped. The check, the handling and the record happen under
+aiogram's event isolation lock of the update's chat and user (in Redis, shared by every web
+process, when Redis is configured), so two deliveries of one update are never handled at once: the
+second waits for the first and then finds it recorded. The record is an expiring Redis key when
+Redis is configured, else a ProcessedUpdate row (pruned after two days)."""
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import Update
 from tortoise.exceptions import IntegrityError
 
 from models import ProcessedUpdate
+from models.prepared import PreparedSelect
 
 log = logging.getLogger(__name__)
 # Telegram keeps an unanswered update for 24 hours; ids are reused only after a week of silence.
 KEEP = timedelta(days=2)
 PRUNE_EVERY = 3600.0
 
-
-async def first_delivery(bot_id: int, update_id: int) -> bool:
-    """Record the update; False when it was recorded already (a duplicate delivery)."""
-    try:
-        await ProcessedUpdate.create(bot_id=bot_id, update_id=update_id)
-    except IntegrityError:
-        return False
-    return True
+RECORDED = PreparedSelect(ProcessedUpdate, only=("id",), bot_id=0, update_id=0)
 
 
-async def forget(bot_id: int, update_id: int) -> None:
-    """Handling failed: let the Bot API's redelivery of this update be processed."""
-    await ProcessedUpdate.filter(bot_id=bot_id, update_id=update_id).delete()
+class DatabaseRecord:
+    """Processed update ids in the desk's database (one web process, or no Redis)."""
+
+    async def seen(self, bot_id: int, update_id: int) -> bool:
+        return bool(await RECORDED.rows(bot_id, update_id))
+
+    async def add(self, bot_id: int, update_id: int) -> None:
+        try:
+            await ProcessedUpdate.create(bot_id=bot_id, update_id=update_id)
+        except IntegrityError:  # recorded meanwhile by a delivery outside any isolation lock
+            pass
+
+
+class RedisRecord:
+    """Processed update ids as Redis keys that expire after KEEP."""
+
+    def __init__(self, redis, prefix: str = "mizban:update"):
+        self.redis, self.prefix = redis, prefix
+
+    def _key(self, bot_id: int, update_id: int) -> str:
+        return f"{self.prefix}:{bot_id}:{update_id}"
+
+    async def seen(self, bot_id: int, update_id: int) -> bool:
+        return bool(await self.redis.exists(self._key(bot_id, update_id)))
+
+    async def add(self, bot_id: int, update_id: int) -> None:
+        await self.redis.set(self._key(bot_id, update_id), 1, ex=int(KEEP.total_seconds()))
+
+
+@dataclass
+class Delivery:
+    """One webhook delivery, passed to the dispatcher as `delivery=`: tells whether it was dropped."""
+
+    duplicate: bool = False
+
+
+class FirstDelivery(BaseMiddleware):
+    """An outer update middleware, registered after aiogram's FSM middleware (which holds the event
+    isolation lock while the update is handled): drops a delivery of an update already processed."""
+
+    def __init__(self, record: DatabaseRecord | RedisRecord):
+        self.record = record
+
+    async def __call__(self, handler, event: Update, data: dict[str, Any]) -> Any:
+        bot_id = data["bot"].id
+        if await self.record.seen(bot_id, event.update_id):
+            if delivery := data.get("delivery"):
+                delivery.duplicate = True
+            return UNHANDLED
+        result = await handler(event, data)
+        await self.record.add(bot_id, event.update_id)
+        return result
 
 
 async def prune(keep: timedelta = KEEP) -> int:

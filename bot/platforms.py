@@ -5,10 +5,8 @@ Telegram and Bale speak the same Bot API; Bale is reached through its own API ba
 removed from outgoing texts (the words stay as typed)."""
 from __future__ import annotations
 
-import asyncio
 import html
 import re
-import time
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -17,7 +15,6 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import GetUpdates
 
 from bot.config import BotAccount
 
@@ -73,21 +70,3 @@ def make_bot(account: BotAccount, session: BaseSession | None = None) -> DeskBot
         session = DeskSession(api=TelegramAPIServer.from_base(account.api_url.rstrip("/")))
     return DeskBot(account.token, platform=account.platform, session=session)
 
-
-class PacedPolling(BaseRequestMiddleware):
-    """Long polling under a steady stream of updates: the Bot API answers getUpdates as soon as one
-    update waits, so a bot busy with its database would poll once per update, and each poll costs
-    as much as handling an update. Polls at most every `interval` seconds, so each one brings the
-    updates that arrived meanwhile; an update then waits at most `interval` longer."""
-
-    def __init__(self, interval: float = 0.02):
-        self.interval = interval
-        self._last = 0.0
-
-    async def __call__(self, make_request, bot, method):
-        if isinstance(method, GetUpdates):
-            wait = self._last + self.interval - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._last = time.monotonic()
-        return await make_request(bot, method)

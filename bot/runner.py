@@ -11,7 +11,8 @@ from contextlib import suppress
 from bot import db
 from bot.app import build_dispatcher
 from bot.config import Settings
-from bot.platforms import PacedPolling, make_bot
+from bot.platforms import make_bot
+from bot.polling import PacedPolling
 
 log = logging.getLogger("mizban")
 

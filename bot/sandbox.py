@@ -42,7 +42,7 @@ SANDBOX_KEY = web.AppKey("sandbox", object)
 def sqlite_path(url: str) -> Path | None:
     """The file of an embedded SQLite database (resolved as bot.db resolves it), else None."""
     resolved = db.tortoise_config(url)["connections"]["default"]
-    if not resolved.startswith("sqlite://") or resolved.startswith("sqlite://:memory:"):
+    if not isinstance(resolved, str) or not resolved.startswith("sqlite://") or resolved.startswith("sqlite://:memory:"):
         return None
     return Path(resolved.removeprefix("sqlite://").partition("?")[0])
 

@@ -4,7 +4,8 @@ and /metrics.
 Each bot has its own route, `{webhook.path}/{bot id}`, and its own secret token, checked on every
 request. An update is answered only after it has been handled: the Bot API server sends a chat's
 next update once the previous one is answered, so one citizen's updates are handled in order, and
-an update whose handling failed is answered 500 and delivered again."""
+an update whose handling failed is answered 500 and delivered again. A delivery of an update
+already processed is dropped (bot/dedupe.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -54,22 +55,20 @@ class DeskRequestHandler(SimpleRequestHandler):
             return web.json_response({"error": "unauthorized"}, status=401)
         try:
             update = await request.json(loads=bot.session.json_loads)
-            update_id = int(update["update_id"])
+            int(update["update_id"])
         except (ValueError, KeyError, TypeError):
             return web.json_response({"error": "not an update"}, status=400)
         platform = getattr(bot, "platform", "telegram")
-        if not await dedupe.first_delivery(bot.id, update_id):
-            metrics.DUPLICATES.labels(platform).inc()
-            return web.json_response({})
         kind = update_type(update)
         started = time.perf_counter()
+        delivery = dedupe.Delivery()
         try:
-            result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
-        except Exception:
-            await dedupe.forget(bot.id, update_id)
-            raise
+            result = await self.dispatcher.feed_webhook_update(bot, update, delivery=delivery, **self.data)
         finally:
             metrics.HANDLER_SECONDS.labels(kind).observe(time.perf_counter() - started)
+        if delivery.duplicate:
+            metrics.DUPLICATES.labels(platform).inc()
+            return web.json_response({})
         metrics.UPDATES.labels(platform, kind).inc()
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
@@ -120,9 +119,11 @@ def add_status_routes(app: web.Application, redis=None) -> None:
 def make_app(settings: Settings, dp: Dispatcher, bots: list[Bot]) -> web.Application:
     """The aiohttp application of a web process; the database is connected by the caller."""
     app = web.Application(middlewares=[count_requests])
+    redis = getattr(dp.fsm.storage, "redis", None)  # aiogram's RedisStorage when REDIS_URL is set
+    dp.update.outer_middleware(dedupe.FirstDelivery(dedupe.RedisRecord(redis) if redis else dedupe.DatabaseRecord()))
     for bot in bots:
         DeskRequestHandler(dp, bot, webhook_secret(settings, bot)).register(app, path=webhook_path(settings, bot))
-    add_status_routes(app, getattr(dp.fsm.storage, "redis", None))  # aiogram's RedisStorage when REDIS_URL is set
+    add_status_routes(app, redis)
 
     async def set_webhooks(app: web.Application) -> None:
         base = settings.webhook.base_url.rstrip("/")

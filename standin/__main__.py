@@ -16,10 +16,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--lenient", action="store_true", help="record spec violations without refusing calls")
     parser.add_argument("--rate-limits", action="store_true", help="enforce Telegram's flood limits (429)")
+    parser.add_argument("--access-log", action="store_true", help="log every request")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     standin = Standin(strict=not args.lenient, rate_limits=args.rate_limits)
-    web.run_app(make_app(standin), host=args.host, port=args.port)
+    web.run_app(make_app(standin), host=args.host, port=args.port,
+                **({} if args.access_log else {"access_log": None}))
 
 
 if __name__ == "__main__":

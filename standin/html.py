@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # tag -> MessageEntity type (https://core.telegram.org/bots/api#html-style)
 TAGS = {
@@ -150,5 +151,13 @@ def _merge_pre_code(entities: list[dict]) -> list[dict]:
 def plain_text(text: str, parse_mode: str | None) -> Parsed:
     """Plain text and entities of a text as Telegram would store it (HTML parsed, other modes verbatim)."""
     if (parse_mode or "").lower() == "html":
-        return parse_html(text)
+        plain, entities = _parsed_html(text)
+        return Parsed(plain, [dict(e) for e in entities])
     return Parsed(text)
+
+
+@lru_cache(maxsize=256)
+def _parsed_html(text: str) -> tuple[str, tuple[dict, ...]]:
+    """A call's text is parsed twice (its limits, then the message): once is enough."""
+    parsed = parse_html(text)
+    return parsed.plain, tuple(parsed.entities)

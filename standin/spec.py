@@ -46,6 +46,12 @@ class ApiSpec:
         }
         self.returns: dict[str, list[str]] = {name: m["returns"] for name, m in data["methods"].items()}
         self.types: dict[str, dict] = data["types"]
+        # each object type's fields by name, and the discriminator constants of `type`/`status` fields
+        self._fields: dict[str, dict[str, dict]] = {
+            name: {f["name"]: f for f in t.get("fields", [])} for name, t in self.types.items()}
+        self._constants: dict[tuple[str, str], str] = {
+            (name, key): m.group(1) for name, fields in self._fields.items() for key, f in fields.items()
+            if key in ("type", "status") and (m := _CONSTANT.search(f["description"]))}
         self._by_lower = {name.lower(): name for name in self.methods}
 
     def canonical(self, method: str) -> str | None:
@@ -149,7 +155,7 @@ class ApiSpec:
             return self._check(value, spec_type["subtypes"], path, files)
         if not isinstance(value, dict):
             return wrong()
-        fields = {f["name"]: f for f in spec_type.get("fields", [])}
+        fields = self._fields[type_name]
         errors = [f"{path}: unknown field {key!r} of {type_name}" for key in value if key not in fields]
         errors += [
             f"{path}: missing required field {key!r} of {type_name}"
@@ -158,9 +164,9 @@ class ApiSpec:
         for key, item in value.items():
             if key in fields:
                 errors += self._check(item, fields[key]["types"], f"{path}.{key}", files)
-                constant = _CONSTANT.search(fields[key]["description"]) if key in ("type", "status") else None
-                if constant and item != constant.group(1):
-                    errors.append(f"{path}.{key}: {type_name} needs {constant.group(1)!r}, got {item!r}")
+                constant = self._constants.get((type_name, key))
+                if constant and item != constant:
+                    errors.append(f"{path}.{key}: {type_name} needs {constant!r}, got {item!r}")
         return errors
 
     # -- Telegram's own limits -----------------------------------------------------------------

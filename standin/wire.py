@@ -1,8 +1,9 @@
 """Reading Bot API requests off the wire: JSON, urlencoded and multipart bodies, as aiogram sends them."""
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from aiohttp import BodyPartReader, MultipartReader
 
@@ -24,7 +25,7 @@ async def read_parts(reader: MultipartReader) -> tuple[dict[str, Any], Files]:
 
 
 def read_json_object(body: bytes) -> dict[str, Any]:
-    data = json.loads(body) if body.strip() else {}
+    data = orjson.loads(body) if body.strip() else {}
     if not isinstance(data, dict):
         raise ValueError("the request body is not a JSON object")
     return data

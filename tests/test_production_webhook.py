@@ -107,6 +107,7 @@ class Deployment:
     standin: Standin
     workers: list[Worker]
     session: aiohttp.ClientSession
+    redis: object
     statuses: list[int] = field(default_factory=list)
     duplicated: int = 0
 
@@ -138,7 +139,7 @@ async def deployment(tmp_path, pg_url):
                for n, port in enumerate(ports)]
     try:
         await asyncio.gather(*(wait_healthy(session, w) for w in workers))
-        yield Deployment(standin, workers, session)
+        yield Deployment(standin, workers, session, redis)
     finally:
         for w in workers:
             if w.process.returncode is None:
@@ -208,7 +209,8 @@ async def test_two_web_processes_lose_nothing_and_process_each_update_once_in_or
         assert user.first_name in last and user.first_name not in first
     assert len({user.texts()[0] for user in citizens}) == 1  # every citizen reached the same service
     assert len([c for c in standin.calls if c.method == "answerCallbackQuery"]) == 3 * len(citizens)
-    assert await ProcessedUpdate.filter(bot_id=BOT_ID).count() == unique
+    assert len(await dep.redis.keys(f"mizban:update:{BOT_ID}:*")) == unique  # the record, with Redis
+    assert await ProcessedUpdate.all().count() == 0
     assert await Citizen.filter(platform="telegram").count() == len(citizens)
 
     texts = [await w.metrics(dep.session) for w in dep.workers]

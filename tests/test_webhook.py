@@ -194,9 +194,30 @@ async def test_metrics_show_updates_latency_outbox_and_statuses(web, standin):
 
 
 async def test_old_processed_update_ids_are_pruned(db):
-    await dedupe.first_delivery(1, 1)
-    await dedupe.first_delivery(1, 2)
+    record = dedupe.DatabaseRecord()
+    await record.add(1, 1)
+    await record.add(1, 2)
+    await record.add(1, 2)  # recorded twice: still one row
     await ProcessedUpdate.filter(update_id=1).update(at=datetime.now(timezone.utc) - timedelta(days=3))
     assert await dedupe.prune() == 1
     assert [u.update_id for u in await ProcessedUpdate.all()] == [2]
-    assert not await dedupe.first_delivery(1, 2)
+    assert await record.seen(1, 2) and not await record.seen(1, 1) and not await record.seen(2, 2)
+
+
+async def test_two_deliveries_of_one_update_at_the_same_moment_are_processed_once(web, standin):
+    import asyncio
+
+    hosted = await web()
+    bot = hosted.bots[TOKEN]
+    delivered: list[dict] = []
+
+    async def keep(token: str, update: dict) -> None:
+        delivered.append(update)
+
+    standin.on_update = keep
+    user = standin.user("Sara")
+    await user.send("/start")
+    statuses = await asyncio.gather(*(hosted.post(bot, delivered[0]) for _ in range(3)))
+    assert statuses == [200, 200, 200]
+    assert [c.method for c in standin.calls] == ["sendMessage"] and len(user.texts()) == 1
+    assert await ProcessedUpdate.filter(bot_id=bot.id).count() == 1
