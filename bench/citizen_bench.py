@@ -1,7 +1,7 @@
 """The citizen's hot path under load: Mizban (`python -m bot run`, SQLite, long polling) beside a bare
 aiogram echo bot, both real processes polling the same Bot API stand-in over HTTP, in one run.
 
-    python bench/citizen_bench.py [--seconds 5] [--rounds 2] [--users 32] [--max-updates 20000]
+    python bench/citizen_bench.py [--seconds 3] [--rounds 4] [--users 32] [--max-updates 20000]
                                   [--pinned-echo] [--profile DIR] [--keep]
 
 The stand-in (standin.server.make_app) runs inside this script on 127.0.0.1, together with the load:
@@ -423,8 +423,8 @@ if __name__ == "__main__":
         echo_bot(sys.argv[2], sys.argv[3], sys.argv[4] == "pinned")
         raise SystemExit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per bot and round")
-    parser.add_argument("--rounds", type=int, default=2, help="turns each bot takes")
+    parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per bot and round")
+    parser.add_argument("--rounds", type=int, default=4, help="turns each bot takes")
     parser.add_argument("--warmup", type=float, default=1.5, help="uncounted seconds per bot first")
     parser.add_argument("--users", type=int, default=32, help="citizens in flight at once")
     parser.add_argument("--max-updates", type=int, default=20_000, help="stop a phase after this many updates")

@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import signal
+import sys
 from contextlib import suppress
 
 from bot import db
@@ -17,12 +18,21 @@ from bot.polling import PacedPolling
 log = logging.getLogger("mizban")
 
 
-def settle_heap() -> None:
-    """Once start-up is done: what it built (modules, models, schemas, the catalogue, the locales)
-    lives as long as the process, so the garbage collector stops scanning it (gc.freeze). A full
-    collection then looks at the objects of the updates in flight only, not at the whole heap."""
+def settle(settings: Settings) -> None:
+    """Once start-up is done.
+
+    What start-up built (modules, models, schemas, the catalogue, the locales) lives as long as the
+    process, so the garbage collector stops scanning it (gc.freeze): a full collection then looks at
+    the objects of the updates in flight only, not at the whole heap.
+
+    On SQLite every query is answered from aiosqlite's thread, which needs the interpreter lock to
+    hand the rows back; while the event loop is busy it gets it only at the next forced switch (5 ms
+    by default), and the updates waiting for their rows pile up. A 0.5 ms switch interval brings them
+    back sooner (bench/citizen_bench.py: about a seventh more updates per second)."""
     gc.collect()
     gc.freeze()
+    if settings.database.url.startswith("sqlite"):
+        sys.setswitchinterval(0.0005)
 
 
 async def run_polling(settings: Settings) -> None:
@@ -33,7 +43,7 @@ async def run_polling(settings: Settings) -> None:
         bot.session.middleware(PacedPolling())
     dp = build_dispatcher(settings)
     background = start_background(settings, bots)
-    settle_heap()
+    settle(settings)
     try:
         await dp.start_polling(*bots, handle_signals=True)
     finally:
@@ -64,7 +74,7 @@ async def run_webhook(settings: Settings) -> None:
     await db.connect(settings.database.url)
     bots = _counted_bots(settings)
     app = make_app(settings, build_dispatcher(settings), bots)
-    settle_heap()
+    settle(settings)
     pruner = asyncio.create_task(run_pruner(), name="prune-processed-updates")
     try:
         await _serve(app, settings.webhook.host, settings.webhook.port)
