@@ -7,8 +7,8 @@ from typing import Any, Mapping
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 
-from models.prepared import PreparedSelect
 from models import FsmRecord
+from models.prepared import PreparedSelect
 
 # Read on every update (aiogram's FSM middleware): the query is built once. No cache in front of it:
 # without Redis, several web processes may share this table.

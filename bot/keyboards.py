@@ -58,7 +58,7 @@ def agencies(l10n: L10n, catalog) -> InlineKeyboardMarkup:
 def agency_services(l10n: L10n, catalog, agency: str, page: int) -> InlineKeyboardMarkup:
     """One page of an agency's services."""
     return per_catalog(catalog, ("services", l10n, agency, page),
-                 lambda: services(l10n, catalog.by_agency(agency), page=page, agency=agency))
+                       lambda: services(l10n, catalog.by_agency(agency), page=page, agency=agency))
 
 
 def services(l10n: L10n, cards: list, *, page: int = 0, agency: str = "") -> InlineKeyboardMarkup:

@@ -6,9 +6,9 @@ from typing import Any, Awaitable, Callable
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from models.prepared import PreparedSelect
 from bot.l10n import Locales
 from models import Citizen
+from models.prepared import PreparedSelect
 
 # Every update looks its sender up: no cache (a profile edit, /lang or the outbox sender marking a
 # blocked chat, in this process or another, must count at once), just a query built only once.

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, cast
 import orjson
 from aiogram.client.session.base import BaseSession
 from aiogram.methods.base import TelegramType
-from aiogram.types import InputFile
 
 from bot.session import json_fields
 from standin.errors import ApiError
