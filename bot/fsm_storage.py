@@ -11,7 +11,7 @@ from models import FsmRecord
 from models.prepared import PreparedSelect
 
 # Read on every update (aiogram's FSM middleware): the query is built once. No cache in front of it:
-# without Redis, several web processes may share this table.
+# a cache saved too little to measure (bench/citizen_bench.py) for a second copy of every form's state.
 STATE = PreparedSelect(FsmRecord, only=("state",), key="")
 
 
