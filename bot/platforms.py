@@ -69,4 +69,3 @@ def make_bot(account: BotAccount, session: BaseSession | None = None) -> DeskBot
 
         session = DeskSession(api=TelegramAPIServer.from_base(account.api_url.rstrip("/")))
     return DeskBot(account.token, platform=account.platform, session=session)
-

@@ -55,7 +55,7 @@ class DeskRequestHandler(SimpleRequestHandler):
             return web.json_response({"error": "unauthorized"}, status=401)
         try:
             update = await request.json(loads=bot.session.json_loads)
-            int(update["update_id"])
+            int(update["update_id"])  # a body without an update id is not an update
         except (ValueError, KeyError, TypeError):
             return web.json_response({"error": "not an update"}, status=400)
         platform = getattr(bot, "platform", "telegram")

@@ -31,11 +31,11 @@ class StandinSession(BaseSession):
     async def build_params(self, bot: Bot, method: TelegramMethod[TelegramType]) -> tuple[dict[str, Any], Files]:
         """What Telegram would receive from the desk's session (bot/session.py): a JSON object, or
         for an upload the form fields and files (as AiohttpSession.build_form_data makes them)."""
-        fields, uploads = json_fields(self, bot, method)
-        if not uploads:
-            return orjson.loads(orjson.dumps(fields)), {}
+        fields, uploading = json_fields(self, bot, method)
+        if not uploading:
+            return orjson.loads(orjson.dumps(fields)), {}  # as the stand-in's server decodes the body
         params: dict[str, str] = {}
-        uploads = {}
+        uploads: dict = {}  # filled again below: each form part names its file afresh
         for key, value in method.model_dump(warnings=False).items():
             value = self.prepare_value(value, bot=bot, files=uploads)
             if value:
