@@ -34,8 +34,8 @@ def _keep_response_models() -> None:
 def _read_timeout_connection():
     """A Redis connection whose socket timeout (5 s) guards its reads only. redis-py puts each write
     under asyncio.wait_for, which on Python 3.11 starts a task per command: a third of a command's
-    cost, five times per update (the isolation lock, its release, the FSM state, the duplicate
-    check and record). A write to a Redis that stopped answering still ends at the read after it."""
+    cost, twice per update (taking a chat's turn and ending it, bot/turns.py). A write to a Redis
+    that stopped answering still ends at the read after it."""
     from redis.asyncio import Connection
 
     class ReadTimeoutConnection(Connection):
@@ -52,12 +52,13 @@ def _read_timeout_connection():
 def make_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation | None]:
     """Redis when configured (several workers share it), else the desk's own database."""
     if settings.redis.url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from bot.dedupe import RedisRecord
+        from bot.turns import RedisTurns, TurnStorage
 
         key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-        storage = RedisStorage.from_url(settings.redis.url, key_builder=key_builder,
-                                        connection_kwargs={"connection_class": _read_timeout_connection()})
-        return storage, RedisEventIsolation(storage.redis, key_builder=key_builder)
+        storage = TurnStorage.from_url(settings.redis.url, key_builder=key_builder,
+                                       connection_kwargs={"connection_class": _read_timeout_connection()})
+        return storage, RedisTurns(storage, RedisRecord(storage.redis))
     from aiogram.fsm.storage.memory import SimpleEventIsolation
 
     return DatabaseStorage(), SimpleEventIsolation()

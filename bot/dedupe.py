@@ -6,11 +6,13 @@ an update already recorded is dropped. The check, the handling and the record ha
 aiogram's event isolation lock of the update's chat and user (in Redis, shared by every web
 process, when Redis is configured), so two deliveries of one update are never handled at once: the
 second waits for the first and then finds it recorded. The record is an expiring Redis key when
-Redis is configured, else a ProcessedUpdate row (pruned after two days)."""
+Redis is configured, else a ProcessedUpdate row (pruned after two days). With Redis, the check is
+made as the lock is taken and the record written as it is released (bot/turns.py)."""
 from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -50,21 +52,29 @@ class RedisRecord:
     def __init__(self, redis, prefix: str = "mizban:update"):
         self.redis, self.prefix = redis, prefix
 
-    def _key(self, bot_id: int, update_id: int) -> str:
+    def key(self, bot_id: int, update_id: int) -> str:
         return f"{self.prefix}:{bot_id}:{update_id}"
 
     async def seen(self, bot_id: int, update_id: int) -> bool:
-        return bool(await self.redis.exists(self._key(bot_id, update_id)))
+        return bool(await self.redis.exists(self.key(bot_id, update_id)))
 
     async def add(self, bot_id: int, update_id: int) -> None:
-        await self.redis.set(self._key(bot_id, update_id), 1, ex=int(KEEP.total_seconds()))
+        await self.redis.set(self.key(bot_id, update_id), 1, ex=int(KEEP.total_seconds()))
 
 
 @dataclass
 class Delivery:
-    """One webhook delivery, passed to the dispatcher as `delivery=`: tells whether it was dropped."""
+    """One webhook delivery, passed to the dispatcher as `delivery=` and set in CURRENT_DELIVERY
+    while it is handled: tells whether it was dropped."""
 
+    bot_id: int
+    update_id: int
+    seen: bool | None = None  # already processed, when the chat's turn checked it (bot/turns.py)
+    handled: bool = False
     duplicate: bool = False
+
+
+CURRENT_DELIVERY: ContextVar[Delivery | None] = ContextVar("delivery", default=None)
 
 
 class FirstDelivery(BaseMiddleware):
@@ -75,13 +85,17 @@ class FirstDelivery(BaseMiddleware):
         self.record = record
 
     async def __call__(self, handler, event: Update, data: dict[str, Any]) -> Any:
-        bot_id = data["bot"].id
-        if await self.record.seen(bot_id, event.update_id):
-            if delivery := data.get("delivery"):
+        bot_id, delivery = data["bot"].id, data.get("delivery")
+        by_turn = delivery is not None and delivery.seen is not None  # checked, and recorded, by the turn
+        if delivery.seen if by_turn else await self.record.seen(bot_id, event.update_id):
+            if delivery:
                 delivery.duplicate = True
             return UNHANDLED
         result = await handler(event, data)
-        await self.record.add(bot_id, event.update_id)
+        if delivery:
+            delivery.handled = True
+        if not by_turn:
+            await self.record.add(bot_id, event.update_id)
         return result
 
 

@@ -61,10 +61,12 @@ class DeskRequestHandler(SimpleRequestHandler):
         platform = getattr(bot, "platform", "telegram")
         kind = update_type(update)
         started = time.perf_counter()
-        delivery = dedupe.Delivery()
+        delivery = dedupe.Delivery(bot.id, int(update["update_id"]))
+        current = dedupe.CURRENT_DELIVERY.set(delivery)
         try:
             result = await self.dispatcher.feed_webhook_update(bot, update, delivery=delivery, **self.data)
         finally:
+            dedupe.CURRENT_DELIVERY.reset(current)
             metrics.HANDLER_SECONDS.labels(kind).observe(time.perf_counter() - started)
         if delivery.duplicate:
             metrics.DUPLICATES.labels(platform).inc()

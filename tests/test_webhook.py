@@ -28,9 +28,10 @@ def sample(name: str, **labels) -> float:
 class Web:
     """A web process under test: its HTTP client, and the stand-in pushing updates to it."""
 
-    def __init__(self, client: TestClient, settings, bots: dict[str, DeskBot]):
-        self.client, self.settings, self.bots = client, settings, bots
+    def __init__(self, client: TestClient, settings, bots: dict[str, DeskBot], dp):
+        self.client, self.settings, self.bots, self.dp = client, settings, bots, dp
         self.statuses: list[int] = []
+        self.update_ids: list[int] = []  # every update the stand-in delivered
 
     async def post(self, bot: DeskBot, update: dict, secret: str | None = None) -> int:
         secret = webhook_secret(self.settings, bot) if secret is None else secret
@@ -67,10 +68,11 @@ async def web(db, tmp_path, standin):
         client = TestClient(TestServer(make_app(settings, dp, list(bots.values()))))
         await client.start_server()
         made.append((client, dp))
-        hosted = Web(client, settings, bots)
+        hosted = Web(client, settings, bots, dp)
         hosted.twice = False
 
         async def push(token: str, update: dict) -> None:
+            hosted.update_ids.append(update["update_id"])
             for _ in range(2 if hosted.twice else 1):
                 await hosted.post(bots[token], update)
 

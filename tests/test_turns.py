@@ -1,0 +1,159 @@
+"""A chat's turn in Redis (bot/turns.py): the isolation lock, the FSM state and the duplicate check in
+one round trip, the release and the duplicate record in another; through the web process and alone.
+Needs Redis (db 12); skipped without it, except in CI."""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
+
+from bot import dedupe
+from bot.turns import RedisTurns, TurnStorage
+from models import ProcessedUpdate, Request
+from tests.conftest import PG_REQUIRED, TEST_CATALOG, TOKEN
+from tests.journey import fill_permit_form, fill_profile, open_service
+from tests.test_webhook import web  # noqa: F401  (the in-process web process fixture)
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL_TURNS", "redis://127.0.0.1:6379/12")
+BOT_ID = int(TOKEN.split(":")[0])
+
+
+@pytest.fixture
+async def redis_url():
+    url = urlparse(REDIS_URL)
+    try:
+        socket.create_connection((url.hostname, url.port or 6379), timeout=1).close()
+    except OSError:
+        if PG_REQUIRED:
+            pytest.fail(f"Redis is required in CI but {url.netloc} is not reachable")
+        pytest.skip("Redis not reachable")
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    yield REDIS_URL
+    await client.flushdb()
+    await client.aclose()
+
+
+def count_commands(redis) -> list[str]:
+    """Every command the client sends from now on, by name."""
+    sent: list[str] = []
+    execute = redis.execute_command
+
+    async def counted(*args, **options):
+        sent.append(str(args[0]).upper())
+        return await execute(*args, **options)
+
+    redis.execute_command = counted
+    return sent
+
+
+async def test_an_update_takes_two_redis_round_trips_and_duplicates_are_dropped(web, standin, redis_url):  # noqa: F811
+    hosted = await web(redis={"url": redis_url})
+    storage = hosted.dp.fsm.storage
+    assert isinstance(storage, TurnStorage) and isinstance(hosted.dp.fsm.events_isolation, RedisTurns)
+    sent = count_commands(storage.redis)
+    hosted.twice = True
+    user = standin.user("Sara <&>")
+    await user.send("/start")
+    await user.press("فهرست خدمات")
+    assert hosted.statuses == [200, 200, 200, 200]
+    assert len(user.texts()) == 1 and "Sara &lt;&amp;&gt;" in standin.calls[0].params["text"]
+    assert [c.method for c in standin.calls] == ["sendMessage", "editMessageText", "answerCallbackQuery"]
+    # each delivery: the turn taken (state and duplicate check with it) and ended (record with it)
+    assert sent == ["EVALSHA"] * 8
+    assert sorted(await storage.redis.keys("mizban:update:*")) == [
+        f"mizban:update:{BOT_ID}:{n}".encode() for n in sorted(hosted.update_ids)]
+    assert await storage.redis.keys("*:lock") == []
+    assert await ProcessedUpdate.all().count() == 0  # with Redis, the record is there
+
+
+async def test_a_failed_update_leaves_no_record_and_no_lock(web, standin, redis_url):  # noqa: F811
+    hosted = await web(redis={"url": redis_url})
+    redis = hosted.dp.fsm.storage.redis
+    user = standin.user("Reza")
+    bot = hosted.bots[TOKEN]
+    delivered: list[dict] = []
+
+    async def blocked_first(token: str, update: dict) -> None:
+        delivered.append(update)
+        user.blocked = True  # sendMessage answers 403: the handler fails
+        await hosted.post(bot, update)
+
+    standin.on_update = blocked_first
+    await user.send("/start")
+    assert hosted.statuses == [500] and user.texts() == []
+    assert await redis.keys("mizban:update:*") == [] and await redis.keys("*:lock") == []
+    user.blocked = False
+    assert await hosted.post(bot, delivered[0]) == 200  # the redelivery is processed, at once
+    assert len(user.texts()) == 1
+    assert len(await redis.keys("mizban:update:*")) == 1
+
+
+async def test_a_whole_form_is_filled_and_submitted_through_redis_turns(web, standin, redis_url):  # noqa: F811
+    hosted = await web(redis={"url": redis_url}, catalog={"dir": str(TEST_CATALOG)})
+    hosted.twice = True  # every update delivered twice: the form still moves one step per answer
+    user = standin.user("Ali")
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    await fill_profile(user)
+    await fill_permit_form(user)
+    await user.press("ثبت نهایی")
+    assert "رسید" in user.last["plain"]
+    assert await Request.all().count() == 1
+    assert await hosted.dp.fsm.storage.redis.keys("*:lock") == []
+
+
+async def test_a_turn_reads_the_state_once_sees_its_own_changes_and_waits_for_the_previous_one(redis_url):
+    storage = TurnStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True))
+    turns = RedisTurns(storage, dedupe.RedisRecord(storage.redis))
+    key = StorageKey(bot_id=BOT_ID, chat_id=5, user_id=5)
+    state_key = storage.key_builder.build(key, "state")
+    try:
+        await storage.set_state(key, "Form:name")
+        async with turns.lock(key):
+            assert storage.fetched == {state_key: "Form:name"}
+            sent = count_commands(storage.redis)
+            assert await storage.get_state(key) == "Form:name" and sent == []  # fetched with the turn
+            await storage.set_state(key, "Form:phone")
+            assert await storage.get_state(key) == "Form:phone"  # its own change, from Redis
+        assert storage.fetched == {}
+
+        order: list[str] = []
+
+        async def turn(name: str, hold: float) -> None:
+            async with turns.lock(key):
+                order.append(f"{name} in")
+                await asyncio.sleep(hold)
+                order.append(f"{name} out")
+
+        first = asyncio.create_task(turn("first", 0.15))
+        await asyncio.sleep(0.02)
+        await turn("second", 0)
+        await first
+        assert order == ["first in", "first out", "second in", "second out"]
+
+        # a delivery: checked as the turn is taken, recorded as it ends, only once it was handled
+        delivery = dedupe.Delivery(BOT_ID, 41)
+        token = dedupe.CURRENT_DELIVERY.set(delivery)
+        try:
+            async with turns.lock(key):
+                assert delivery.seen is False
+            assert not await storage.redis.exists(f"mizban:update:{BOT_ID}:41")  # not handled: not recorded
+            async with turns.lock(key):
+                delivery.handled = True
+            assert await storage.redis.exists(f"mizban:update:{BOT_ID}:41")
+            again = dedupe.Delivery(BOT_ID, 41)
+            dedupe.CURRENT_DELIVERY.set(again)
+            async with turns.lock(key):
+                assert again.seen is True
+        finally:
+            dedupe.CURRENT_DELIVERY.reset(token)
+        assert await storage.redis.keys("*:lock") == []
+    finally:
+        await storage.close()
