@@ -20,6 +20,7 @@ import asyncio
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -250,6 +251,7 @@ class Scenario:
     elapsed: float = 0.0
     latencies: list[float] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
+    rounds: list[float] = field(default_factory=list)  # updates per second in each round
 
     @property
     def rate(self) -> float:
@@ -270,7 +272,9 @@ async def measure(sc: Scenario, watched: dict[str, int], load: Load, seconds: fl
     self_before = time.process_time()
     started = time.monotonic()
     count, latencies, errors = await load.run(targets, seconds, concurrency)
-    sc.elapsed += time.monotonic() - started
+    elapsed = time.monotonic() - started
+    sc.elapsed += elapsed
+    sc.rounds.append(count / elapsed)
     cpu = {k: cpu_of(pid) - before[k] for k, pid in watched.items()}
     cpu["postgres"] = cpu_of_command("postgres") - shared_before["postgres"]
     cpu["redis"] = cpu_of_command("redis-server") - shared_before["redis"]
@@ -316,10 +320,15 @@ def report(rows: list[Scenario], capacity: tuple[float, float]) -> None:
               f"{os.cpu_count()} cores")
     print(f"\nthe machine, all {os.cpu_count()} cores busy, does the work of {capacity[0]:.2f} (before) and "
           f"{capacity[1]:.2f} (after) cores alone: the ceiling of any scaling measured here")
-    bare, one, two, bare_two = (row.rate for row in rows)
-    print(f"one worker / bare bot: {one / bare:.2f} (target >= 0.5)")
-    print(f"two workers / one worker: {two / one:.2f} (target >= 1.3); the bare bot's two processes / one: "
-          f"{bare_two / bare:.2f}")
+    bare, one, two, bare_two = rows
+
+    def each_round(a: Scenario, b: Scenario) -> str:
+        ratios = [x / y for x, y in zip(a.rounds, b.rounds)]
+        return f"rounds {' '.join(f'{r:.2f}' for r in ratios)}, median {statistics.median(ratios):.2f}"
+
+    print(f"one worker / bare bot: {one.rate / bare.rate:.2f} (target >= 0.5; {each_round(one, bare)})")
+    print(f"two workers / one worker: {two.rate / one.rate:.2f} (target >= 1.3; {each_round(two, one)})")
+    print(f"the bare bot's two processes / one: {bare_two.rate / bare.rate:.2f} ({each_round(bare_two, bare)})")
 
 
 async def main(args: argparse.Namespace) -> None:
