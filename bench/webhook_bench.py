@@ -8,7 +8,9 @@ migrate`), Redis (db 14), the web processes and this load generator, which plays
 webhook pusher over keep-alive connections: `concurrency` chats at once, each chat's next update
 sent only when the previous one is answered, spread round-robin over the web processes (as a
 reverse proxy would). In production the Bot API and its pusher are not on the desk's machine:
-here they are kept lean so that the cores measured are the bots'. Every update is a private
+here they are kept lean, and scheduled as SCHED_BATCH (a process that does not preempt the running
+one when it wakes: without it, each update's Bot API call and next webhook POST interrupted a busy
+web process, whose caches then started cold), so that the cores measured are the bots'. Every update is a private
 /start; Mizban answers it with its greeting and main menu (citizen lookup; the chat's turn in
 Redis, with its FSM state and the duplicate check; one sendMessage), the echo bot with the text. Latency is from POST to the webhook's answer, which
 comes after handling. The CPU seconds of every process, and of PostgreSQL and Redis, show where the
@@ -357,6 +359,9 @@ async def main(args: argparse.Namespace) -> None:
             rows = [Scenario("bare aiogram echo", [echo1]), Scenario("mizban, 1 worker", [web1]),
                     Scenario("mizban, 2 workers", [web1, web2]), Scenario("bare echo, 2 processes", [echo1, echo2])]
             watched = {p.name: p.popen.pid for p in procs}
+            if not args.preempt:
+                for pid in (api.popen.pid, os.getpid()):  # the apparatus: the Bot API and this load generator
+                    os.sched_setscheduler(pid, os.SCHED_BATCH, os.sched_param(0))
             for turn in range(args.rounds):  # taking turns evens out what else the machine does meanwhile
                 for row in rows:
                     shown = {k: v for k, v in watched.items() if k == api.name or any(p.name == k for p in row.procs)}
@@ -366,7 +371,8 @@ async def main(args: argparse.Namespace) -> None:
             for proc in procs:
                 proc.stop()
     print(f"{args.rounds} rounds of {args.seconds:.0f} s per scenario, scenarios taking turns; {args.concurrency} "
-          f"chats in flight, {args.citizens} citizens, PostgreSQL and Redis on this machine")
+          f"chats in flight, {args.citizens} citizens, PostgreSQL and Redis on this machine; {api.name} and load "
+          f"generator {'scheduled as any process' if args.preempt else 'as SCHED_BATCH'}")
     report(rows, (capacity_before, parallel_capacity()))
 
 
@@ -382,6 +388,9 @@ if __name__ == "__main__":
     parser.add_argument("--api", choices=["lean", "standin"], default="lean",
                         help="the Bot API the bots call: bench/lean_api.py, or the project's stand-in, which "
                              "checks every call against api.json and costs this machine three to four times more")
+    parser.add_argument("--preempt", action="store_true",
+                        help="schedule the Bot API and the load generator as any process (by default they are "
+                             "SCHED_BATCH, and do not interrupt the bots when they wake)")
     parser.add_argument("--profile", type=Path, help="write py-spy profiles (folded stacks) of the echo bot and "
                                                       "of the one-worker scenario's web process here")
     asyncio.run(main(parser.parse_args()))
