@@ -80,6 +80,10 @@ def echo_bot(port: int, api_url: str) -> None:
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler
     from aiohttp import web
 
+    if os.environ.get("BENCH_BARE_KEEPS_MODELS"):  # --bare-keeps-models: Mizban's one fix to aiogram's hot path
+        from bot.app import _keep_response_models
+
+        _keep_response_models()
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
     dp = Dispatcher()
 
@@ -128,9 +132,10 @@ class Proc:
             self.popen.kill()
 
 
-def echo(n: int, api_url: str) -> Proc:
+def echo(n: int, api_url: str, keep_models: bool) -> Proc:
     port = free_port()
-    return Proc(f"echo bot {n}", [__file__, "--echo", str(port), api_url], port, "/webhook")
+    return Proc(f"echo bot {n}", [__file__, "--echo", str(port), api_url], port, "/webhook",
+                {"BENCH_BARE_KEEPS_MODELS": "1"} if keep_models else {})
 
 
 def mizban(n: int, api_url: str, workdir: Path) -> Proc:
@@ -352,7 +357,7 @@ async def main(args: argparse.Namespace) -> None:
                 async with session.post(f"{api_url}/_standin/users", json={"user_id": user_id, "token": TOKEN}) as r:
                     r.raise_for_status()
             load = Load(citizens)
-            echo1, echo2 = echo(1, api_url), echo(2, api_url)
+            echo1, echo2 = echo(1, api_url, args.bare_keeps_models), echo(2, api_url, args.bare_keeps_models)
             web1, web2 = mizban(1, api_url, workdir), mizban(2, api_url, workdir)
             procs += [echo1, echo2, web1, web2]
             await asyncio.gather(*(p.ready(session, "/healthz") for p in procs[1:]))
@@ -391,6 +396,9 @@ if __name__ == "__main__":
     parser.add_argument("--preempt", action="store_true",
                         help="schedule the Bot API and the load generator as any process (by default they are "
                              "SCHED_BATCH, and do not interrupt the bots when they wake)")
+    parser.add_argument("--bare-keeps-models", action="store_true",
+                        help="the bare bot holds pydantic's Response models as Mizban does (bot/app.py); without "
+                             "it, pydantic rebuilds them whenever the garbage collector drops them")
     parser.add_argument("--profile", type=Path, help="write py-spy profiles (folded stacks) of the echo bot and "
                                                       "of the one-worker scenario's web process here")
     asyncio.run(main(parser.parse_args()))
