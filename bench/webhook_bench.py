@@ -1,20 +1,23 @@
 """Webhook throughput and latency: a bare aiogram echo bot, one Mizban web process and two, in one run.
 
-    python bench/webhook_bench.py [--seconds 6] [--concurrency 32] [--citizens 400]
+    python bench/webhook_bench.py [--rounds 4] [--seconds 3] [--concurrency 32] [--api lean|standin]
 
 Everything runs on this machine: the Bot API (bench/lean_api.py, or the project's stand-in with
 `--api standin`), PostgreSQL (database mizban_bench, recreated and migrated with `python -m bot
 migrate`), Redis (db 14), the web processes and this load generator, which plays the Bot API's
 webhook pusher over keep-alive connections: `concurrency` chats at once, each chat's next update
 sent only when the previous one is answered, spread round-robin over the web processes (as a
-reverse proxy would). In production the Bot API and its pusher are not on the desk's machine:
-here they are kept lean, and scheduled as SCHED_BATCH (a process that does not preempt the running
-one when it wakes: without it, each update's Bot API call and next webhook POST interrupted a busy
-web process, whose caches then started cold), so that the cores measured are the bots'. Every update is a private
-/start; Mizban answers it with its greeting and main menu (citizen lookup; the chat's turn in
-Redis, with its FSM state and the duplicate check; one sendMessage), the echo bot with the text. Latency is from POST to the webhook's answer, which
-comes after handling. The CPU seconds of every process, and of PostgreSQL and Redis, show where the
-machine's cores went."""
+reverse proxy would).
+
+In production the Bot API and its pusher are not on the desk's machine. Here they are kept lean and
+scheduled as SCHED_BATCH, so that the cores measured are the bots': a SCHED_BATCH process does not
+preempt the running one when it wakes, and without that each update's Bot API call and next POST
+interrupted a busy web process (`--preempt` restores Linux's default).
+
+Every update is a private /start. Mizban answers it with its greeting and main menu (citizen
+lookup; the chat's turn in Redis, with its FSM state and the duplicate check; one sendMessage), the
+echo bot with the text. Latency is from POST to the webhook's answer, which comes after handling.
+The CPU seconds of every process, and of PostgreSQL and Redis, show where the machine's cores went."""
 from __future__ import annotations
 
 import argparse
