@@ -16,8 +16,9 @@ two Lua scripts do the same:
 
 The update comes from the webhook's Delivery (bot/dedupe.py), found through a context variable; an
 update fed another way (polling, tests) takes the turn without the duplicate check. A turn's lock
-expires after 60 s, as aiogram's does, so a crashed process holds a chat up no longer than that. All keys of one turn must live
-on one Redis server (a Redis Cluster would need them in one hash slot)."""
+expires after 60 s, as aiogram's does, so a crashed process holds a chat up no longer than that.
+All keys of one turn must live on one Redis server (a Redis Cluster would need them in one hash
+slot)."""
 from __future__ import annotations
 
 import asyncio
