@@ -15,7 +15,7 @@ from bot import dedupe
 from bot.turns import RedisTurns, TurnStorage
 from models import ProcessedUpdate, Request
 from tests.conftest import PG_REQUIRED, TEST_CATALOG, TOKEN
-from tests.journey import fill_permit_form, fill_profile, open_service
+from tests.journey import PDF, fill_permit_form, fill_profile, open_service
 from tests.test_webhook import web  # noqa: F401  (the in-process web process fixture)
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL_TURNS", "redis://127.0.0.1:6379/12")
@@ -157,3 +157,31 @@ async def test_a_turn_reads_the_state_once_sees_its_own_changes_and_waits_for_th
         assert await storage.redis.keys("*:lock") == []
     finally:
         await storage.close()
+
+
+async def test_polling_with_redis_a_half_filled_form_survives_a_restart(make_desk, redis_url):
+    desk = await make_desk(redis={"url": redis_url}, catalog={"dir": str(TEST_CATALOG)})
+    assert isinstance(desk.dp.fsm.events_isolation, RedisTurns)
+    user = desk.citizen("Ali")
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    await fill_profile(user)
+    await user.send("Owner <&>")  # the form's first answer, then the process stops
+    await desk.dp.fsm.storage.close()
+    await desk.restart()  # a new dispatcher over the same Redis and database
+    await user.send("120")
+    await user.press("رد کردن")
+    await user.press("مسکونی")
+    await user.press("تمام")
+    await user.press("خیر")
+    await user.send("1193653471")
+    await user.send_document("deed.pdf", PDF)
+    await user.press("تمام")
+    for _ in range(3):
+        await user.press("رد کردن")
+    assert "Owner <&>" in user.last["plain"]  # the review, with the answer given before the restart
+    await user.press("ثبت نهایی")
+    request = await Request.get()
+    answers = {a["name"]: a["value"] for a in request.answers}
+    assert answers["owner_name"] == "Owner <&>" and answers["area"] == 120
+    assert await desk.dp.fsm.storage.redis.keys("*:lock") == []
