@@ -12,7 +12,9 @@ two Lua scripts do the same:
   get_state for that key (aiogram's FSM middleware reads it right after taking the lock), so the
   state is read under the lock, as aiogram's own order has it (aiogram issue 1317);
 - ending it: the lock deleted if it is still ours, and the update recorded as processed when it was
-  handled, in one step, so no other delivery ever sees the lock free and the record missing.
+  handled, in one step, so no other delivery ever sees the lock free and the record missing. If
+  that fails (Redis gone for a moment), the update's own outcome stands (its webhook answer, or its
+  error) and the lock expires by itself.
 
 The update comes from the webhook's Delivery (bot/dedupe.py), found through a context variable; an
 update fed another way (polling, tests) takes the turn without the duplicate check. A turn's lock
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import os
 from contextlib import asynccontextmanager
 from typing import Any, AsyncGenerator
@@ -32,6 +35,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 
 from bot.dedupe import CURRENT_DELIVERY, KEEP, RedisRecord
 
+log = logging.getLogger(__name__)
 TURN_SECONDS = 60
 WAIT_SECONDS = 0.02  # between tries while the chat's previous update is being handled
 
@@ -98,8 +102,11 @@ class RedisTurns(BaseEventIsolation):
         finally:
             self.storage.fetched.pop(state_key, None)
             handled = delivery is not None and delivery.handled and not delivery.seen
-            await self._end(keys=[lock_key] + ([record_key] if handled else []),
-                            args=[token, int(KEEP.total_seconds())])
+            try:
+                await self._end(keys=[lock_key] + ([record_key] if handled else []),
+                                args=[token, int(KEEP.total_seconds())])
+            except Exception:  # noqa: BLE001 - the update's own outcome stands; the lock expires by itself
+                log.exception("ending the turn of %s failed; its lock expires in %d s", lock_key, TURN_SECONDS)
 
     async def close(self) -> None:
         pass

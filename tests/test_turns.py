@@ -185,3 +185,22 @@ async def test_polling_with_redis_a_half_filled_form_survives_a_restart(make_des
     answers = {a["name"]: a["value"] for a in request.answers}
     assert answers["owner_name"] == "Owner <&>" and answers["area"] == 120
     assert await desk.dp.fsm.storage.redis.keys("*:lock") == []
+
+
+async def test_when_ending_a_turn_fails_the_update_still_counts_as_handled(web, standin, redis_url, caplog):  # noqa: F811
+    hosted = await web(redis={"url": redis_url})
+    turns = hosted.dp.fsm.events_isolation
+    end = turns._end
+
+    async def redis_gone(*args, **kwargs):
+        raise ConnectionError("Redis went away")
+
+    turns._end = redis_gone
+    user = standin.user("Sara")
+    await user.send("/start")
+    assert hosted.statuses == [200] and len(user.texts()) == 1  # answered 200: no redelivery, no second greeting
+    assert "ending the turn" in caplog.text
+    turns._end = end
+    await hosted.dp.fsm.storage.redis.delete(*await hosted.dp.fsm.storage.redis.keys("*:lock"))  # as if expired
+    await user.send("/start")
+    assert hosted.statuses == [200, 200] and len(user.texts()) == 2
