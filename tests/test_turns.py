@@ -155,6 +155,11 @@ async def test_a_turn_reads_the_state_once_sees_its_own_changes_and_waits_for_th
         finally:
             dedupe.CURRENT_DELIVERY.reset(token)
         assert await storage.redis.keys("*:lock") == []
+
+        await storage.redis.script_flush()  # a restarted Redis has forgotten the scripts: loaded again
+        async with turns.lock(key):
+            assert await storage.get_state(key) == "Form:phone"
+        assert await storage.redis.keys("*:lock") == []
     finally:
         await storage.close()
 
