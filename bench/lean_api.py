@@ -40,8 +40,8 @@ class BotApi(asyncio.Protocol):
         self.buffer += data
         while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
             head = self.buffer[:end].split(b"\r\n")
-            headers = dict(line.split(b":", 1) for line in head[1:])
-            headers = {k.strip().lower(): v.strip() for k, v in headers.items()}
+            headers = {name.strip().lower(): value.strip()
+                       for name, _, value in (line.partition(b":") for line in head[1:])}
             length = int(headers.get(b"content-length", b"0"))
             if len(self.buffer) < end + 4 + length:
                 return

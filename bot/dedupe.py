@@ -87,7 +87,8 @@ class FirstDelivery(BaseMiddleware):
     async def __call__(self, handler, event: Update, data: dict[str, Any]) -> Any:
         bot_id, delivery = data["bot"].id, data.get("delivery")
         by_turn = delivery is not None and delivery.seen is not None  # checked, and recorded, by the turn
-        if delivery.seen if by_turn else await self.record.seen(bot_id, event.update_id):
+        seen = delivery.seen if by_turn else await self.record.seen(bot_id, event.update_id)
+        if seen:
             if delivery:
                 delivery.duplicate = True
             return UNHANDLED

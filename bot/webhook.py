@@ -55,13 +55,13 @@ class DeskRequestHandler(SimpleRequestHandler):
             return web.json_response({"error": "unauthorized"}, status=401)
         try:
             update = await request.json(loads=bot.session.json_loads)
-            int(update["update_id"])  # a body without an update id is not an update
+            update_id = int(update["update_id"])
         except (ValueError, KeyError, TypeError):
             return web.json_response({"error": "not an update"}, status=400)
         platform = getattr(bot, "platform", "telegram")
         kind = update_type(update)
         started = time.perf_counter()
-        delivery = dedupe.Delivery(bot.id, int(update["update_id"]))
+        delivery = dedupe.Delivery(bot.id, update_id)
         current = dedupe.CURRENT_DELIVERY.set(delivery)
         try:
             result = await self.dispatcher.feed_webhook_update(bot, update, delivery=delivery, **self.data)
@@ -122,7 +122,10 @@ def make_app(settings: Settings, dp: Dispatcher, bots: list[Bot]) -> web.Applica
     """The aiohttp application of a web process; the database is connected by the caller."""
     app = web.Application(middlewares=[count_requests])
     redis = getattr(dp.fsm.storage, "redis", None)  # aiogram's RedisStorage when REDIS_URL is set
-    dp.update.outer_middleware(dedupe.FirstDelivery(dedupe.RedisRecord(redis) if redis else dedupe.DatabaseRecord()))
+    # the record the chat's turn keeps (bot/turns.py), for updates that take no turn too
+    record = getattr(dp.fsm.events_isolation, "record", None) or (
+        dedupe.RedisRecord(redis) if redis else dedupe.DatabaseRecord())
+    dp.update.outer_middleware(dedupe.FirstDelivery(record))
     for bot in bots:
         DeskRequestHandler(dp, bot, webhook_secret(settings, bot)).register(app, path=webhook_path(settings, bot))
     add_status_routes(app, redis)

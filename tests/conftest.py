@@ -25,14 +25,19 @@ PG_REQUIRED = bool(os.environ.get("REQUIRE_POSTGRES") or os.environ.get("CI"))
 TOKEN = "123456:TEST-token"
 
 
-def _pg_reachable() -> bool:
+def reachable(host: str, port: int) -> bool:
+    """Whether a server (PostgreSQL, Redis) answers on host:port."""
     import socket
 
     try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
+        socket.create_connection((host, port), timeout=0.5).close()
         return True
     except OSError:
         return False
+
+
+def _pg_reachable() -> bool:
+    return reachable("127.0.0.1", 5432)
 
 
 @pytest.fixture(scope="session")

@@ -24,20 +24,12 @@ from bot.config import ROOT
 from models import Citizen, ProcessedUpdate
 from standin.core import Standin
 from standin.server import make_app as make_standin_app
-from tests.conftest import PG_REQUIRED, PG_SERVER, SPEC, TOKEN, _fresh_database
+from tests.conftest import PG_REQUIRED, PG_SERVER, SPEC, TOKEN, _fresh_database, reachable
 
 PG_URL = os.environ.get("TEST_WEBHOOK_POSTGRES_URL", PG_SERVER)  # for the reachability check
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 SECRET = "prod-secret_42"
 BOT_ID = int(TOKEN.split(":")[0])
-
-
-def _reachable(host: str, port: int) -> bool:
-    try:
-        socket.create_connection((host, port), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
 
 
 def _free_port() -> int:
@@ -51,7 +43,7 @@ def require_services() -> None:
 
     pg, redis = urlparse(PG_URL), urlparse(REDIS_URL)
     missing = [name for name, url in (("PostgreSQL", pg), ("Redis", redis))
-               if not _reachable(url.hostname or "127.0.0.1", url.port or 0)]
+               if not reachable(url.hostname or "127.0.0.1", url.port or 0)]
     if missing:
         if PG_REQUIRED:
             pytest.fail(f"{' and '.join(missing)} required (CI/REQUIRE_POSTGRES) but not reachable")

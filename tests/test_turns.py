@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from urllib.parse import urlparse
 
 import pytest
@@ -14,9 +13,9 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from bot import dedupe
 from bot.turns import RedisTurns, TurnStorage
 from models import ProcessedUpdate, Request
-from tests.conftest import PG_REQUIRED, TEST_CATALOG, TOKEN
+from tests.conftest import PG_REQUIRED, TEST_CATALOG, TOKEN, reachable
 from tests.journey import PDF, fill_permit_form, fill_profile, open_service
-from tests.test_webhook import web  # noqa: F401  (the in-process web process fixture)
+from tests.test_webhook import fail_deliveries, web  # noqa: F401  (web: the in-process web process fixture)
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL_TURNS", "redis://127.0.0.1:6379/12")
 BOT_ID = int(TOKEN.split(":")[0])
@@ -25,9 +24,7 @@ BOT_ID = int(TOKEN.split(":")[0])
 @pytest.fixture
 async def redis_url():
     url = urlparse(REDIS_URL)
-    try:
-        socket.create_connection((url.hostname, url.port or 6379), timeout=1).close()
-    except OSError:
+    if not reachable(url.hostname, url.port or 6379):
         if PG_REQUIRED:
             pytest.fail(f"Redis is required in CI but {url.netloc} is not reachable")
         pytest.skip("Redis not reachable")
@@ -78,14 +75,7 @@ async def test_a_failed_update_leaves_no_record_and_no_lock(web, standin, redis_
     redis = hosted.dp.fsm.storage.redis
     user = standin.user("Reza")
     bot = hosted.bots[TOKEN]
-    delivered: list[dict] = []
-
-    async def blocked_first(token: str, update: dict) -> None:
-        delivered.append(update)
-        user.blocked = True  # sendMessage answers 403: the handler fails
-        await hosted.post(bot, update)
-
-    standin.on_update = blocked_first
+    delivered = fail_deliveries(hosted, standin, user)
     await user.send("/start")
     assert hosted.statuses == [500] and user.texts() == []
     assert await redis.keys("mizban:update:*") == [] and await redis.keys("*:lock") == []

@@ -118,18 +118,25 @@ async def test_an_update_delivered_twice_is_processed_once(web, standin):
     assert sample("mizban_updates_total", platform="telegram", type="message") == handled + 1
 
 
+def fail_deliveries(hosted: Web, standin, user) -> list[dict]:
+    """From now on `user` has blocked the bot while each update is delivered (sendMessage answers
+    403: the handler fails); returns the updates delivered, for redelivering them."""
+    delivered: list[dict] = []
+
+    async def blocked(token: str, update: dict) -> None:
+        delivered.append(update)
+        user.blocked = True
+        await hosted.post(hosted.bots[TOKEN], update)
+
+    standin.on_update = blocked
+    return delivered
+
+
 async def test_a_failed_update_is_answered_500_and_its_redelivery_is_processed(web, standin):
     hosted = await web()
     user = standin.user("Reza")
     bot = hosted.bots[TOKEN]
-    delivered: list[dict] = []
-
-    async def blocked_first(token: str, update: dict) -> None:
-        delivered.append(update)
-        user.blocked = True  # sendMessage answers 403: the handler fails
-        await hosted.post(bot, update)
-
-    standin.on_update = blocked_first
+    delivered = fail_deliveries(hosted, standin, user)
     await user.send("/start")
     assert hosted.statuses == [500]
     assert user.texts() == []
