@@ -25,6 +25,7 @@ turn has an uncounted warm-up, then stops after `seconds` or `max-updates` updat
 first. CPU seconds are read from /proc for each bot process and from this process (the stand-in plus
 the load generator, which both bots share). On a machine that other work shares, CPU milliseconds
 per update are the steadier figure; the second ratio printed compares them."""
+
 from __future__ import annotations
 
 import argparse
@@ -69,8 +70,10 @@ def echo_bot(token: str, api_url: str, pinned: bool) -> None:
         from aiogram import methods
         from aiogram.methods.base import Response
 
-        dp["pinned"] = [Response[m.__returning__] for m in (methods.SendMessage, methods.EditMessageText,
-                                                             methods.AnswerCallbackQuery, methods.GetUpdates)]
+        dp["pinned"] = [
+            Response[m.__returning__]
+            for m in (methods.SendMessage, methods.EditMessageText, methods.AnswerCallbackQuery, methods.GetUpdates)
+        ]
 
     @dp.message()
     async def echo(message: Message) -> None:
@@ -91,7 +94,7 @@ def cpu_of(pid: int) -> float:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except (FileNotFoundError, ProcessLookupError):
         return 0.0
-    rest = raw[raw.rindex(")") + 2:].split()
+    rest = raw[raw.rindex(")") + 2 :].split()
     return (int(rest[11]) + int(rest[12])) / TICK
 
 
@@ -104,8 +107,13 @@ def free_port() -> int:
 class Proc:
     def __init__(self, name: str, args: list[str], env: dict, log: Path):
         self.name, self.log = name, log
-        self.popen = subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **env},
-                                      stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+        self.popen = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("wb"),
+        )
 
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-2000:]
@@ -169,18 +177,20 @@ class Step:
 def cycle(rng: random.Random, catalog, code: str) -> list[Step]:
     """One citizen's visit: start, browse to one information section, look up their own request."""
     from bot.callbacks import CatalogCb, MenuCb, RequestCb, ServiceCb
-    from bot.keyboards import INFO_SECTIONS, PAGE
+    from bot.views.keyboards import INFO_SECTIONS, PAGE
 
     agency = rng.choice([a for a in catalog.agencies if catalog.by_agency(a)])
     card = rng.choice(catalog.by_agency(agency)[:PAGE])
     mine = RequestCb(code=code).pack()
-    return [Step("send", "/start", MenuCb(action="catalog").pack()),
-            Step("press", MenuCb(action="catalog").pack()),
-            Step("press", CatalogCb(agency=agency).pack()),
-            Step("press", ServiceCb(code=card.code).pack()),
-            Step("press", ServiceCb(code=card.code, section=rng.choice(INFO_SECTIONS)).pack()),
-            Step("send", code, mine),
-            Step("send", "/mine", mine)]
+    return [
+        Step("send", "/start", MenuCb(action="catalog").pack()),
+        Step("press", MenuCb(action="catalog").pack()),
+        Step("press", CatalogCb(agency=agency).pack()),
+        Step("press", ServiceCb(code=card.code).pack()),
+        Step("press", ServiceCb(code=card.code, section=rng.choice(INFO_SECTIONS)).pack()),
+        Step("send", code, mine),
+        Step("send", "/mine", mine),
+    ]
 
 
 @dataclass
@@ -235,8 +245,14 @@ async def phase(standin, users, scripts, *, echo: bool, seconds: float, max_upda
     result = Result()
     budget = iter(range(max_updates))
     started = time.monotonic()
-    await asyncio.gather(*(citizen_loop(standin, user, scripts[user.id], echo=echo, until=started + seconds,
-                                        budget=budget, result=result) for user in users))
+    await asyncio.gather(
+        *(
+            citizen_loop(
+                standin, user, scripts[user.id], echo=echo, until=started + seconds, budget=budget, result=result
+            )
+            for user in users
+        )
+    )
     result.elapsed = time.monotonic() - started
     return result
 
@@ -244,6 +260,7 @@ async def phase(standin, users, scripts, *, echo: bool, seconds: float, max_upda
 @dataclass
 class Totals:
     """One bot's measured phases, over every round."""
+
     name: str
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -268,14 +285,30 @@ async def measure(totals: Totals, proc: Proc, standin, users, scripts, args, *, 
     warm = await phase(standin, users, scripts, echo=echo, seconds=args.warmup, max_updates=10**9)
     if not warm.latencies:
         proc.check_alive()
-        raise SystemExit(f"{totals.name} answered nothing during the warm-up: {warm.errors[:3]}; Bot API spec "
-                         f"violations: {standin.violations[:3]}; its log ends:\n{proc.tail()}")
+        raise SystemExit(
+            f"{totals.name} answered nothing during the warm-up: {warm.errors[:3]}; Bot API spec "
+            f"violations: {standin.violations[:3]}; its log ends:\n{proc.tail()}"
+        )
     profiler = None
     if profile:  # py-spy samples the bot process during the measured phase (without pausing it)
         out = args.profile / f"{proc.name.split()[0]}.folded"
-        profiler = subprocess.Popen(["py-spy", "record", "--gil", "--rate", "400", "--format", "raw", "-o", str(out),
-                                     "--pid", str(proc.popen.pid)], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
+        profiler = subprocess.Popen(
+            [
+                "py-spy",
+                "record",
+                "--gil",
+                "--rate",
+                "400",
+                "--format",
+                "raw",
+                "-o",
+                str(out),
+                "--pid",
+                str(proc.popen.pid),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     before_bot, before_self = cpu_of(proc.popen.pid), time.process_time()
     result = await phase(standin, users, scripts, echo=echo, seconds=args.seconds, max_updates=args.max_updates)
     totals.cpu_bot += cpu_of(proc.popen.pid) - before_bot
@@ -313,19 +346,31 @@ async def seed(db_url: str, user_ids: list[int]) -> dict[int, str]:
 
     settings = load_settings()
     catalog = load_catalog(settings.resolve(settings.catalog.dir))
-    calendar = WorkCalendar(weekend=set(settings.calendar.weekend),
-                            holidays=parse_holidays(settings.calendar.holidays))
+    calendar = WorkCalendar(weekend=set(settings.calendar.weekend), holidays=parse_holidays(settings.calendar.holidays))
     cards = list(catalog.services.values())
     codes = {}
     await db.connect(db_url)
     try:
         for i, user_id in enumerate(user_ids):
-            citizen = await Citizen.create(platform="telegram", user_id=user_id, chat_id=user_id,
-                                           first_name=f"Bench{i}", full_name=f"Bench Citizen {i}",
-                                           national_id="0084575948", mobile="09121234567")
-            done = await submit(citizen=citizen, card=cards[i % len(cards)], catalog=catalog, answers=[],
-                                document_ids=[], submit_token=f"bench-{user_id}", calendar=calendar,
-                                tz=ZoneInfo(settings.calendar.timezone))
+            citizen = await Citizen.create(
+                platform="telegram",
+                user_id=user_id,
+                chat_id=user_id,
+                first_name=f"Bench{i}",
+                full_name=f"Bench Citizen {i}",
+                national_id="0084575948",
+                mobile="09121234567",
+            )
+            done = await submit(
+                citizen=citizen,
+                card=cards[i % len(cards)],
+                catalog=catalog,
+                answers=[],
+                document_ids=[],
+                submit_token=f"bench-{user_id}",
+                calendar=calendar,
+                tz=ZoneInfo(settings.calendar.timezone),
+            )
             codes[user_id] = done.request.tracking_code
     finally:
         await db.close()
@@ -334,15 +379,21 @@ async def seed(db_url: str, user_ids: list[int]) -> dict[int, str]:
 
 # -- the report ----------------------------------------------------------------------------------
 def report(rows: list[Totals], args) -> None:
-    print(f"\n{args.rounds} round(s) of {args.seconds:.0f} s per bot (or {args.max_updates} updates), bots taking turns; "
-          f"{args.users} citizens in flight; {os.cpu_count()} cores, load average now {os.getloadavg()[0]:.1f}")
+    print(
+        f"\n{args.rounds} round(s) of {args.seconds:.0f} s per bot (or {args.max_updates} updates), bots taking turns; "
+        f"{args.users} citizens in flight; {os.cpu_count()} cores, load average now {os.getloadavg()[0]:.1f}"
+    )
     print("mix per cycle: /start, catalogue, agency, service, info section (presses), own tracking code, /mine")
-    print(f"{'bot':<26}{'updates':>8}{'upd/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-          f"{'bot CPU s':>13}{'CPU ms/upd':>12}{'stand-in+load CPU s':>21}")
+    print(
+        f"{'bot':<26}{'updates':>8}{'upd/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'bot CPU s':>13}{'CPU ms/upd':>12}{'stand-in+load CPU s':>21}"
+    )
     for r in rows:
-        print(f"{r.name:<26}{r.count:>8}{r.rate:>8.0f}{r.pct(0.50):>9.1f}{r.pct(0.99):>9.1f}{len(r.errors):>8}"
-              f"{r.cpu_bot:>7.1f} ({r.cpu_bot / r.elapsed:.2f}){1000 * r.cpu_bot / max(r.count, 1):>12.2f}"
-              f"{r.cpu_self:>14.1f} ({r.cpu_self / r.elapsed:.2f})")
+        print(
+            f"{r.name:<26}{r.count:>8}{r.rate:>8.0f}{r.pct(0.50):>9.1f}{r.pct(0.99):>9.1f}{len(r.errors):>8}"
+            f"{r.cpu_bot:>7.1f} ({r.cpu_bot / r.elapsed:.2f}){1000 * r.cpu_bot / max(r.count, 1):>12.2f}"
+            f"{r.cpu_self:>14.1f} ({r.cpu_self / r.elapsed:.2f})"
+        )
     print("(CPU in parentheses: busy cores over the measured phases)")
     for r in rows:
         for error in r.errors[:5]:
@@ -350,9 +401,13 @@ def report(rows: list[Totals], args) -> None:
     bare, mizban = rows
     ratio = mizban.rate / bare.rate if bare.rate else float("nan")
     cost = (1000 * bare.cpu_bot / max(bare.count, 1)) / (1000 * mizban.cpu_bot / max(mizban.count, 1) or float("nan"))
-    print(f"\nmizban / bare bot, updates per second: {ratio:.2f} (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
-    print(f"mizban / bare bot, updates per CPU second of the bot process: {cost:.2f} "
-          f"(the same ratio when each bot has a core of its own)")
+    print(
+        f"\nmizban / bare bot, updates per second: {ratio:.2f} (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})"
+    )
+    print(
+        f"mizban / bare bot, updates per CPU second of the bot process: {cost:.2f} "
+        f"(the same ratio when each bot has a core of its own)"
+    )
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -364,10 +419,21 @@ async def main(args: argparse.Namespace) -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="mizban-citizen-bench-"))
     db_url = f"sqlite://{workdir / 'desk.sqlite3'}"
-    base_env = {"BOT_TOKEN": MIZBAN_TOKEN, "DATABASE_URL": db_url, "DOCUMENTS_DIR": str(workdir / "docs"),
-                "REDIS_URL": "", "BOT_ADMINS": ""}
-    subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=ROOT, check=True, env={**os.environ, **base_env},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base_env = {
+        "BOT_TOKEN": MIZBAN_TOKEN,
+        "DATABASE_URL": db_url,
+        "DOCUMENTS_DIR": str(workdir / "docs"),
+        "REDIS_URL": "",
+        "BOT_ADMINS": "",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, **base_env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     mizban_ids = list(range(700_000_001, 700_000_001 + args.users))
     echo_ids = list(range(800_000_001, 800_000_001 + args.users))
     codes = await seed(db_url, mizban_ids)
@@ -391,8 +457,10 @@ async def main(args: argparse.Namespace) -> int:
     echo_users = [standin.user(f"Echo{i}", user_id=uid, bot=ECHO_TOKEN) for i, uid in enumerate(echo_ids)]
 
     echo = [__file__, "--echo", ECHO_TOKEN, api_url, "pinned" if args.pinned_echo else "plain"]
-    procs = [Proc("bare aiogram echo", echo, {}, workdir / "echo.log"),
-             Proc("mizban", ["-m", "bot", "run"], {**base_env, "BOT_API_URL": api_url}, workdir / "mizban.log")]
+    procs = [
+        Proc("bare aiogram echo", echo, {}, workdir / "echo.log"),
+        Proc("mizban", ["-m", "bot", "run"], {**base_env, "BOT_API_URL": api_url}, workdir / "mizban.log"),
+    ]
     rows = [Totals("bare aiogram echo"), Totals("mizban (SQLite, polling)")]
     try:
         for proc, token in zip(procs, (ECHO_TOKEN, MIZBAN_TOKEN)):
@@ -430,7 +498,10 @@ if __name__ == "__main__":
     parser.add_argument("--max-updates", type=int, default=20_000, help="stop a phase after this many updates")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database and the process logs")
-    parser.add_argument("--pinned-echo", action="store_true",
-                        help="the echo bot also holds aiogram's Response models (see bot/app.py): a stricter baseline")
+    parser.add_argument(
+        "--pinned-echo",
+        action="store_true",
+        help="the echo bot also holds aiogram's Response models (see bot/app.py): a stricter baseline",
+    )
     parser.add_argument("--profile", type=Path, help="write py-spy profiles (folded stacks) of both bots here")
     raise SystemExit(asyncio.run(main(parser.parse_args())))

@@ -9,19 +9,19 @@ call against api.json and keeps every chat: about 0.3 ms of CPU per call, a fift
 process's work per update. This one takes about 0.09 ms (bench/webhook_bench.py prints its CPU
 time), so that what is measured is the bots more than the apparatus. The bench can use the stand-in
 instead (`--api standin`); the tests always do."""
+
 from __future__ import annotations
 
 import asyncio
 import sys
 import time
-from urllib.parse import parse_qsl
-
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from standin.html import plain_text  # noqa: E402  (cached: a bot sends the same few texts)
+from standin.html import plain_text
 
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
 
@@ -40,16 +40,19 @@ class BotApi(asyncio.Protocol):
         self.buffer += data
         while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
             head = self.buffer[:end].split(b"\r\n")
-            headers = {name.strip().lower(): value.strip()
-                       for name, _, value in (line.partition(b":") for line in head[1:])}
+            headers = {
+                name.strip().lower(): value.strip() for name, _, value in (line.partition(b":") for line in head[1:])
+            }
             length = int(headers.get(b"content-length", b"0"))
             if len(self.buffer) < end + 4 + length:
                 return
-            body, self.buffer = self.buffer[end + 4:end + 4 + length], self.buffer[end + 4 + length:]
+            body, self.buffer = self.buffer[end + 4 : end + 4 + length], self.buffer[end + 4 + length :]
             path = head[0].split(b" ")[1]
             answer = orjson.dumps(self.answer(path.rsplit(b"/", 1)[-1], headers.get(b"content-type", b""), body))
-            self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
-                                 % (len(answer), answer))
+            self.transport.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                % (len(answer), answer)
+            )
 
     def answer(self, method: bytes, content_type: bytes, body: bytes) -> dict:
         if method.lower() == b"getme":
@@ -62,8 +65,13 @@ class BotApi(asyncio.Protocol):
             params = dict(parse_qsl(body.decode()))
         self.message_id += 1
         parsed = plain_text(params.get("text", ""), params.get("parse_mode"))
-        message = {"message_id": self.message_id, "date": int(time.time()), "from": BOT_USER, "text": parsed.plain,
-                   "chat": {"id": int(params["chat_id"]), "type": "private", "first_name": "Citizen"}}
+        message = {
+            "message_id": self.message_id,
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "text": parsed.plain,
+            "chat": {"id": int(params["chat_id"]), "type": "private", "first_name": "Citizen"},
+        }
         if parsed.entities:
             message["entities"] = parsed.entities
         markup = params.get("reply_markup")

@@ -10,6 +10,7 @@ rate achieved (the allowed rate: the fastest any sender could go without breakin
 `--senders N` runs N senders at once over the outbox (each with its own limiter client, as N worker
 processes would; use PostgreSQL) and prints the combined figures: with `--redis` they share the
 limits in Redis, without it each paces itself (N times the rate: the 429s show it)."""
+
 from __future__ import annotations
 
 import argparse
@@ -28,17 +29,17 @@ from tortoise import Tortoise
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.config import BotAccount, Settings  # noqa: E402
-from bot.db import tortoise_config  # noqa: E402
-from bot.outbox_render import renderer  # noqa: E402
-from bot.outbox_sender import Sender  # noqa: E402
-from bot.platforms import make_bot  # noqa: E402
-from desk import outbox  # noqa: E402
-from desk.outbox import Limits, RedisLimits  # noqa: E402
-from models import OutboxMessage, OutboxStatus  # noqa: E402
-from standin.core import Standin  # noqa: E402
-from standin.ratelimit import GLOBAL, GROUP_CHAT, PRIVATE_CHAT  # noqa: E402
-from standin.server import make_app  # noqa: E402
+from bot.config import BotAccount, Settings
+from bot.db import tortoise_config
+from bot.delivery.outbox_sender import Sender
+from bot.platforms import make_bot
+from bot.views.notifications import renderer
+from desk import outbox
+from desk.outbox import Limits, RedisLimits
+from models import OutboxMessage, OutboxStatus
+from standin.core import Standin
+from standin.ratelimit import GLOBAL, GROUP_CHAT, PRIVATE_CHAT
+from standin.server import make_app
 
 TOKEN = "424242:BENCH-token"
 
@@ -67,8 +68,15 @@ def busiest_second(times: list[float]) -> int:
     return most
 
 
-async def run(messages: int, chats: int, groups: int, timeout: float, db_url: str | None,
-              senders: int = 1, redis_url: str | None = None) -> int:
+async def run(
+    messages: int,
+    chats: int,
+    groups: int,
+    timeout: float,
+    db_url: str | None,
+    senders: int = 1,
+    redis_url: str | None = None,
+) -> int:
     standin = Standin(strict=True, rate_limits=True)
     standin.add_bot(TOKEN)
     accepted: list[float] = []  # when the stand-in accepted each message
@@ -103,20 +111,33 @@ async def run(messages: int, chats: int, groups: int, timeout: float, db_url: st
     targets = [(group_chats[i % groups].id, True) for i in range(to_groups)]
     targets += [(u.id, False) for u in rng.choices(users, k=messages - len(targets))]
     rng.shuffle(targets)
-    rows = [OutboxMessage(platform="telegram", chat_id=chat, is_group=is_group, method="bench-text",
-                          payload={"n": i}, next_attempt_at=outbox.now()) for i, (chat, is_group) in enumerate(targets)]
+    rows = [
+        OutboxMessage(
+            platform="telegram",
+            chat_id=chat,
+            is_group=is_group,
+            method="bench-text",
+            payload={"n": i},
+            next_attempt_at=outbox.now(),
+        )
+        for i, (chat, is_group) in enumerate(targets)
+    ]
     await OutboxMessage.bulk_create(rows, batch_size=500)
     per_chat = Counter(chat for chat, _ in targets)
 
     prefix = f"mizban-bench:{random.getrandbits(64):x}:"
-    limits = [RedisLimits.from_url(redis_url, settings.outbox, prefix=prefix) if redis_url
-              else Limits.from_settings(settings.outbox) for _ in range(senders)]
+    limits = [
+        RedisLimits.from_url(redis_url, settings.outbox, prefix=prefix)
+        if redis_url
+        else Limits.from_settings(settings.outbox)
+        for _ in range(senders)
+    ]
     running = [Sender(settings, {"telegram": bot}, limits=lim) for lim in limits]
     started = time.monotonic()
     try:
         await asyncio.wait_for(asyncio.gather(*(s.deliver_pending() for s in running)), timeout)
         finished = True
-    except asyncio.TimeoutError:
+    except TimeoutError:
         finished = False
     elapsed = time.monotonic() - started
     if redis_url:
@@ -126,14 +147,20 @@ async def run(messages: int, chats: int, groups: int, timeout: float, db_url: st
     for lim in limits:
         await lim.close()
 
-    received = sum(1 for chat in standin.chats.values() for m in chat.history.values()
-                   if m.bot_token == TOKEN and "notification" in m.plain)
+    received = sum(
+        1
+        for chat in standin.chats.values()
+        for m in chat.history.values()
+        if m.bot_token == TOKEN and "notification" in m.plain
+    )
     sent_rows = await OutboxMessage.filter(status=OutboxStatus.SENT).count()
     dead_rows = await OutboxMessage.filter(status=OutboxStatus.DEAD).count()
     allowed = allowed_seconds(per_chat, {g.id for g in group_chats})
     print(f"notifications: {messages} to {chats} chats and {groups} groups ({to_groups} to groups)")
-    print(f"senders: {senders}, limits {'shared in Redis' if redis_url else 'in each process'}, "
-          f"database {url.split(':', 1)[0]}")
+    print(
+        f"senders: {senders}, limits {'shared in Redis' if redis_url else 'in each process'}, "
+        f"database {url.split(':', 1)[0]}"
+    )
     print(f"finished: {finished} in {elapsed:.1f} s")
     if senders > 1:
         print("rows sent by each sender: " + ", ".join(str(s.stats.sent) for s in running))
@@ -164,8 +191,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.senders > 1 and not (args.db or "").startswith("postgres"):
         parser.error("--senders above 1 needs --db postgres://... (SQLite has one writer)")
-    return asyncio.run(run(args.messages, args.chats, args.groups, args.timeout, args.db,
-                           args.senders, args.redis))
+    return asyncio.run(run(args.messages, args.chats, args.groups, args.timeout, args.db, args.senders, args.redis))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ Every update is a private /start. Mizban answers it with its greeting and main m
 lookup; the chat's turn in Redis, with its FSM state and the duplicate check; one sendMessage), the
 echo bot with the text. Latency is from POST to the webhook's answer, which comes after handling.
 The CPU seconds of every process, and of PostgreSQL and Redis, show where the machine's cores went."""
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 # -- CPU time from /proc -----------------------------------------------------------------------------
 def _stat(pid: int) -> tuple[str, float]:
     raw = Path(f"/proc/{pid}/stat").read_text()
-    comm, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+    comm, rest = raw[raw.index("(") + 1 : raw.rindex(")")], raw[raw.rindex(")") + 2 :].split()
     return comm, (int(rest[11]) + int(rest[12])) / TICK  # utime + stime
 
 
@@ -110,8 +111,13 @@ def free_port() -> int:
 class Proc:
     def __init__(self, name: str, args: list[str], port: int, hook: str = "", env: dict | None = None):
         self.name, self.url, self.hook = name, f"http://127.0.0.1:{port}", hook
-        self.popen = subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **(env or {})},
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.popen = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     async def ready(self, session: aiohttp.ClientSession, path: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -137,16 +143,28 @@ class Proc:
 
 def echo(n: int, api_url: str, keep_models: bool) -> Proc:
     port = free_port()
-    return Proc(f"echo bot {n}", [__file__, "--echo", str(port), api_url], port, "/webhook",
-                {"BENCH_BARE_KEEPS_MODELS": "1"} if keep_models else {})
+    return Proc(
+        f"echo bot {n}",
+        [__file__, "--echo", str(port), api_url],
+        port,
+        "/webhook",
+        {"BENCH_BARE_KEEPS_MODELS": "1"} if keep_models else {},
+    )
 
 
 def mizban(n: int, api_url: str, workdir: Path) -> Proc:
     port = free_port()
     config = workdir / f"web{n}.toml"
     config.write_text(f'[webhook]\nhost = "127.0.0.1"\nport = {port}\n[documents]\ndir = "{workdir / "docs"}"\n')
-    env = {"BOT_CONFIG": str(config), "BOT_TOKEN": TOKEN, "BOT_API_URL": api_url, "DATABASE_URL": PG_URL,
-           "REDIS_URL": REDIS_URL, "WEBHOOK_SECRET": SECRET, "WEBHOOK_BASE_URL": ""}
+    env = {
+        "BOT_CONFIG": str(config),
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_URL": api_url,
+        "DATABASE_URL": PG_URL,
+        "REDIS_URL": REDIS_URL,
+        "WEBHOOK_SECRET": SECRET,
+        "WEBHOOK_BASE_URL": "",
+    }
     return Proc(f"mizban web {n}", ["-m", "bot", "webhook"], port, f"/webhook/{TOKEN.split(':')[0]}", env)
 
 
@@ -160,9 +178,14 @@ async def fresh_database() -> None:
         await conn.execute(f'CREATE DATABASE "{database}"')
     finally:
         await conn.close()
-    subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=ROOT, check=True,
-                   env={**os.environ, "DATABASE_URL": PG_URL, "BOT_TOKEN": TOKEN},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "DATABASE_URL": PG_URL, "BOT_TOKEN": TOKEN},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import redis.asyncio as aioredis
 
     redis = aioredis.Redis.from_url(REDIS_URL)
@@ -179,10 +202,17 @@ class Load:
     def update(self, user_id: int) -> dict:
         self.update_id += 1
         person = {"id": user_id, "is_bot": False, "first_name": f"U{user_id}", "language_code": "fa"}
-        return {"update_id": self.update_id, "message": {
-            "message_id": self.update_id, "date": int(time.time()), "text": "/start", "from": person,
-            "chat": {"id": user_id, "type": "private", "first_name": person["first_name"]},
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+        return {
+            "update_id": self.update_id,
+            "message": {
+                "message_id": self.update_id,
+                "date": int(time.time()),
+                "text": "/start",
+                "from": person,
+                "chat": {"id": user_id, "type": "private", "first_name": person["first_name"]},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
 
     async def run(self, targets: list[str], seconds: float, concurrency: int) -> tuple[int, list[float], int]:
         latencies: list[float] = []
@@ -221,13 +251,15 @@ class Pusher:
         self.reader, self.writer, self.head = reader, writer, head
 
     @classmethod
-    async def open(cls, url: str) -> "Pusher":
+    async def open(cls, url: str) -> Pusher:
         from urllib.parse import urlsplit
 
         parts = urlsplit(url)
         reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-        head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
-                f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\nContent-Length: ").encode()
+        head = (
+            f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+            f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\nContent-Length: "
+        ).encode()
         return cls(reader, writer, head)
 
     async def post(self, body: bytes) -> int:
@@ -254,6 +286,7 @@ def percentile(values: list[float], q: float) -> float:
 @dataclass
 class Scenario:
     """One configuration, measured over every round."""
+
     name: str
     procs: list[Proc]
     count: int = 0
@@ -268,15 +301,36 @@ class Scenario:
         return self.count / self.elapsed if self.elapsed else 0.0
 
 
-async def measure(sc: Scenario, watched: dict[str, int], load: Load, seconds: float, concurrency: int,
-                  profile: Path | None = None) -> None:
+async def measure(
+    sc: Scenario, watched: dict[str, int], load: Load, seconds: float, concurrency: int, profile: Path | None = None
+) -> None:
     """One turn of a scenario: an uncounted warm-up, then `seconds` measured."""
     targets = [p.url + p.hook for p in sc.procs]
     await load.run(targets, min(1.0, seconds / 4), concurrency)  # warm-up: connections, caches
-    profilers = [subprocess.Popen(["py-spy", "record", "--gil", "--rate", "400", "--format", "raw", "-o",
-                                   str(profile / f"{p.name.replace(' ', '-')}.folded"), "--pid", str(p.popen.pid)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for p in sc.procs] if profile else []
+    profilers = (
+        [
+            subprocess.Popen(
+                [
+                    "py-spy",
+                    "record",
+                    "--gil",
+                    "--rate",
+                    "400",
+                    "--format",
+                    "raw",
+                    "-o",
+                    str(profile / f"{p.name.replace(' ', '-')}.folded"),
+                    "--pid",
+                    str(p.popen.pid),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for p in sc.procs
+        ]
+        if profile
+        else []
+    )
     before = {k: cpu_of(pid) for k, pid in watched.items()}
     shared_before = {"postgres": cpu_of_command("postgres"), "redis": cpu_of_command("redis-server")}
     self_before = time.process_time()
@@ -325,11 +379,15 @@ def report(rows: list[Scenario], capacity: tuple[float, float]) -> None:
     for row in rows:
         cpu = ", ".join(f"{k} {v:.1f} ({v / row.elapsed:.2f})" for k, v in row.cpu.items() if v >= 0.05)
         total = sum(row.cpu.values()) / row.elapsed
-        print(f"{row.name:<22}{row.rate:>10.0f}{1000 * percentile(row.latencies, 0.5):>9.1f}"
-              f"{1000 * percentile(row.latencies, 0.99):>9.1f}{row.errors:>8}   {cpu}; all {total:.2f} of "
-              f"{os.cpu_count()} cores")
-    print(f"\nthe machine, all {os.cpu_count()} cores busy, does the work of {capacity[0]:.2f} (before) and "
-          f"{capacity[1]:.2f} (after) cores alone: the ceiling of any scaling measured here")
+        print(
+            f"{row.name:<22}{row.rate:>10.0f}{1000 * percentile(row.latencies, 0.5):>9.1f}"
+            f"{1000 * percentile(row.latencies, 0.99):>9.1f}{row.errors:>8}   {cpu}; all {total:.2f} of "
+            f"{os.cpu_count()} cores"
+        )
+    print(
+        f"\nthe machine, all {os.cpu_count()} cores busy, does the work of {capacity[0]:.2f} (before) and "
+        f"{capacity[1]:.2f} (after) cores alone: the ceiling of any scaling measured here"
+    )
     bare, one, two, bare_two = rows
 
     def each_round(a: Scenario, b: Scenario) -> str:
@@ -364,8 +422,12 @@ async def main(args: argparse.Namespace) -> None:
             web1, web2 = mizban(1, api_url, workdir), mizban(2, api_url, workdir)
             procs += [echo1, echo2, web1, web2]
             await asyncio.gather(*(p.ready(session, "/healthz") for p in procs[1:]))
-            rows = [Scenario("bare aiogram echo", [echo1]), Scenario("mizban, 1 worker", [web1]),
-                    Scenario("mizban, 2 workers", [web1, web2]), Scenario("bare echo, 2 processes", [echo1, echo2])]
+            rows = [
+                Scenario("bare aiogram echo", [echo1]),
+                Scenario("mizban, 1 worker", [web1]),
+                Scenario("mizban, 2 workers", [web1, web2]),
+                Scenario("bare echo, 2 processes", [echo1, echo2]),
+            ]
             watched = {p.name: p.popen.pid for p in procs}
             if not args.preempt:
                 for pid in (api.popen.pid, os.getpid()):  # the apparatus: the Bot API and this load generator
@@ -373,14 +435,22 @@ async def main(args: argparse.Namespace) -> None:
             for turn in range(args.rounds):  # taking turns evens out what else the machine does meanwhile
                 for row in rows:
                     shown = {k: v for k, v in watched.items() if k == api.name or any(p.name == k for p in row.procs)}
-                    await measure(row, shown, load, args.seconds, args.concurrency,
-                                  args.profile if turn == 0 and len(row.procs) == 1 else None)
+                    await measure(
+                        row,
+                        shown,
+                        load,
+                        args.seconds,
+                        args.concurrency,
+                        args.profile if turn == 0 and len(row.procs) == 1 else None,
+                    )
         finally:
             for proc in procs:
                 proc.stop()
-    print(f"{args.rounds} rounds of {args.seconds:.0f} s per scenario, scenarios taking turns; {args.concurrency} "
-          f"chats in flight, {args.citizens} citizens, PostgreSQL and Redis on this machine; {api.name} and load "
-          f"generator {'scheduled as any process' if args.preempt else 'as SCHED_BATCH'}")
+    print(
+        f"{args.rounds} rounds of {args.seconds:.0f} s per scenario, scenarios taking turns; {args.concurrency} "
+        f"chats in flight, {args.citizens} citizens, PostgreSQL and Redis on this machine; {api.name} and load "
+        f"generator {'scheduled as any process' if args.preempt else 'as SCHED_BATCH'}"
+    )
     report(rows, (capacity_before, parallel_capacity()))
 
 
@@ -393,15 +463,28 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=4, help="turns each scenario takes")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--citizens", type=int, default=400)
-    parser.add_argument("--api", choices=["lean", "standin"], default="lean",
-                        help="the Bot API the bots call: bench/lean_api.py, or the project's stand-in, which "
-                             "checks every call against api.json and costs this machine three to four times more")
-    parser.add_argument("--preempt", action="store_true",
-                        help="schedule the Bot API and the load generator as any process (by default they are "
-                             "SCHED_BATCH, and do not interrupt the bots when they wake)")
-    parser.add_argument("--bare-keeps-models", action="store_true",
-                        help="the bare bot holds pydantic's Response models as Mizban does (bot/app.py); without "
-                             "it, pydantic rebuilds them whenever the garbage collector drops them")
-    parser.add_argument("--profile", type=Path, help="write py-spy profiles (folded stacks) of the echo bot and "
-                                                      "of the one-worker scenario's web process here")
+    parser.add_argument(
+        "--api",
+        choices=["lean", "standin"],
+        default="lean",
+        help="the Bot API the bots call: bench/lean_api.py, or the project's stand-in, which "
+        "checks every call against api.json and costs this machine three to four times more",
+    )
+    parser.add_argument(
+        "--preempt",
+        action="store_true",
+        help="schedule the Bot API and the load generator as any process (by default they are "
+        "SCHED_BATCH, and do not interrupt the bots when they wake)",
+    )
+    parser.add_argument(
+        "--bare-keeps-models",
+        action="store_true",
+        help="the bare bot holds pydantic's Response models as Mizban does (bot/app.py); without "
+        "it, pydantic rebuilds them whenever the garbage collector drops them",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write py-spy profiles (folded stacks) of the echo bot and of the one-worker scenario's web process here",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -1,6 +1,7 @@
 """`python -m bot [run|migrate|catalog check|webhook|worker|sandbox]`.
 
 With no command: `run` when a bot token is configured, else the local sandbox."""
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if command == "run":
         if not settings.accounts():
-            print("No bot token: set BOT_TOKEN (or token in bot.toml), or run `python -m bot sandbox`.",
-                  file=sys.stderr)
+            print(
+                "No bot token: set BOT_TOKEN (or token in bot.toml), or run `python -m bot sandbox`.", file=sys.stderr
+            )
             return 2
         from bot.runner import run_polling
 
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(run_worker(settings))
         return 0
-    from bot.sandbox import run_sandbox
+    from bot.sandbox.server import run_sandbox
 
     asyncio.run(run_sandbox(settings, reset=getattr(args, "reset", False), port=getattr(args, "port", 8000)))
     return 0

@@ -1,4 +1,5 @@
 """Assembly: the dispatcher with its routers, middlewares, storage and shared services."""
+
 from __future__ import annotations
 
 from aiogram import Dispatcher, methods
@@ -6,13 +7,12 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.methods.base import Response, TelegramMethod
 
 from bot.config import Settings
-from bot.fsm_storage import DatabaseStorage
+from bot.delivery.fsm_storage import DatabaseStorage
 from bot.l10n import Locales
 from bot.middlewares import CitizenMiddleware
 from desk.calendar import WorkCalendar, parse_holidays
 from desk.catalog import load_catalog
 from desk.documents import DocumentStore
-
 
 # aiogram checks every Bot API answer with `Response[<the method's result type>]`, a pydantic generic
 # model that pydantic keeps only in a weak cache: each time the garbage collector drops it, the next
@@ -34,7 +34,7 @@ def _keep_response_models() -> None:
 def _read_timeout_connection():
     """A Redis connection whose socket timeout (5 s) guards its reads only. redis-py puts each write
     under asyncio.wait_for, which on Python 3.11 starts a task per command: a third of a command's
-    cost, twice per update (taking a chat's turn and ending it, bot/turns.py). A write to a Redis
+    cost, twice per update (taking a chat's turn and ending it, bot/delivery/turns.py). A write to a Redis
     that stopped answering still ends at the read after it."""
     from redis.asyncio import Connection
 
@@ -52,20 +52,24 @@ def _read_timeout_connection():
 def make_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation | None]:
     """Redis when configured (several workers share it), else the desk's own database."""
     if settings.redis.url:
-        from bot.dedupe import RedisRecord
-        from bot.turns import RedisTurns, TurnStorage
+        from bot.delivery.dedupe import RedisRecord
+        from bot.delivery.turns import RedisTurns, TurnStorage
 
         key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-        storage = TurnStorage.from_url(settings.redis.url, key_builder=key_builder,
-                                       connection_kwargs={"connection_class": _read_timeout_connection()})
+        storage = TurnStorage.from_url(
+            settings.redis.url,
+            key_builder=key_builder,
+            connection_kwargs={"connection_class": _read_timeout_connection()},
+        )
         return storage, RedisTurns(storage, RedisRecord(storage.redis))
     from aiogram.fsm.storage.memory import SimpleEventIsolation
 
     return DatabaseStorage(), SimpleEventIsolation()
 
 
-def build_dispatcher(settings: Settings, *, storage: BaseStorage | None = None,
-                     events_isolation: BaseEventIsolation | None = None) -> Dispatcher:
+def build_dispatcher(
+    settings: Settings, *, storage: BaseStorage | None = None, events_isolation: BaseEventIsolation | None = None
+) -> Dispatcher:
     from handlers import routers
 
     _keep_response_models()
@@ -80,8 +84,9 @@ def build_dispatcher(settings: Settings, *, storage: BaseStorage | None = None,
         locales=locales,
         catalog=load_catalog(settings.resolve(settings.catalog.dir)),
         store=DocumentStore(settings.resolve(settings.documents.dir)),
-        calendar=WorkCalendar(weekend=set(settings.calendar.weekend),
-                              holidays=parse_holidays(settings.calendar.holidays)),
+        calendar=WorkCalendar(
+            weekend=set(settings.calendar.weekend), holidays=parse_holidays(settings.calendar.holidays)
+        ),
     )
     dp.include_routers(*routers())
     return dp

@@ -1,4 +1,5 @@
 """Typed callback data for every inline button (Telegram allows 64 bytes)."""
+
 from aiogram.filters.callback_data import CallbackData
 
 

@@ -1,4 +1,5 @@
 """Settings: bot.toml, overridden by environment variables."""
+
 from __future__ import annotations
 
 import os
@@ -68,8 +69,7 @@ class CatalogCfg(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(toml_file=os.environ.get("BOT_CONFIG", str(ROOT / "bot.toml")),
-                                      extra="ignore")
+    model_config = SettingsConfigDict(toml_file=os.environ.get("BOT_CONFIG", str(ROOT / "bot.toml")), extra="ignore")
 
     token: str = ""
     api_url: str = TELEGRAM_API
@@ -93,8 +93,9 @@ class Settings(BaseSettings):
         return [str(x) for x in v]
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
-                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+    def settings_customise_sources(
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
         return init_settings, _FlatEnv(settings_cls), TomlConfigSettingsSource(settings_cls)
 
     def accounts(self) -> list[BotAccount]:
@@ -112,10 +113,17 @@ class Settings(BaseSettings):
 class _FlatEnv(PydanticBaseSettingsSource):
     """The documented environment variables, mapped onto the (partly nested) settings."""
 
-    NAMES = {"BOT_TOKEN": ("token",), "BOT_API_URL": ("api_url",), "BOT_ADMINS": ("admins",),
-             "DATABASE_URL": ("database", "url"), "REDIS_URL": ("redis", "url"),
-             "WEBHOOK_BASE_URL": ("webhook", "base_url"), "WEBHOOK_SECRET": ("webhook", "secret"),
-             "DOCUMENTS_DIR": ("documents", "dir"), "PORT": ("webhook", "port")}
+    NAMES = {
+        "BOT_TOKEN": ("token",),
+        "BOT_API_URL": ("api_url",),
+        "BOT_ADMINS": ("admins",),
+        "DATABASE_URL": ("database", "url"),
+        "REDIS_URL": ("redis", "url"),
+        "WEBHOOK_BASE_URL": ("webhook", "base_url"),
+        "WEBHOOK_SECRET": ("webhook", "secret"),
+        "DOCUMENTS_DIR": ("documents", "dir"),
+        "PORT": ("webhook", "port"),
+    }
 
     def get_field_value(self, field, field_name):  # pragma: no cover - required by the base class
         return None, field_name, False

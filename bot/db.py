@@ -1,4 +1,5 @@
 """Database: tortoise configuration, start-up and migrations."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +10,6 @@ from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 
 from bot.config import ROOT, load_settings
-
 
 # SQLite pragmas set on connect (tortoise already sets journal_mode=WAL): in WAL mode NORMAL only
 # syncs at checkpoints, so a commit is no longer an fsync; a crash of the process loses nothing,
@@ -44,8 +44,7 @@ def tortoise_config(url: str) -> dict:
         connection = f"sqlite://{path}?{query}" if query else f"sqlite://{path}"
     return {
         "connections": {"default": connection},
-        "apps": {"models": {"models": ["models"], "migrations": "migrations",
-                            "default_connection": "default"}},
+        "apps": {"models": {"models": ["models"], "migrations": "migrations", "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }

@@ -9,6 +9,7 @@ such checks before a handler takes it, so routers use these instead:
 - `StateFilter(SomeStates.step)` (aiogram's own) for a bare state;
 - `Magic(F.text)`, `Magic(F.document | F.photo)`, ... for any other magic filter: the same rule,
   resolved in the loop (a magic filter only reads the event; it never blocks)."""
+
 from __future__ import annotations
 
 from typing import Any

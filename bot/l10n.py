@@ -1,4 +1,5 @@
 """Localisation: fluent bundles from locales/<lang>/*.ftl, Persian digits and Jalali dates on display."""
+
 from __future__ import annotations
 
 import html
@@ -23,7 +24,7 @@ class L10n:
     """The strings of one language. `l10n("key", name=...)` gives HTML with every argument
     escaped (user text never breaks a message); `l10n.button(...)` gives plain text."""
 
-    def __init__(self, lang: str, bundle: FluentBundle, fallback: "L10n | None" = None):
+    def __init__(self, lang: str, bundle: FluentBundle, fallback: L10n | None = None):
         self.lang = lang
         self._bundle = bundle
         self._fallback = fallback

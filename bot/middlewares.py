@@ -1,7 +1,9 @@
 """Outer middleware: who is acting, in which language, on which messenger."""
+
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
@@ -22,8 +24,12 @@ class CitizenMiddleware(BaseMiddleware):
     def __init__(self, locales: Locales):
         self.locales = locales
 
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
         bot = data["bot"]
         platform = getattr(bot, "platform", "telegram")
         data["platform"] = platform
@@ -37,11 +43,20 @@ class CitizenMiddleware(BaseMiddleware):
         private_chat = chat.id if chat is not None and chat.type == "private" else None
         if citizen is None:
             citizen, _ = await Citizen.get_or_create(
-                platform=platform, user_id=user.id,
-                defaults={"first_name": user.first_name[:128], "username": user.username,
-                          "chat_id": private_chat, "messenger_language": user.language_code})
-        elif private_chat and (citizen.chat_id != private_chat or citizen.blocked_at is not None
-                               or citizen.messenger_language != user.language_code):
+                platform=platform,
+                user_id=user.id,
+                defaults={
+                    "first_name": user.first_name[:128],
+                    "username": user.username,
+                    "chat_id": private_chat,
+                    "messenger_language": user.language_code,
+                },
+            )
+        elif private_chat and (
+            citizen.chat_id != private_chat
+            or citizen.blocked_at is not None
+            or citizen.messenger_language != user.language_code
+        ):
             citizen.chat_id, citizen.blocked_at = private_chat, None
             citizen.messenger_language = user.language_code
             await citizen.save(update_fields=["chat_id", "blocked_at", "messenger_language", "updated_at"])

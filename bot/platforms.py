@@ -3,6 +3,7 @@
 Telegram and Bale speak the same Bot API; Bale is reached through its own API base
 (https://tapi.bale.ai) and does not render HTML formatting, so for Bale the formatting is
 removed from outgoing texts (the words stay as typed)."""
+
 from __future__ import annotations
 
 import html
@@ -65,7 +66,7 @@ class DeskBot(Bot):
 
 def make_bot(account: BotAccount, session: BaseSession | None = None) -> DeskBot:
     if session is None:
-        from bot.session import DeskSession
+        from bot.delivery.session import DeskSession
 
         session = DeskSession(api=TelegramAPIServer.from_base(account.api_url.rstrip("/")))
     return DeskBot(account.token, platform=account.platform, session=session)

@@ -1,4 +1,5 @@
 """Process entry points: polling (single process), webhook (web) and worker."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,8 +13,8 @@ from contextlib import suppress
 from bot import db
 from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.delivery.polling import PacedPolling
 from bot.platforms import make_bot
-from bot.polling import PacedPolling
 
 log = logging.getLogger("mizban")
 
@@ -58,18 +59,20 @@ async def run_polling(settings: Settings) -> None:
 
 def start_background(settings: Settings, bots) -> list[asyncio.Task]:
     """The outbox sender and the periodic checks (promised dates, survey reminders)."""
-    from bot.deadlines import run_deadline_checks
-    from bot.outbox_sender import run_sender
+    from bot.delivery.outbox_sender import run_sender
+    from bot.jobs import run_deadline_checks
 
-    return [asyncio.create_task(run_sender(settings, bots), name="outbox-sender"),
-            asyncio.create_task(run_deadline_checks(settings), name="periodic-checks")]
+    return [
+        asyncio.create_task(run_sender(settings, bots), name="outbox-sender"),
+        asyncio.create_task(run_deadline_checks(settings), name="periodic-checks"),
+    ]
 
 
 async def run_webhook(settings: Settings) -> None:
-    """A web process: the webhook of every bot, /healthz and /metrics (bot/webhook.py). Migrations
+    """A web process: the webhook of every bot, /healthz and /metrics (bot/delivery/webhook.py). Migrations
     are the release step's job (`python -m bot migrate`), never a web process's."""
-    from bot.dedupe import run_pruner
-    from bot.webhook import make_app
+    from bot.delivery.dedupe import run_pruner
+    from bot.delivery.webhook import make_app
 
     await db.connect(settings.database.url)
     bots = _counted_bots(settings)
@@ -93,7 +96,7 @@ async def run_worker(settings: Settings) -> None:
     if port := os.environ.get("METRICS_PORT"):
         from aiohttp import web
 
-        from bot.webhook import add_status_routes
+        from bot.delivery.webhook import add_status_routes
 
         app = web.Application()
         add_status_routes(app)

@@ -1,4 +1,5 @@
 """FSM states (kept in the database or Redis, so a restart loses nothing)."""
+
 from aiogram.fsm.state import State, StatesGroup
 
 

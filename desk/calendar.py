@@ -4,7 +4,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -75,10 +75,8 @@ def jalali(d: date | datetime, *, digits: str = "fa", with_time: bool = False, t
     """Display a date as 1404/02/15 (Persian digits by default). Datetimes are stored in UTC (naive
     ones are taken as UTC) and shown in tz."""
     if isinstance(d, datetime):
-        local = (d if d.tzinfo else d.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo(tz))
-        text = jdatetime.datetime.fromgregorian(datetime=local).strftime(
-            "%Y/%m/%d %H:%M" if with_time else "%Y/%m/%d"
-        )
+        local = (d if d.tzinfo else d.replace(tzinfo=UTC)).astimezone(ZoneInfo(tz))
+        text = jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M" if with_time else "%Y/%m/%d")
     else:
         text = jdatetime.date.fromgregorian(date=d).strftime("%Y/%m/%d")
     return fa_digits(text) if digits == "fa" else text
@@ -110,7 +108,7 @@ _RANGE = re.compile(rf"({_DATE})\s*(?:-|–|\.\.|to|\u062a\u0627|\s)\s*({_DATE})
 
 
 def parse_range(text: str) -> tuple[date, date]:
-    """"1404/01/01-1404/03/31" (also "... to ...", or the Persian word for "to") -> (start, end) Gregorian dates."""
+    """ "1404/01/01-1404/03/31" (also "... to ...", or the Persian word for "to") -> (start, end) Gregorian dates."""
     m = _RANGE.fullmatch(normalize_digits(text))
     if not m:
         raise ValidationError("range-format")

@@ -118,7 +118,9 @@ class Stage(Model):
     title: Text
     electronic: bool
     channel: list[Literal["internet", "email", "ivr", "sms", "other", "none"]]
-    reason_not_electronic: Literal["identity_check", "authenticity_check", "no_infrastructure", "other", "none"] = "none"
+    reason_not_electronic: Literal["identity_check", "authenticity_check", "no_infrastructure", "other", "none"] = (
+        "none"
+    )
     note: Text | None = None  # what "other" means, or how the stage is done
 
     @model_validator(mode="before")

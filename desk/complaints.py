@@ -1,9 +1,10 @@
 """Complaints about a request (the complaint procedure of the information package): lodged by the
 request's owner, sent to the unit's supervisors (else the admins), answered once, the answer sent
 back to the citizen. Notifications go through the outbox in the same transaction."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
@@ -42,15 +43,21 @@ async def lodge(settings, citizen: Citizen, request: Request, text: str) -> Comp
     async with in_transaction():
         complaint = await Complaint.create(request=request, citizen=citizen, text=text)
         for platform, chat_id in sorted(await recipients(settings, request.unit_code)):
-            await enqueue(platform=platform, chat_id=chat_id, kind="complaint-new",
-                          data={"complaint": complaint.id}, request=request)
+            await enqueue(
+                platform=platform,
+                chat_id=chat_id,
+                kind="complaint-new",
+                data={"complaint": complaint.id},
+                request=request,
+            )
     return complaint
 
 
 async def may_answer(settings, platform: str, user_id: int, complaint: Complaint) -> bool:
     request = await Request.get(id=complaint.request_id)
     return await staff.is_admin(settings, platform, user_id) or await staff.is_supervisor(
-        platform, user_id, request.unit_code)
+        platform, user_id, request.unit_code
+    )
 
 
 async def answer(complaint_id: int, text: str, by_name: str) -> Complaint | None:
@@ -58,13 +65,18 @@ async def answer(complaint_id: int, text: str, by_name: str) -> Complaint | None
     (two supervisors answering at once: the first one wins)."""
     async with in_transaction():
         changed = await Complaint.filter(id=complaint_id, status="open").update(
-            status="answered", answer=text.strip()[:MAX_TEXT], answered_by=by_name[:128],
-            answered_at=datetime.now(timezone.utc))
+            status="answered", answer=text.strip()[:MAX_TEXT], answered_by=by_name[:128], answered_at=datetime.now(UTC)
+        )
         if not changed:
             return None
         complaint = await Complaint.get(id=complaint_id).select_related("citizen", "request")
         citizen = complaint.citizen
         if citizen.chat_id is not None and citizen.blocked_at is None:
-            await enqueue(platform=citizen.platform, chat_id=citizen.chat_id, kind="complaint-answer",
-                          data={"complaint": complaint.id}, request=complaint.request)
+            await enqueue(
+                platform=citizen.platform,
+                chat_id=citizen.chat_id,
+                kind="complaint-answer",
+                data={"complaint": complaint.id},
+                request=complaint.request,
+            )
     return complaint

@@ -7,7 +7,7 @@ import re
 import tempfile
 from collections.abc import AsyncIterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -99,7 +99,7 @@ class DocumentStore:
         max_bytes: int | None = None,
         when: datetime | None = None,
     ) -> StoredFile:
-        when = when or datetime.now(timezone.utc)
+        when = when or datetime.now(UTC)
         folder = self.root / f"{when:%Y}" / f"{when:%m}"
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")

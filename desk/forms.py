@@ -1,5 +1,6 @@
 """Filling a service's form: the draft (kept in the FSM storage between messages), moving between
 fields, validating typed answers. Plain functions over plain data."""
+
 from __future__ import annotations
 
 import uuid
@@ -14,8 +15,7 @@ PROFILE_ATTRS = {"full_name", "national_id", "mobile"}
 
 
 def new_draft(card: ServiceCard, profile: dict) -> dict:
-    draft = {"svc": card.code, "ver": card.version, "token": uuid.uuid4().hex, "pos": 0,
-             "answers": {}, "review": False}
+    draft = {"svc": card.code, "ver": card.version, "token": uuid.uuid4().hex, "pos": 0, "answers": {}, "review": False}
     for f in card.form:
         prefill = getattr(f, "prefill", None)
         if prefill in PROFILE_ATTRS and profile.get(prefill):

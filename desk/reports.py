@@ -1,12 +1,13 @@
 """Management reports (capability 10): request and survey figures for a Jalali period, with the
 previous period beside them. Every figure is an aggregate query in the database (SQLite and
 PostgreSQL); no request row is loaded into Python."""
+
 from __future__ import annotations
 
 import asyncio
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tortoise import Tortoise
@@ -28,12 +29,13 @@ DEFAULT_TZ = "Asia/Tehran"
 class Query:
     """What to report on: [start, end] local dates (inclusive), the period kind (None for a range),
     and a filter on requests ({"unit_code": ...}, {"unit_place": "hq"}...)."""
+
     start: date
     end: date
     kind: str | None = None
     scope: dict = field(default_factory=dict)
 
-    def previous(self) -> "Query":
+    def previous(self) -> Query:
         start, end = previous(self.start, self.end, self.kind)
         return Query(start, end, self.kind, self.scope)
 
@@ -73,7 +75,7 @@ def parse_args(text: str, today: date) -> Query:
     kind, span, scope = "month", None, {}
     if m := _RANGE.search(text):
         span, kind = parse_range(m.group(0)), None
-        text = text[:m.start()] + " " + text[m.end():]
+        text = text[: m.start()] + " " + text[m.end() :]
     words = text.split()
     i = 0
     while i < len(words):
@@ -94,10 +96,12 @@ def parse_args(text: str, today: date) -> Query:
 
 class Aggregate(RawSQL):
     """A raw SQL aggregate (AVG/SUM of an expression): tortoise must not GROUP BY around it."""
+
     is_aggregate = True
 
 
 # --- SQL pieces that differ between SQLite and PostgreSQL ------------------------------------------
+
 
 def _dialect() -> str:
     return Tortoise.get_connection("default").capabilities.dialect
@@ -120,7 +124,7 @@ def days_sql(later: str, earlier: str) -> str:
 
 def bucket_sql(column: str, origin: datetime, days: int) -> str:
     """The whole number of `days`-long buckets between `origin` and a timestamp column."""
-    stamp = origin.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = origin.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     if _dialect() == "sqlite":
         return f"CAST((julianday({column}) - julianday('{stamp}')) / {days} AS INTEGER)"
     return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({column} - TIMESTAMPTZ '{stamp}+00')) / {days * 86400}) AS INTEGER)"
@@ -133,17 +137,18 @@ def bucket_sql(column: str, origin: datetime, days: int) -> str:
 # aggregates by period with COUNT/AVG/PERCENTILE_CONT ... FILTER (WHERE <period>), so the year
 # report costs one pass over the answered requests and one over the survey answers, not two.
 
+
 def bounds(q: Query, tz: str = DEFAULT_TZ) -> tuple[datetime, datetime]:
     """The period as UTC instants [start, end): local midnight to the local midnight after end."""
     zone = ZoneInfo(tz)
-    start = datetime.combine(q.start, time(0), zone).astimezone(timezone.utc)
-    end = datetime.combine(q.end + timedelta(days=1), time(0), zone).astimezone(timezone.utc)
+    start = datetime.combine(q.start, time(0), zone).astimezone(UTC)
+    end = datetime.combine(q.end + timedelta(days=1), time(0), zone).astimezone(UTC)
     return start, end
 
 
 def _stamp(at: datetime) -> str:
     """A UTC instant as an SQL literal, written as tortoise stores it (SQLite compares the text)."""
-    text = at.astimezone(timezone.utc).isoformat(" ")
+    text = at.astimezone(UTC).isoformat(" ")
     return f"'{text}'" if _dialect() == "sqlite" else f"TIMESTAMPTZ '{text}'"
 
 
@@ -181,8 +186,10 @@ async def _one_row(queryset, aggregates: dict[str, str]) -> dict:
 
 
 async def _accepted(spans, scope: dict) -> list[int]:
-    row = await _one_row(Request.filter(_union("submitted_at", spans), **scope),
-                         {f"a{i}": f"COUNT(*) FILTER (WHERE {_in_span('submitted_at', s)})" for i, s in enumerate(spans)})
+    row = await _one_row(
+        Request.filter(_union("submitted_at", spans), **scope),
+        {f"a{i}": f"COUNT(*) FILTER (WHERE {_in_span('submitted_at', s)})" for i, s in enumerate(spans)},
+    )
     return [row[f"a{i}"] for i in range(len(spans))]
 
 
@@ -208,9 +215,11 @@ async def _answered(spans, scope: dict, tz: str, out: list[Figures]) -> None:
     aggregates = {}
     for i, span in enumerate(spans):
         within = _in_span("answered_at", span)
-        aggregates |= {f"n{i}": f"COUNT(*) FILTER (WHERE {within})",
-                       f"mean{i}": f"AVG({days}) FILTER (WHERE {within})",
-                       f"on_time{i}": f"COUNT(*) FILTER (WHERE {within} AND {on_time})"}
+        aggregates |= {
+            f"n{i}": f"COUNT(*) FILTER (WHERE {within})",
+            f"mean{i}": f"AVG({days}) FILTER (WHERE {within})",
+            f"on_time{i}": f"COUNT(*) FILTER (WHERE {within} AND {on_time})",
+        }
         if _dialect() != "sqlite":  # PostgreSQL has the median as an aggregate
             aggregates[f"median{i}"] = f"PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY {days}) FILTER (WHERE {within})"
     row = await _one_row(Request.filter(_union("answered_at", spans), **scope), aggregates)
@@ -219,15 +228,20 @@ async def _answered(spans, scope: dict, tz: str, out: list[Figures]) -> None:
         if f.answered:
             f.mean_days = float(row[f"mean{i}"])
             f.on_time = row[f"on_time{i}"] / f.answered
-            f.median_days = (float(row[f"median{i}"]) if f"median{i}" in row
-                             else await _median(Request.filter(answered_at__gte=span[0], answered_at__lt=span[1],
-                                                               **scope), f.answered))
+            f.median_days = (
+                float(row[f"median{i}"])
+                if f"median{i}" in row
+                else await _median(
+                    Request.filter(answered_at__gte=span[0], answered_at__lt=span[1], **scope), f.answered
+                )
+            )
 
 
 async def _request_figures(qs: list[Query], out: list[Figures], now: datetime, tz: str) -> list[Figures]:
     spans, scope = [bounds(q, tz) for q in qs], qs[0].scope
-    counts, still_open, _ = await asyncio.gather(_accepted(spans, scope), _open(spans, scope, now, tz),
-                                                 _answered(spans, scope, tz, out))
+    counts, still_open, _ = await asyncio.gather(
+        _accepted(spans, scope), _open(spans, scope, now, tz), _answered(spans, scope, tz, out)
+    )
     for f, n, (open_, late) in zip(out, counts, still_open):
         f.accepted, f.open, f.overdue = n, open_, late
     return out
@@ -239,8 +253,13 @@ async def request_figures(q: Query, *, now: datetime, tz: str = DEFAULT_TZ) -> F
 
 async def _median(queryset, n: int) -> float:
     """The median answer time on SQLite: ORDER BY ... OFFSET reads only the middle one or two rows."""
-    middle = (await queryset.annotate(d=RawSQL(days_sql("answered_at", "submitted_at")))
-              .order_by("d").offset((n - 1) // 2).limit(2 - n % 2).values_list("d", flat=True))
+    middle = (
+        await queryset.annotate(d=RawSQL(days_sql("answered_at", "submitted_at")))
+        .order_by("d")
+        .offset((n - 1) // 2)
+        .limit(2 - n % 2)
+        .values_list("d", flat=True)
+    )
     return sum(float(d) for d in middle) / len(middle)
 
 
@@ -288,11 +307,19 @@ async def _scores(spans, scope: dict) -> list[tuple[int, int, str, int, int]]:
     batches = [(i, [s]) for i, s in enumerate(spans)] if _dialect() == "sqlite" else [(0, spans)]
     out = []
     for first, batch in batches:
-        sql = _survey_sql(f"a.item, a.axis, a.score, {_per_period(batch)}", batch, scope, answers=True,
-                          group_by="GROUP BY a.item, a.axis, a.score")
+        sql = _survey_sql(
+            f"a.item, a.axis, a.score, {_per_period(batch)}",
+            batch,
+            scope,
+            answers=True,
+            group_by="GROUP BY a.item, a.axis, a.score",
+        )
         for row in await conn.execute_query_dict(*sql):
-            out += [(first + i, row["item"], row["axis"], row["score"], row[f"p{i}"])
-                    for i in range(len(batch)) if row[f"p{i}"]]
+            out += [
+                (first + i, row["item"], row["axis"], row["score"], row[f"p{i}"])
+                for i in range(len(batch))
+                if row[f"p{i}"]
+            ]
     return out
 
 
@@ -300,7 +327,8 @@ async def _survey(qs: list[Query], figures: list[Figures], tz: str) -> list[Figu
     spans, scope = [bounds(q, tz) for q in qs], qs[0].scope
     conn = Tortoise.get_connection("default")
     counted, scored = await asyncio.gather(
-        conn.execute_query_dict(*_survey_sql(_per_period(spans), spans, scope, answers=False)), _scores(spans, scope))
+        conn.execute_query_dict(*_survey_sql(_per_period(spans), spans, scope, answers=False)), _scores(spans, scope)
+    )
     threshold = int(load_form().satisfied_from)
     for i, f in enumerate(figures):
         f.responses = counted[0][f"p{i}"]
@@ -332,7 +360,7 @@ async def figures(q: Query, *, now: datetime, tz: str = DEFAULT_TZ) -> Figures:
 
 async def report(q: Query, *, now: datetime | None = None, tz: str = DEFAULT_TZ) -> Report:
     """The figures of q and of the period before it, each table read once for both."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     both, out = [q, q.previous()], [Figures(), Figures()]
     await asyncio.gather(_request_figures(both, out, now, tz), _survey(both, out, tz))
     return Report(q, out[0], both[1], out[1])
@@ -347,9 +375,13 @@ async def requests_per_week(q: Query, tz: str = DEFAULT_TZ) -> list[int]:
     """Requests accepted in each 7-day week of the period, counted from its first day."""
     start, end = bounds(q, tz)
     weeks = ((q.end - q.start).days // 7) + 1
-    rows = await (Request.filter(submitted_at__gte=start, submitted_at__lt=end, **q.scope)
-                  .annotate(w=RawSQL(bucket_sql("submitted_at", start, 7))).group_by("w")
-                  .annotate(n=Count("id")).values("w", "n"))
+    rows = await (
+        Request.filter(submitted_at__gte=start, submitted_at__lt=end, **q.scope)
+        .annotate(w=RawSQL(bucket_sql("submitted_at", start, 7)))
+        .group_by("w")
+        .annotate(n=Count("id"))
+        .values("w", "n")
+    )
     counts = [0] * weeks
     for row in rows:
         counts[min(int(row["w"]), weeks - 1)] += row["n"]
@@ -360,10 +392,13 @@ async def answer_time_histogram(q: Query, *, cap: int = 30, tz: str = DEFAULT_TZ
     """How many requests answered in the period took 0, 1, ... cap-1, and cap or more whole days."""
     start, end = bounds(q, tz)
     days = days_sql("answered_at", "submitted_at")
-    rows = await (Request.filter(answered_at__gte=start, answered_at__lt=end, **q.scope)
-                  .annotate(d=RawSQL(f"CAST(FLOOR({days}) AS INTEGER)" if _dialect() != "sqlite"
-                                     else f"CAST({days} AS INTEGER)"))
-                  .group_by("d").annotate(n=Count("id")).values("d", "n"))
+    rows = await (
+        Request.filter(answered_at__gte=start, answered_at__lt=end, **q.scope)
+        .annotate(d=RawSQL(f"CAST(FLOOR({days}) AS INTEGER)" if _dialect() != "sqlite" else f"CAST({days} AS INTEGER)"))
+        .group_by("d")
+        .annotate(n=Count("id"))
+        .values("d", "n")
+    )
     counts = [0] * (cap + 1)
     for row in rows:
         counts[max(0, min(int(row["d"]), cap))] += row["n"]

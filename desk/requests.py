@@ -1,8 +1,9 @@
 """Service requests: submission (exactly once), receipt data, look-ups by their owner."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -15,8 +16,13 @@ from models.prepared import PreparedSelect
 
 # A citizen's look-ups (tracking, "my requests"): on the hot path, so built once.
 OWNED = PreparedSelect(Request, tracking_code="", citizen_id=0)
-MINE = PreparedSelect(Request, only=("id", "tracking_code", "service_code", "card", "status", "submitted_at"),
-                      order_by=("-submitted_at", "-id"), paged=True, citizen_id=0)
+MINE = PreparedSelect(
+    Request,
+    only=("id", "tracking_code", "service_code", "card", "status", "submitted_at"),
+    order_by=("-submitted_at", "-id"),
+    paged=True,
+    citizen_id=0,
+)
 PUBLIC_EVENTS = PreparedSelect(RequestEvent, order_by=("id",), request_id=0, public=True)
 
 
@@ -31,29 +37,53 @@ def promised_date(calendar: WorkCalendar, card: ServiceCard, submitted: datetime
     return calendar.add_working_days(local_day, card.duration_days) if card.duration_days else local_day
 
 
-async def submit(*, citizen: Citizen, card: ServiceCard, catalog: Catalog, answers: list[dict],
-                 document_ids: list[int], submit_token: str, calendar: WorkCalendar, tz) -> Submission:
+async def submit(
+    *,
+    citizen: Citizen,
+    card: ServiceCard,
+    catalog: Catalog,
+    answers: list[dict],
+    document_ids: list[int],
+    submit_token: str,
+    calendar: WorkCalendar,
+    tz,
+) -> Submission:
     """Accept a filled form. The same `submit_token` always returns the same request."""
     existing = await Request.get_or_none(submit_token=submit_token)
     if existing is not None:
         return Submission(existing, created=False)
     unit = catalog.units[card.unit]
-    submitted = datetime.now(timezone.utc)
+    submitted = datetime.now(UTC)
     for _ in range(5):  # a fresh code on the (astronomically rare) collision
         try:
             async with in_transaction():
                 request = await Request.create(
-                    tracking_code=tracking.new_code(), citizen=citizen, submit_token=submit_token,
-                    service_code=card.code, service_version=card.version, card=snapshot(card),
-                    agency_code=card.agency, unit_code=card.unit, unit_place=unit.place,
-                    status=RequestStatus.SUBMITTED, stage_code=card.stages[0].code, answers=answers,
-                    submitted_at=submitted, promised_date=promised_date(calendar, card, submitted, tz))
+                    tracking_code=tracking.new_code(),
+                    citizen=citizen,
+                    submit_token=submit_token,
+                    service_code=card.code,
+                    service_version=card.version,
+                    card=snapshot(card),
+                    agency_code=card.agency,
+                    unit_code=card.unit,
+                    unit_place=unit.place,
+                    status=RequestStatus.SUBMITTED,
+                    stage_code=card.stages[0].code,
+                    answers=answers,
+                    submitted_at=submitted,
+                    promised_date=promised_date(calendar, card, submitted, tz),
+                )
                 if document_ids:
-                    await Document.filter(id__in=document_ids, citizen=citizen, request=None).update(
-                        request=request)
-                await RequestEvent.create(request=request, kind="submitted", actor="citizen",
-                                          actor_platform=citizen.platform, actor_user_id=citizen.user_id,
-                                          actor_name=citizen.full_name, stage_code=request.stage_code)
+                    await Document.filter(id__in=document_ids, citizen=citizen, request=None).update(request=request)
+                await RequestEvent.create(
+                    request=request,
+                    kind="submitted",
+                    actor="citizen",
+                    actor_platform=citizen.platform,
+                    actor_user_id=citizen.user_id,
+                    actor_name=citizen.full_name,
+                    stage_code=request.stage_code,
+                )
                 await workflow.on_submitted(request)
             return Submission(request, created=True)
         except IntegrityError:

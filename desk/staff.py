@@ -5,6 +5,7 @@ caller passes `is_member`, which asks the Bot API; answers are cached briefly). 
 one unit, or of all when the role has no unit) and admins (bot.toml / BOT_ADMINS, or granted)
 come from Role rows. Nothing here trusts what a button says: everything is read from the
 database and the messenger."""
+
 from __future__ import annotations
 
 import time
@@ -76,20 +77,21 @@ class MembershipCache:
 
 # -- roles ---------------------------------------------------------------------------------------
 async def is_admin(settings, platform: str, user_id: int) -> bool:
-    return settings.is_admin(platform, user_id) or await Role.exists(
-        platform=platform, user_id=user_id, role="admin")
+    return settings.is_admin(platform, user_id) or await Role.exists(platform=platform, user_id=user_id, role="admin")
 
 
 async def is_supervisor(platform: str, user_id: int, unit_code: str) -> bool:
     """A supervisor of this unit, or of every unit (a role without a unit)."""
-    return await Role.filter(Q(unit_code=unit_code) | Q(unit_code__isnull=True), platform=platform,
-                             user_id=user_id, role="supervisor").exists()
+    return await Role.filter(
+        Q(unit_code=unit_code) | Q(unit_code__isnull=True), platform=platform, user_id=user_id, role="supervisor"
+    ).exists()
 
 
 async def supervised_units(platform: str, user_id: int) -> list[str | None]:
     """Units this person supervises (None in the list: every unit)."""
-    return list(await Role.filter(platform=platform, user_id=user_id, role="supervisor").values_list(
-        "unit_code", flat=True))
+    return list(
+        await Role.filter(platform=platform, user_id=user_id, role="supervisor").values_list("unit_code", flat=True)
+    )
 
 
 async def grant(platform: str, user_id: int, role: str, unit_code: str | None, by: int) -> bool:
@@ -97,8 +99,9 @@ async def grant(platform: str, user_id: int, role: str, unit_code: str | None, b
     if role not in ROLES:
         raise ValueError(role)
     unit_code = unit_code if role == "supervisor" else None
-    _, created = await Role.get_or_create(platform=platform, user_id=user_id, role=role, unit_code=unit_code,
-                                          defaults={"granted_by": by})
+    _, created = await Role.get_or_create(
+        platform=platform, user_id=user_id, role=role, unit_code=unit_code, defaults={"granted_by": by}
+    )
     return created
 
 
@@ -116,12 +119,14 @@ async def bind(*, unit_code: str, platform: str, chat_id: int, title: str, forum
     async with in_transaction():
         before = await UnitGroup.get_or_none(unit_code=unit_code)
         if before is None:
-            await UnitGroup.create(unit_code=unit_code, platform=platform, chat_id=chat_id, title=title[:255],
-                                   forum=forum, bound_by=by)
+            await UnitGroup.create(
+                unit_code=unit_code, platform=platform, chat_id=chat_id, title=title[:255], forum=forum, bound_by=by
+            )
             return None
         moved = (before.platform, before.chat_id) != (platform, chat_id)
-        await UnitGroup.filter(id=before.id).update(platform=platform, chat_id=chat_id, title=title[:255],
-                                                    forum=forum, bound_by=by)
+        await UnitGroup.filter(id=before.id).update(
+            platform=platform, chat_id=chat_id, title=title[:255], forum=forum, bound_by=by
+        )
         return before if moved else None
 
 
@@ -144,8 +149,9 @@ async def group_of(unit_code: str) -> UnitGroup | None:
 
 
 # -- the check before every action ----------------------------------------------------------------
-async def access(settings, actor: Actor, unit_code: str, is_member: IsMember,
-                 cache: MembershipCache | None = None) -> Access:
+async def access(
+    settings, actor: Actor, unit_code: str, is_member: IsMember, cache: MembershipCache | None = None
+) -> Access:
     """The actor's level for a unit's requests. Staff must be in the unit's group on the same
     messenger: a Telegram user cannot vouch for membership of a Bale group."""
     group = await UnitGroup.get_or_none(unit_code=unit_code)
@@ -155,8 +161,11 @@ async def access(settings, actor: Actor, unit_code: str, is_member: IsMember,
         return Access(Level.SUPERVISOR, group)
     if group is None or group.platform != actor.platform:
         return Access(Level.NONE, group)
-    member = (await cache.check(actor.platform, group.chat_id, actor.user_id, is_member) if cache
-              else await is_member(group.chat_id, actor.user_id))
+    member = (
+        await cache.check(actor.platform, group.chat_id, actor.user_id, is_member)
+        if cache
+        else await is_member(group.chat_id, actor.user_id)
+    )
     return Access(Level.STAFF if member else Level.NONE, group)
 
 
@@ -167,4 +176,5 @@ def may_change(access_: Access, request: Request, actor: Actor) -> bool:
     if access_.level < Level.STAFF:
         return False
     return request.assignee_user_id is None or (
-        request.assignee_platform == actor.platform and request.assignee_user_id == actor.user_id)
+        request.assignee_platform == actor.platform and request.assignee_user_id == actor.user_id
+    )

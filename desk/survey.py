@@ -5,11 +5,12 @@ invited when a request is closed; the answers are kept step by step in SurveyRes
 questionnaire left half-way is resumed where it stopped. One questionnaire per request, only for
 its owner.
 """
+
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,7 +72,7 @@ class SurveyForm(Model):
     def scores(self) -> set[int]:
         return {level.score for level in self.scale}
 
-    def step(self, n: int) -> "Step":
+    def step(self, n: int) -> Step:
         """Step n: the respondent questions, then the items, then the suggestion; past the end: done."""
         questions, items = len(self.respondent), self.items
         if n < questions:
@@ -112,7 +113,7 @@ class SurveyRefused(Exception):
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 async def on_request_closed(request: Request) -> None:
@@ -121,11 +122,17 @@ async def on_request_closed(request: Request) -> None:
     if await SurveyResponse.exists(request_id=request.id):
         return
     citizen = await Citizen.get(id=request.citizen_id)
-    await SurveyResponse.create(request_id=request.id, citizen=citizen, form_version=load_form().version,
-                                invited_at=now())
+    await SurveyResponse.create(
+        request_id=request.id, citizen=citizen, form_version=load_form().version, invited_at=now()
+    )
     if citizen.chat_id is not None and citizen.blocked_at is None:
-        await enqueue(platform=citizen.platform, chat_id=citizen.chat_id, kind="survey-invite",
-                      data={"request": request.id}, request=request)
+        await enqueue(
+            platform=citizen.platform,
+            chat_id=citizen.chat_id,
+            kind="survey-invite",
+            data={"request": request.id},
+            request=request,
+        )
 
 
 async def open_for(citizen: Citizen, request_id: int) -> SurveyResponse:
@@ -135,7 +142,8 @@ async def open_for(citizen: Citizen, request_id: int) -> SurveyResponse:
     if request is None or request.status not in RequestStatus.CLOSED:
         raise SurveyRefused()
     response, _ = await SurveyResponse.get_or_create(
-        request=request, defaults={"citizen": citizen, "form_version": load_form().version, "invited_at": now()})
+        request=request, defaults={"citizen": citizen, "form_version": load_form().version, "invited_at": now()}
+    )
     response.request = request
     return response
 
@@ -158,8 +166,9 @@ async def answer(response: SurveyResponse, citizen: Citizen, step: int, value: s
     elif current.kind == "item":
         if not value.isdigit() or int(value) not in form.scores:
             return False
-        await SurveyAnswer.update_or_create(response=response, item=current.item.number,
-                                            defaults={"axis": current.axis.code, "score": int(value)})
+        await SurveyAnswer.update_or_create(
+            response=response, item=current.item.number, defaults={"axis": current.axis.code, "score": int(value)}
+        )
     else:  # the suggestion, "" when skipped
         response.suggestion = value.strip()[:SUGGESTION_MAX] or None
         response.completed_at = now()
@@ -190,14 +199,25 @@ async def send_reminders(settings, at: datetime | None = None) -> int:
     Returns the number of reminders queued."""
 
     at = at or now()
-    due = await SurveyResponse.filter(
-        completed_at=None, reminded_at=None, invited_at__lte=at - timedelta(days=settings.survey.reminder_days),
-    ).select_related("citizen", "request").limit(1000)
+    due = (
+        await SurveyResponse.filter(
+            completed_at=None,
+            reminded_at=None,
+            invited_at__lte=at - timedelta(days=settings.survey.reminder_days),
+        )
+        .select_related("citizen", "request")
+        .limit(1000)
+    )
     for response in due:
         citizen = response.citizen
         async with in_transaction():
             updated = await SurveyResponse.filter(id=response.id, reminded_at=None).update(reminded_at=at)
             if updated and citizen.chat_id is not None and citizen.blocked_at is None:
-                await enqueue(platform=citizen.platform, chat_id=citizen.chat_id, kind="survey-remind",
-                              data={"request": response.request_id}, request=response.request)
+                await enqueue(
+                    platform=citizen.platform,
+                    chat_id=citizen.chat_id,
+                    kind="survey-remind",
+                    data={"request": response.request_id},
+                    request=response.request,
+                )
     return len(due)

@@ -4,11 +4,12 @@ conditional UPDATE (two people acting at once cannot both win), records the hist
 RequestEvent and queues the notifications in the outbox, all in one transaction. Authorisation
 is the caller's job (desk/staff.py); the state is always read from the database, never from the
 button that was pressed, so every action is idempotent and an old card answers sensibly."""
+
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from tortoise.transactions import in_transaction
 
@@ -36,7 +37,7 @@ class Outcome:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # -- notifications (always inside the caller's transaction) ---------------------------------------
@@ -44,16 +45,27 @@ async def on_submitted(request: Request) -> None:
     """Send the new request's card to its unit's group, if one is bound."""
     group = await UnitGroup.get_or_none(unit_code=request.unit_code)
     if group is not None:
-        await enqueue(platform=group.platform, chat_id=group.chat_id, kind="staff-card",
-                      data={"request": request.id}, is_group=True, request=request)
+        await enqueue(
+            platform=group.platform,
+            chat_id=group.chat_id,
+            kind="staff-card",
+            data={"request": request.id},
+            is_group=True,
+            request=request,
+        )
 
 
 async def notify_citizen(request: Request, event: RequestEvent, **extra) -> None:
     """Tell the request's owner about an event (skipped while they have blocked the bot)."""
     citizen = await Citizen.get(id=request.citizen_id)
     if citizen.chat_id is not None and citizen.blocked_at is None:
-        await enqueue(platform=citizen.platform, chat_id=citizen.chat_id, kind="notify",
-                      data={"request": request.id, "event": event.id, **extra}, request=request)
+        await enqueue(
+            platform=citizen.platform,
+            chat_id=citizen.chat_id,
+            kind="notify",
+            data={"request": request.id, "event": event.id, **extra},
+            request=request,
+        )
 
 
 async def refresh_card(request: Request, actor_chat: tuple[str, int] | None) -> None:
@@ -61,17 +73,37 @@ async def refresh_card(request: Request, actor_chat: tuple[str, int] | None) -> 
     if request.card_message_id is None:
         return
     if actor_chat != (request.card_platform, request.card_chat_id):
-        await enqueue(platform=request.card_platform, chat_id=request.card_chat_id, kind="staff-card-edit",
-                      data={"request": request.id, "message_id": request.card_message_id}, is_group=True,
-                      request=request)
+        await enqueue(
+            platform=request.card_platform,
+            chat_id=request.card_chat_id,
+            kind="staff-card-edit",
+            data={"request": request.id, "message_id": request.card_message_id},
+            is_group=True,
+            request=request,
+        )
 
 
-async def _event(request: Request, kind: str, actor: Actor | None, *, public: bool = True, text: str | None = None,
-                 data: dict | None = None) -> RequestEvent:
+async def _event(
+    request: Request,
+    kind: str,
+    actor: Actor | None,
+    *,
+    public: bool = True,
+    text: str | None = None,
+    data: dict | None = None,
+) -> RequestEvent:
     return await RequestEvent.create(
-        request=request, kind=kind, actor="staff" if actor else "system", public=public, text=text, data=data,
-        actor_platform=actor and actor.platform, actor_user_id=actor and actor.user_id,
-        actor_name=actor and actor.name, stage_code=request.stage_code)
+        request=request,
+        kind=kind,
+        actor="staff" if actor else "system",
+        public=public,
+        text=text,
+        data=data,
+        actor_platform=actor and actor.platform,
+        actor_user_id=actor and actor.user_id,
+        actor_name=actor and actor.name,
+        stage_code=request.stage_code,
+    )
 
 
 async def _settle(request_id: int, **changes) -> tuple[int, Request]:
@@ -134,8 +166,9 @@ async def move_to_stage(request_id: int, actor: Actor, stage_code: str, *, actor
         if codes.index(stage_code) <= current:
             return Outcome("already", request)
         changed = await Request.filter(id=request_id, status__in=OPEN, stage_code=request.stage_code).update(
-            stage_code=stage_code, **({"status": RequestStatus.IN_PROGRESS}
-                                       if request.status == RequestStatus.SUBMITTED else {}))
+            stage_code=stage_code,
+            **({"status": RequestStatus.IN_PROGRESS} if request.status == RequestStatus.SUBMITTED else {}),
+        )
         await _take_if_free(request_id, actor)
         request = await Request.get(id=request_id)
         if not changed:
@@ -148,26 +181,32 @@ async def move_to_stage(request_id: int, actor: Actor, stage_code: str, *, actor
 
 async def ask(request_id: int, actor: Actor, question: str, *, actor_chat=None) -> Outcome:
     """Ask the citizen something; the request waits for their answer."""
-    return await _simple(request_id, actor, "question", question, actor_chat,
-                         status=RequestStatus.WAITING_CITIZEN)
+    return await _simple(request_id, actor, "question", question, actor_chat, status=RequestStatus.WAITING_CITIZEN)
 
 
 async def inquiry(request_id: int, actor: Actor, to_whom: str, what: str, *, actor_chat=None) -> Outcome:
     """Record an inter-agency inquiry (estelam); the request waits for its answer."""
-    return await _simple(request_id, actor, "inquiry", what, actor_chat, status=RequestStatus.WAITING_INQUIRY,
-                         data={"to": to_whom})
+    return await _simple(
+        request_id, actor, "inquiry", what, actor_chat, status=RequestStatus.WAITING_INQUIRY, data={"to": to_whom}
+    )
 
 
 async def inquiry_answered(request_id: int, actor: Actor, answer: str, *, actor_chat=None) -> Outcome:
     async with in_transaction():
         changed = await Request.filter(id=request_id, status=RequestStatus.WAITING_INQUIRY).update(
-            status=RequestStatus.IN_PROGRESS)
+            status=RequestStatus.IN_PROGRESS
+        )
         request = await Request.get(id=request_id)
         if not changed:
             return _closed(request) or Outcome("already", request)
         asked = await RequestEvent.filter(request_id=request_id, kind="inquiry").order_by("-id").first()
-        event = await _event(request, "inquiry_answered", actor, text=answer,
-                             data={"to": (asked.data or {}).get("to") if asked else None})
+        event = await _event(
+            request,
+            "inquiry_answered",
+            actor,
+            text=answer,
+            data={"to": (asked.data or {}).get("to") if asked else None},
+        )
         await _take_if_free(request_id, actor)
         await notify_citizen(request, event)
         await refresh_card(request, actor_chat)
@@ -183,8 +222,9 @@ async def note(request_id: int, actor: Actor, text: str, *, actor_chat=None) -> 
     return Outcome("done", request)
 
 
-async def _simple(request_id: int, actor: Actor, kind: str, text: str, actor_chat, *, status: str,
-                  data: dict | None = None) -> Outcome:
+async def _simple(
+    request_id: int, actor: Actor, kind: str, text: str, actor_chat, *, status: str, data: dict | None = None
+) -> Outcome:
     async with in_transaction():
         changed, request = await _settle(request_id, status=status)
         if not changed:
@@ -196,13 +236,15 @@ async def _simple(request_id: int, actor: Actor, kind: str, text: str, actor_cha
     return Outcome("done", await Request.get(id=request_id))
 
 
-async def deliver(request_id: int, actor: Actor, text: str | None, document_ids: list[int], *,
-                  actor_chat=None) -> Outcome:
+async def deliver(
+    request_id: int, actor: Actor, text: str | None, document_ids: list[int], *, actor_chat=None
+) -> Outcome:
     """The electronic result (capability 6): text and/or files, sent to the citizen in the chat."""
     async with in_transaction():
         at = now()
-        changed, request = await _settle(request_id, status=RequestStatus.ANSWERED, answered_at=at,
-                                         result_text=text or None)
+        changed, request = await _settle(
+            request_id, status=RequestStatus.ANSWERED, answered_at=at, result_text=text or None
+        )
         if not changed:
             return _closed(request) or Outcome("already", request)
         await _take_if_free(request_id, actor)
@@ -217,8 +259,9 @@ async def deliver(request_id: int, actor: Actor, text: str | None, document_ids:
 
 async def reject(request_id: int, actor: Actor, reason: str, *, actor_chat=None) -> Outcome:
     async with in_transaction():
-        changed, request = await _settle(request_id, status=RequestStatus.REJECTED, answered_at=now(),
-                                         reject_reason=reason)
+        changed, request = await _settle(
+            request_id, status=RequestStatus.REJECTED, answered_at=now(), reject_reason=reason
+        )
         if not changed:
             return _closed(request) or Outcome("already", request)
         await _take_if_free(request_id, actor)
@@ -238,25 +281,41 @@ async def transfer(request_id: int, actor: Actor, unit_code: str, unit_place: st
         if request.unit_code == unit_code:
             return Outcome("same-unit", request)
         changed = await Request.filter(id=request_id, status__in=OPEN, unit_code=request.unit_code).update(
-            unit_code=unit_code, unit_place=unit_place, assignee_platform=None, assignee_user_id=None,
-            assignee_name=None, card_platform=None, card_chat_id=None, card_message_id=None, card_thread_id=None,
-            due_soon_notified=False, overdue_notified=False)
+            unit_code=unit_code,
+            unit_place=unit_place,
+            assignee_platform=None,
+            assignee_user_id=None,
+            assignee_name=None,
+            card_platform=None,
+            card_chat_id=None,
+            card_message_id=None,
+            card_thread_id=None,
+            due_soon_notified=False,
+            overdue_notified=False,
+        )
         if not changed:
             return Outcome("already", await Request.get(id=request_id))
         event = await _event(request, "transferred", actor, data={"from": request.unit_code, "to": unit_code})
         old_card = (request.card_platform, request.card_chat_id, request.card_message_id)
         request = await Request.get(id=request_id)
         if old_card[2] is not None and actor_chat != old_card[:2]:
-            await enqueue(platform=old_card[0], chat_id=old_card[1], kind="staff-card-edit", is_group=True,
-                          data={"request": request.id, "message_id": old_card[2]}, request=request)
+            await enqueue(
+                platform=old_card[0],
+                chat_id=old_card[1],
+                kind="staff-card-edit",
+                is_group=True,
+                data={"request": request.id, "message_id": old_card[2]},
+                request=request,
+            )
         await on_submitted(request)
         await notify_citizen(request, event)
     return Outcome("done", request)
 
 
 # -- the conversation ------------------------------------------------------------------------------
-async def staff_message(request_id: int, actor: Actor, *, text: str | None, source: dict,
-                        document_ids: list[int]) -> Outcome:
+async def staff_message(
+    request_id: int, actor: Actor, *, text: str | None, source: dict, document_ids: list[int]
+) -> Outcome:
     """A staff member replied to the card: the message goes to the citizen."""
     async with in_transaction():
         request = await Request.get(id=request_id)
@@ -270,24 +329,39 @@ async def staff_message(request_id: int, actor: Actor, *, text: str | None, sour
     return Outcome("done", request)
 
 
-async def citizen_message(request: Request, citizen: Citizen, *, text: str | None, source: dict,
-                          document_ids: list[int]) -> Outcome:
+async def citizen_message(
+    request: Request, citizen: Citizen, *, text: str | None, source: dict, document_ids: list[int]
+) -> Outcome:
     """The citizen wrote about a request: it goes under the card; a request waiting for them resumes."""
     async with in_transaction():
         if request.status == RequestStatus.WAITING_CITIZEN:
             await Request.filter(id=request.id, status=RequestStatus.WAITING_CITIZEN).update(
-                status=RequestStatus.IN_PROGRESS)
+                status=RequestStatus.IN_PROGRESS
+            )
         if document_ids:
             await Document.filter(id__in=document_ids, request=None, citizen=citizen).update(request_id=request.id)
         request = await Request.get(id=request.id)
-        event = await RequestEvent.create(request=request, kind="citizen_message", actor="citizen",
-                                          actor_platform=citizen.platform, actor_user_id=citizen.user_id,
-                                          actor_name=citizen.full_name or citizen.first_name, text=text,
-                                          data={"documents": document_ids}, stage_code=request.stage_code)
+        event = await RequestEvent.create(
+            request=request,
+            kind="citizen_message",
+            actor="citizen",
+            actor_platform=citizen.platform,
+            actor_user_id=citizen.user_id,
+            actor_name=citizen.full_name or citizen.first_name,
+            text=text,
+            data={"documents": document_ids},
+            stage_code=request.stage_code,
+        )
         group = await UnitGroup.get_or_none(unit_code=request.unit_code)
         if group is not None:
-            await enqueue(platform=group.platform, chat_id=group.chat_id, kind="citizen-message", is_group=True,
-                          data={"request": request.id, "event": event.id, "source": source}, request=request)
+            await enqueue(
+                platform=group.platform,
+                chat_id=group.chat_id,
+                kind="citizen-message",
+                is_group=True,
+                data={"request": request.id, "event": event.id, "source": source},
+                request=request,
+            )
             await refresh_card(request, None)
     return Outcome("done", request)
 
@@ -301,14 +375,24 @@ async def waiting_for(citizen: Citizen) -> Request | None:
 async def cards_for_group(unit_code: str, group: UnitGroup) -> int:
     """After /bind: the unit's open requests get their card in the (new) group."""
     async with in_transaction():
-        rows = await Request.filter(unit_code=unit_code, status__in=OPEN).order_by("id").values_list(
-            "id", "card_platform", "card_chat_id")
+        rows = (
+            await Request.filter(unit_code=unit_code, status__in=OPEN)
+            .order_by("id")
+            .values_list("id", "card_platform", "card_chat_id")
+        )
         ids = [rid for rid, platform, chat in rows if (platform, chat) != (group.platform, group.chat_id)]
-        await Request.filter(id__in=list(ids)).update(card_platform=None, card_chat_id=None, card_message_id=None,
-                                                      card_thread_id=None)
+        await Request.filter(id__in=list(ids)).update(
+            card_platform=None, card_chat_id=None, card_message_id=None, card_thread_id=None
+        )
         for rid in ids:
-            await enqueue(platform=group.platform, chat_id=group.chat_id, kind="staff-card", is_group=True,
-                          data={"request": rid}, request=await Request.get(id=rid))
+            await enqueue(
+                platform=group.platform,
+                chat_id=group.chat_id,
+                kind="staff-card",
+                is_group=True,
+                data={"request": rid},
+                request=await Request.get(id=rid),
+            )
     return len(ids)
 
 
@@ -326,8 +410,10 @@ async def announce_due(today: date, calendar) -> int:
     """Announce each due-soon and each overdue request once in its unit's group."""
     soon, overdue = await due(today, calendar)
     count = 0
-    for request, which, flag in [*((r, "soon", "due_soon_notified") for r in soon),
-                                 *((r, "overdue", "overdue_notified") for r in overdue)]:
+    for request, which, flag in [
+        *((r, "soon", "due_soon_notified") for r in soon),
+        *((r, "overdue", "overdue_notified") for r in overdue),
+    ]:
         if getattr(request, flag):
             continue
         async with in_transaction():
@@ -335,8 +421,14 @@ async def announce_due(today: date, calendar) -> int:
                 continue  # another checker got there first
             group = await UnitGroup.get_or_none(unit_code=request.unit_code)
             if group is not None:
-                await enqueue(platform=group.platform, chat_id=group.chat_id, kind="staff-due", is_group=True,
-                              data={"request": request.id, "which": which}, request=request)
+                await enqueue(
+                    platform=group.platform,
+                    chat_id=group.chat_id,
+                    kind="staff-due",
+                    is_group=True,
+                    data={"request": request.id, "which": which},
+                    request=request,
+                )
                 count += 1
     return count
 

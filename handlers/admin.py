@@ -1,6 +1,7 @@
 """Reports for admins (capability 10): /stats, /chart, /export, /audit. Admins see everything;
 a unit's supervisors see their own unit (/audit covers the whole catalogue: admins only)."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
@@ -8,7 +9,8 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.l10n import L10n
-from desk import audit, charts, export, reports, staff
+from bot.reports import audit, charts, export
+from desk import reports, staff
 from desk.catalog import CatalogError, load_catalog
 from desk.survey import load_form
 from desk.validators import ValidationError
@@ -16,16 +18,20 @@ from desk.validators import ValidationError
 router = Router(name="admin")
 
 
-async def _query(message: Message, command: CommandObject, l10n: L10n, settings, platform: str,
-                 *, admins_only: bool = False) -> reports.Query | None:
+async def _query(
+    message: Message, command: CommandObject, l10n: L10n, settings, platform: str, *, admins_only: bool = False
+) -> reports.Query | None:
     """The report asked for, if this person may see it (else an explanation is sent)."""
     user_id = message.from_user.id if message.from_user else 0
     today = datetime.now(ZoneInfo(settings.calendar.timezone)).date()
     try:
         q = reports.parse_args(command.args or "", today)
     except ValidationError as e:
-        await message.answer(l10n("admin-bad-args", arg=e.params.get("arg", command.args or ""))
-                             if e.code == "arg" else l10n("admin-bad-date"))
+        await message.answer(
+            l10n("admin-bad-args", arg=e.params.get("arg", command.args or ""))
+            if e.code == "arg"
+            else l10n("admin-bad-date")
+        )
         return None
     if await staff.is_admin(settings, platform, user_id):
         return q
@@ -71,20 +77,49 @@ def _pct(l10n: L10n, x: float | None) -> str:
 
 def stats_text(l10n: L10n, r: reports.Report) -> str:
     form, lang = load_form(), l10n.lang
-    args = {"period": l10n.button(f"admin-period-{r.query.kind or 'range'}"), "scope": _scope(l10n, r.query),
-            "start": r.query.start, "end": r.query.end, "pstart": r.before.start, "pend": r.before.end}
+    args = {
+        "period": l10n.button(f"admin-period-{r.query.kind or 'range'}"),
+        "scope": _scope(l10n, r.query),
+        "start": r.query.start,
+        "end": r.query.end,
+        "pstart": r.before.start,
+        "pend": r.before.end,
+    }
     for prefix, f in (("", r.current), ("p_", r.previous)):
-        args.update({f"{prefix}accepted": f.accepted, f"{prefix}answered": f.answered, f"{prefix}open": f.open,
-                     f"{prefix}overdue": f.overdue, f"{prefix}mean": _days(l10n, f.mean_days),
-                     f"{prefix}median": _days(l10n, f.median_days), f"{prefix}on_time": _pct(l10n, f.on_time),
-                     f"{prefix}responses": f.responses, f"{prefix}satisfied": _pct(l10n, f.satisfied)})
+        args.update(
+            {
+                f"{prefix}accepted": f.accepted,
+                f"{prefix}answered": f.answered,
+                f"{prefix}open": f.open,
+                f"{prefix}overdue": f.overdue,
+                f"{prefix}mean": _days(l10n, f.mean_days),
+                f"{prefix}median": _days(l10n, f.median_days),
+                f"{prefix}on_time": _pct(l10n, f.on_time),
+                f"{prefix}responses": f.responses,
+                f"{prefix}satisfied": _pct(l10n, f.satisfied),
+            }
+        )
     text = l10n("admin-stats", **args)
     if r.current.responses or r.previous.responses:
-        text += "\n\n" + l10n("admin-stats-axes") + "\n" + "\n".join(
-            f"• {axis.title.get(lang)}: {_one(l10n, r.current.axis_means.get(axis.code))}"
-            f" / {_one(l10n, r.previous.axis_means.get(axis.code))}" for axis in form.axis)
-        text += "\n\n" + l10n("admin-stats-items") + "\n" + l10n.button("admin-list-separator").join(
-            f"{l10n.num(item.number)}: {_one(l10n, r.current.item_means.get(item.number))}" for item, _ in form.items)
+        text += (
+            "\n\n"
+            + l10n("admin-stats-axes")
+            + "\n"
+            + "\n".join(
+                f"• {axis.title.get(lang)}: {_one(l10n, r.current.axis_means.get(axis.code))}"
+                f" / {_one(l10n, r.previous.axis_means.get(axis.code))}"
+                for axis in form.axis
+            )
+        )
+        text += (
+            "\n\n"
+            + l10n("admin-stats-items")
+            + "\n"
+            + l10n.button("admin-list-separator").join(
+                f"{l10n.num(item.number)}: {_one(l10n, r.current.item_means.get(item.number))}"
+                for item, _ in form.items
+            )
+        )
     return text
 
 
@@ -92,7 +127,7 @@ def stats_text(l10n: L10n, r: reports.Report) -> str:
 async def stats(message: Message, command: CommandObject, l10n: L10n, settings, platform: str):
     if (q := await _query(message, command, l10n, settings, platform)) is None:
         return
-    r = await reports.report(q, now=datetime.now(timezone.utc), tz=settings.calendar.timezone)
+    r = await reports.report(q, now=datetime.now(UTC), tz=settings.calendar.timezone)
     await message.answer(stats_text(l10n, r))
 
 
@@ -107,21 +142,45 @@ async def chart(message: Message, command: CommandObject, l10n: L10n, settings, 
     figures = await reports.survey_figures(q, reports.Figures(), tz)
     form = load_form()
     pictures = [
-        ("admin-chart-weeks", charts.bar_chart(
-            l10n.button("admin-chart-weeks"), [l10n.button("admin-chart-week", n=i + 1) for i in range(len(weeks))],
-            weeks, ylabel=l10n.button("admin-chart-count"), lang=lang)),
-        ("admin-chart-times", charts.bar_chart(
-            l10n.button("admin-chart-times"), [str(d) + ("+" if d == 30 else "") for d in range(last + 1)],
-            times[:last + 1], xlabel=l10n.button("admin-chart-days"), ylabel=l10n.button("admin-chart-count"),
-            lang=lang)),
-        ("admin-chart-axes", charts.bar_chart(
-            l10n.button("admin-chart-axes"), [a.title.get(lang) for a in form.axis],
-            [round(figures.axis_means.get(a.code, 0), 2) for a in form.axis], xlabel=l10n.button("admin-chart-mean"),
-            lang=lang, horizontal=True, limit=max(level.score for level in form.scale))),
+        (
+            "admin-chart-weeks",
+            charts.bar_chart(
+                l10n.button("admin-chart-weeks"),
+                [l10n.button("admin-chart-week", n=i + 1) for i in range(len(weeks))],
+                weeks,
+                ylabel=l10n.button("admin-chart-count"),
+                lang=lang,
+            ),
+        ),
+        (
+            "admin-chart-times",
+            charts.bar_chart(
+                l10n.button("admin-chart-times"),
+                [str(d) + ("+" if d == 30 else "") for d in range(last + 1)],
+                times[: last + 1],
+                xlabel=l10n.button("admin-chart-days"),
+                ylabel=l10n.button("admin-chart-count"),
+                lang=lang,
+            ),
+        ),
+        (
+            "admin-chart-axes",
+            charts.bar_chart(
+                l10n.button("admin-chart-axes"),
+                [a.title.get(lang) for a in form.axis],
+                [round(figures.axis_means.get(a.code, 0), 2) for a in form.axis],
+                xlabel=l10n.button("admin-chart-mean"),
+                lang=lang,
+                horizontal=True,
+                limit=max(level.score for level in form.scale),
+            ),
+        ),
     ]
     for key, png in pictures:
-        await message.answer_photo(BufferedInputFile(png, filename=f"{key}.png"),
-                                   caption=l10n("admin-chart-caption", what=l10n.button(key), period=period))
+        await message.answer_photo(
+            BufferedInputFile(png, filename=f"{key}.png"),
+            caption=l10n("admin-chart-caption", what=l10n.button(key), period=period),
+        )
 
 
 @router.message(Command("export"))
@@ -131,21 +190,25 @@ async def export_requests(message: Message, command: CommandObject, l10n: L10n, 
     data = await export.build(q, l10n.button, l10n.lang, tz=settings.calendar.timezone)
     count = await reports.accepted(q, settings.calendar.timezone)
     name = f"requests-{q.start:%Y%m%d}-{q.end:%Y%m%d}.xlsx"
-    await message.answer_document(BufferedInputFile(data, filename=name),
-                                  caption=l10n("admin-export-caption", period=_period(l10n, q), count=count))
+    await message.answer_document(
+        BufferedInputFile(data, filename=name),
+        caption=l10n("admin-export-caption", period=_period(l10n, q), count=count),
+    )
 
 
 @router.message(Command("audit"))
-async def audit_form(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str,
-                     catalog):
+async def audit_form(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
     if (q := await _query(message, command, l10n, settings, platform, admins_only=True)) is None:
         return
     me = await bot.me()
     host = "ble.ir" if platform == "bale" else "t.me"
-    data = await audit.build(catalog, q, l10n.button, l10n.lang,
-                             service_link=lambda code: f"https://{host}/{me.username}?start=s_{code}")
-    await message.answer_document(BufferedInputFile(data, filename=f"audit-{q.start:%Y%m%d}-{q.end:%Y%m%d}.xlsx"),
-                                  caption=l10n("admin-audit-caption", period=_period(l10n, q)))
+    data = await audit.build(
+        catalog, q, l10n.button, l10n.lang, service_link=lambda code: f"https://{host}/{me.username}?start=s_{code}"
+    )
+    await message.answer_document(
+        BufferedInputFile(data, filename=f"audit-{q.start:%Y%m%d}-{q.end:%Y%m%d}.xlsx"),
+        caption=l10n("admin-audit-caption", period=_period(l10n, q)),
+    )
 
 
 @router.message(Command("reload"))

@@ -1,5 +1,6 @@
 """Complaints: the citizen writes one from the request's tracking view; a supervisor or admin
 presses Answer on the notification and writes the answer, which the citizen receives."""
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -7,9 +8,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import ComplaintCb, FormCb, RequestCb
 from bot.filters import Magic, PrivateChat
-from bot.keyboards import button
 from bot.l10n import L10n
 from bot.states import ComplaintStates
+from bot.views.keyboards import button
 from desk import complaints, requests
 from models import Citizen, Complaint
 
@@ -30,7 +31,9 @@ async def start(query: CallbackQuery, callback_data: RequestCb, l10n: L10n, citi
     await query.answer()
     await state.set_state(ComplaintStates.text)
     await state.update_data(complaint_request=request.id)
-    await query.message.answer(l10n("complaint-write", code=l10n.code(request.tracking_code)), reply_markup=_cancel(l10n))
+    await query.message.answer(
+        l10n("complaint-write", code=l10n.code(request.tracking_code)), reply_markup=_cancel(l10n)
+    )
 
 
 @router.message(StateFilter(ComplaintStates.text), Magic(F.text))
@@ -51,8 +54,9 @@ async def lodge(message: Message, l10n: L10n, citizen: Citizen, state: FSMContex
 
 
 @router.callback_query(ComplaintCb.filter(F.action == "answer"))
-async def answer_button(query: CallbackQuery, callback_data: ComplaintCb, l10n: L10n, state: FSMContext,
-                        settings, platform: str):
+async def answer_button(
+    query: CallbackQuery, callback_data: ComplaintCb, l10n: L10n, state: FSMContext, settings, platform: str
+):
     complaint = await Complaint.get_or_none(id=callback_data.complaint)
     if complaint is None or not await complaints.may_answer(settings, platform, query.from_user.id, complaint):
         await query.answer(l10n.button("complaint-not-allowed"), show_alert=True)
@@ -76,5 +80,10 @@ async def answer_text(message: Message, l10n: L10n, state: FSMContext, settings,
     done = await complaints.answer(complaint.id, message.text, message.from_user.full_name)
     if done is None:
         complaint = await Complaint.get(id=complaint.id)
-    await message.answer(l10n("complaint-answer-sent" if done else "complaint-already",
-                              number=complaint.id, name=complaint.answered_by or ""))
+    await message.answer(
+        l10n(
+            "complaint-answer-sent" if done else "complaint-already",
+            number=complaint.id,
+            name=complaint.answered_by or "",
+        )
+    )

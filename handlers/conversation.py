@@ -3,6 +3,7 @@ notification, or, while a request waits for them, their next message goes under 
 
 This router must come before the catalogue search (which takes any other private text): it only
 takes a message that belongs to a request and leaves everything else alone."""
+
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
@@ -11,8 +12,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ReplyCb
+from bot.delivery.files import keep_file
 from bot.filters import Magic, PrivateChat
-from bot.files import keep_file
 from bot.l10n import L10n
 from bot.states import ConversationStates
 from desk import validators, workflow
@@ -24,16 +25,29 @@ router.message.filter(PrivateChat())
 CONTENT = Magic(F.text | F.document | F.photo)
 
 
-async def save_file(message: Message, bot: Bot, store: DocumentStore, settings, *, platform: str,
-                    citizen: Citizen | None, role: str) -> Document | None:
+async def save_file(
+    message: Message, bot: Bot, store: DocumentStore, settings, *, platform: str, citizen: Citizen | None, role: str
+) -> Document | None:
     """A file sent in the conversation about a request (any kind the desk keeps)."""
-    return await keep_file(message, bot, store, platform=platform, citizen=citizen, role=role, accept=KINDS,
-                           max_mb=settings.documents.max_size_mb)
+    return await keep_file(
+        message,
+        bot,
+        store,
+        platform=platform,
+        citizen=citizen,
+        role=role,
+        accept=KINDS,
+        max_mb=settings.documents.max_size_mb,
+    )
 
 
 def source_of(message: Message, platform: str) -> dict:
-    return {"platform": platform, "chat_id": message.chat.id, "message_id": message.message_id,
-            "media": bool(message.photo or message.document)}
+    return {
+        "platform": platform,
+        "chat_id": message.chat.id,
+        "message_id": message.message_id,
+        "media": bool(message.photo or message.document),
+    }
 
 
 async def request_addressed(message: Message, citizen: Citizen | None) -> dict | bool:
@@ -43,8 +57,13 @@ async def request_addressed(message: Message, citizen: Citizen | None) -> dict |
         return False
     replied = message.reply_to_message
     if replied is not None and replied.from_user and replied.from_user.is_bot:
-        row = await OutboxMessage.filter(platform=citizen.platform, chat_id=message.chat.id,
-                                         sent_message_id=replied.message_id).exclude(request_id=None).first()
+        row = (
+            await OutboxMessage.filter(
+                platform=citizen.platform, chat_id=message.chat.id, sent_message_id=replied.message_id
+            )
+            .exclude(request_id=None)
+            .first()
+        )
         if row is not None:
             request = await Request.get_or_none(id=row.request_id, citizen=citizen, status__in=RequestStatus.OPEN)
             if request is not None:
@@ -54,8 +73,7 @@ async def request_addressed(message: Message, citizen: Citizen | None) -> dict |
 
 
 @router.callback_query(ReplyCb.filter())
-async def start_reply(query: CallbackQuery, callback_data: ReplyCb, l10n: L10n, citizen: Citizen,
-                      state: FSMContext):
+async def start_reply(query: CallbackQuery, callback_data: ReplyCb, l10n: L10n, citizen: Citizen, state: FSMContext):
     request = await Request.get_or_none(id=callback_data.request, citizen=citizen)
     if request is None:
         await query.answer(l10n.button("button-expired"), show_alert=True)
@@ -70,8 +88,9 @@ async def start_reply(query: CallbackQuery, callback_data: ReplyCb, l10n: L10n, 
 
 
 @router.message(StateFilter(ConversationStates.replying), CONTENT)
-async def replying(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, store, settings,
-                   platform: str):
+async def replying(
+    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, store, settings, platform: str
+):
     request = await Request.get_or_none(id=(await state.get_data()).get("request"), citizen=citizen)
     await state.clear()
     if request is None or request.status in RequestStatus.CLOSED:
@@ -86,18 +105,25 @@ async def replying_other(message: Message, l10n: L10n):
 
 
 @router.message(StateFilter(None), CONTENT, request_addressed)
-async def free_message(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store,
-                       settings, platform: str):
+async def free_message(
+    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store, settings, platform: str
+):
     await _pass_on(message, bot, l10n, citizen, request, store, settings, platform)
 
 
-async def _pass_on(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store, settings,
-                   platform: str) -> None:
+async def _pass_on(
+    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store, settings, platform: str
+) -> None:
     try:
         doc = await save_file(message, bot, store, settings, platform=platform, citizen=citizen, role="message")
     except validators.ValidationError as e:
         await message.answer(l10n.error(e, size=settings.documents.max_size_mb, kinds=", ".join(sorted(KINDS))))
         return
-    await workflow.citizen_message(request, citizen, text=message.text or message.caption,
-                                   source=source_of(message, platform), document_ids=[doc.id] if doc else [])
+    await workflow.citizen_message(
+        request,
+        citizen,
+        text=message.text or message.caption,
+        source=source_of(message, platform),
+        document_ids=[doc.id] if doc else [],
+    )
     await message.answer(l10n("notify-reply-sent", code=l10n.code(request.tracking_code)))

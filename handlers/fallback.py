@@ -1,4 +1,5 @@
 """Last router: buttons nobody recognises (old, forged or from another version) and stray input."""
+
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 

@@ -1,4 +1,5 @@
 """Filling a service's form, its documents, the review screen and the one-time submission."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -9,14 +10,14 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
-from bot import keyboards
 from bot.callbacks import FormCb, MenuCb, RequestCb, ServiceCb
+from bot.delivery.files import IMAGE_KINDS, keep_file
 from bot.filters import Magic, PrivateChat
-from bot.files import IMAGE_KINDS, keep_file
-from bot.keyboards import button
 from bot.l10n import L10n, Safe
-from bot.render import answer_text, pick, split_text
 from bot.states import FormStates
+from bot.views import keyboards
+from bot.views.keyboards import button
+from bot.views.render import answer_text, pick, split_text
 from desk import forms, requests, validators
 from models import Citizen, Document, Request
 
@@ -26,9 +27,11 @@ router.message.filter(PrivateChat())
 
 # --- starting, resuming, cancelling -------------------------------------------------------------
 
+
 @router.callback_query(ServiceCb.filter(F.section == "apply"))
-async def apply(query: CallbackQuery, callback_data: ServiceCb, l10n: L10n, citizen: Citizen,
-                state: FSMContext, catalog):
+async def apply(
+    query: CallbackQuery, callback_data: ServiceCb, l10n: L10n, citizen: Citizen, state: FSMContext, catalog
+):
     await query.answer()
     card = catalog.services.get(callback_data.code)
     if card is None:
@@ -44,10 +47,13 @@ async def apply(query: CallbackQuery, callback_data: ServiceCb, l10n: L10n, citi
 
 
 async def start_form(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, card) -> None:
-    draft = forms.new_draft(card, {"full_name": citizen.full_name, "national_id": citizen.national_id,
-                                   "mobile": citizen.mobile})
-    await message.answer(l10n("form-intro", service=pick(card.title, l10n.lang), count=len(card.form)),
-                         reply_markup=ReplyKeyboardRemove())
+    draft = forms.new_draft(
+        card, {"full_name": citizen.full_name, "national_id": citizen.national_id, "mobile": citizen.mobile}
+    )
+    await message.answer(
+        l10n("form-intro", service=pick(card.title, l10n.lang), count=len(card.form)),
+        reply_markup=ReplyKeyboardRemove(),
+    )
     await _show(message, l10n, state, card, draft)
 
 
@@ -82,18 +88,30 @@ async def cancel(query: CallbackQuery, l10n: L10n, state: FSMContext):
 
 # --- asking ---------------------------------------------------------------------------------------
 
+
 def _field_keyboard(l10n: L10n, card, draft: dict, field) -> InlineKeyboardMarkup:
     rows = []
     chosen = draft["answers"].get(field.name) or []
     if field.type == "choice":
         rows += [[button(pick(o.label, l10n.lang), FormCb(action="pick", value=o.value))] for o in field.options]
     elif field.type == "multichoice":
-        rows += [[button(("✅ " if o.value in chosen else "▫️ ") + pick(o.label, l10n.lang),
-                         FormCb(action="toggle", value=o.value))] for o in field.options]
+        rows += [
+            [
+                button(
+                    ("✅ " if o.value in chosen else "▫️ ") + pick(o.label, l10n.lang),
+                    FormCb(action="toggle", value=o.value),
+                )
+            ]
+            for o in field.options
+        ]
         rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
     elif field.type == "yesno":
-        rows.append([button(l10n.button("answer-yes"), FormCb(action="yes")),
-                     button(l10n.button("answer-no"), FormCb(action="no"))])
+        rows.append(
+            [
+                button(l10n.button("answer-yes"), FormCb(action="yes")),
+                button(l10n.button("answer-no"), FormCb(action="no")),
+            ]
+        )
     elif field.type in forms.FILE_TYPES and chosen:
         rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
     first = draft["pos"] == forms.first_position(card, draft)
@@ -111,11 +129,21 @@ async def _show(message: Message, l10n: L10n, state: FSMContext, card, draft: di
     await state.set_state(FormStates.filling)
     await state.set_data(draft)
     field = forms.current(card, draft)
-    text = l10n("form-question", step=draft["pos"] + 1, total=len(card.form), label=pick(field.label, l10n.lang),
-                help=pick(field.help, l10n.lang), hint=l10n.button(f"hint-{field.type}", limit=field.max_length,
-                                                                    size=field.max_size_mb, count=field.max_files,
-                                                                    kinds=", ".join(field.accept or ())),
-                optional=str(not field.required).lower())
+    text = l10n(
+        "form-question",
+        step=draft["pos"] + 1,
+        total=len(card.form),
+        label=pick(field.label, l10n.lang),
+        help=pick(field.help, l10n.lang),
+        hint=l10n.button(
+            f"hint-{field.type}",
+            limit=field.max_length,
+            size=field.max_size_mb,
+            count=field.max_files,
+            kinds=", ".join(field.accept or ()),
+        ),
+        optional=str(not field.required).lower(),
+    )
     if field.type == "location":
         await message.answer(l10n("form-location-button"), reply_markup=keyboards.share_location(l10n))
     elif field.type == "mobile":
@@ -130,15 +158,27 @@ async def _file_names(draft: dict, card) -> dict[int, str]:
 
 async def _review(message: Message, l10n: L10n, card, draft: dict) -> None:
     names = await _file_names(draft, card)
-    lines = [l10n("review-line", label=pick(f.label, l10n.lang),
-                  value=answer_text_safe(l10n, f, draft["answers"].get(f.name), names)) for f in card.form]
+    lines = [
+        l10n(
+            "review-line",
+            label=pick(f.label, l10n.lang),
+            value=answer_text_safe(l10n, f, draft["answers"].get(f.name), names),
+        )
+        for f in card.form
+    ]
     missing = forms.missing_required(card, draft)
-    rows = [[button(l10n.button("review-edit", label=pick(f.label, l10n.lang)), FormCb(action="edit", value=f.name))]
-            for f in card.form]
+    rows = [
+        [button(l10n.button("review-edit", label=pick(f.label, l10n.lang)), FormCb(action="edit", value=f.name))]
+        for f in card.form
+    ]
     if not missing:
         rows.append([button(l10n.button("review-submit"), FormCb(action="submit", value=draft["token"]))])
-    rows.append([button(l10n.button("form-back"), FormCb(action="back")),
-                 button(l10n.button("form-cancel"), FormCb(action="cancel"))])
+    rows.append(
+        [
+            button(l10n.button("form-back"), FormCb(action="back")),
+            button(l10n.button("form-cancel"), FormCb(action="cancel")),
+        ]
+    )
     text = l10n("review", service=pick(card.title, l10n.lang), lines=Safe("\n".join(lines)))
     if missing:
         text += "\n\n" + l10n("review-missing", fields=l10n.join(pick(f.label, l10n.lang) for f in missing))
@@ -159,6 +199,7 @@ async def _load(state: FSMContext, catalog):
 
 
 # --- answers ----------------------------------------------------------------------------------------
+
 
 async def _accept(message: Message, l10n: L10n, state: FSMContext, card, draft: dict, value) -> None:
     draft["answers"][forms.current(card, draft).name] = value
@@ -211,13 +252,15 @@ async def got_location(message: Message, l10n: L10n, state: FSMContext, catalog)
         await message.answer(l10n("error-unexpected"))
         return
     await message.answer(l10n("form-location-received"), reply_markup=ReplyKeyboardRemove())
-    await _accept(message, l10n, state, card, draft,
-                  {"lat": message.location.latitude, "lon": message.location.longitude})
+    await _accept(
+        message, l10n, state, card, draft, {"lat": message.location.latitude, "lon": message.location.longitude}
+    )
 
 
 @router.message(StateFilter(FormStates.filling), Magic(F.document | F.photo))
-async def got_file(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, catalog,
-                   store, settings):
+async def got_file(
+    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, catalog, store, settings
+):
     card, draft = await _load(state, catalog)
     field = card and forms.current(card, draft)
     if field is None or field.type not in forms.FILE_TYPES:
@@ -226,8 +269,17 @@ async def got_file(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, sta
     limit_mb = min(field.max_size_mb, settings.documents.max_size_mb)
     accept = field.accept if field.type == "document" else IMAGE_KINDS
     try:
-        doc = await keep_file(message, bot, store, platform=citizen.platform, citizen=citizen, role="form",
-                              accept=accept, max_mb=limit_mb, field=field.name)
+        doc = await keep_file(
+            message,
+            bot,
+            store,
+            platform=citizen.platform,
+            citizen=citizen,
+            role="form",
+            accept=accept,
+            max_mb=limit_mb,
+            field=field.name,
+        )
     except validators.ValidationError as e:
         await message.answer(l10n.error(e, size=limit_mb, kinds=", ".join(accept)))
         return
@@ -238,8 +290,10 @@ async def got_file(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, sta
         await _show(message, l10n, state, card, draft)
         return
     await state.set_data(draft)
-    await message.answer(l10n("form-file-received", name=doc.file_name, count=len(files), max=field.max_files),
-                         reply_markup=_field_keyboard(l10n, card, draft, field))
+    await message.answer(
+        l10n("form-file-received", name=doc.file_name, count=len(files), max=field.max_files),
+        reply_markup=_field_keyboard(l10n, card, draft, field),
+    )
 
 
 def _today(settings) -> date:
@@ -253,6 +307,7 @@ async def got_other(message: Message, l10n: L10n):
 
 
 # --- buttons ----------------------------------------------------------------------------------------
+
 
 async def _button_field(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog, types: set[str]):
     card, draft = await _load(state, catalog)
@@ -349,7 +404,11 @@ async def go_back(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
 @router.callback_query(FormCb.filter(F.action == "edit"))
 async def edit_answer(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
     card, draft = await _load(state, catalog)
-    if card is None or await state.get_state() != FormStates.review.state or not forms.edit(card, draft, callback_data.value):
+    if (
+        card is None
+        or await state.get_state() != FormStates.review.state
+        or not forms.edit(card, draft, callback_data.value)
+    ):
         await query.answer(l10n.button("button-expired"), show_alert=True)
         return
     await query.answer()
@@ -358,22 +417,40 @@ async def edit_answer(query: CallbackQuery, callback_data: FormCb, l10n: L10n, s
 
 
 @router.callback_query(FormCb.filter(F.action == "submit"))
-async def submit(query: CallbackQuery, callback_data: FormCb, l10n: L10n, citizen: Citizen, state: FSMContext,
-                 catalog, calendar, settings):
+async def submit(
+    query: CallbackQuery,
+    callback_data: FormCb,
+    l10n: L10n,
+    citizen: Citizen,
+    state: FSMContext,
+    catalog,
+    calendar,
+    settings,
+):
     earlier = await Request.get_or_none(submit_token=callback_data.value, citizen=citizen)
     card, draft = await _load(state, catalog)
-    if earlier is None and (card is None or await state.get_state() != FormStates.review.state
-                            or draft.get("token") != callback_data.value or forms.missing_required(card, draft)):
+    if earlier is None and (
+        card is None
+        or await state.get_state() != FormStates.review.state
+        or draft.get("token") != callback_data.value
+        or forms.missing_required(card, draft)
+    ):
         await query.answer(l10n.button("button-expired"), show_alert=True)
         return
     await query.answer()
     if earlier is not None:
         await send_receipt(query.message, l10n, earlier, again=True)
         return
-    result = await requests.submit(citizen=citizen, card=card, catalog=catalog,
-                                   answers=forms.answers_for_request(card, draft),
-                                   document_ids=forms.document_ids(draft, card), submit_token=draft["token"],
-                                   calendar=calendar, tz=ZoneInfo(settings.calendar.timezone))
+    result = await requests.submit(
+        citizen=citizen,
+        card=card,
+        catalog=catalog,
+        answers=forms.answers_for_request(card, draft),
+        document_ids=forms.document_ids(draft, card),
+        submit_token=draft["token"],
+        calendar=calendar,
+        tz=ZoneInfo(settings.calendar.timezone),
+    )
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
     await send_receipt(query.message, l10n, result.request, again=not result.created)
@@ -381,14 +458,22 @@ async def submit(query: CallbackQuery, callback_data: FormCb, l10n: L10n, citize
 
 async def send_receipt(message: Message, l10n: L10n, request: Request, *, again: bool = False) -> None:
     """The electronic receipt (capability 3) with the tracking code (capability 4)."""
-    text = l10n("receipt", code=l10n.code(request.tracking_code), service=pick(request.card["title"], l10n.lang),
-                submitted=l10n.date(request.submitted_at, with_time=True), promised=request.promised_date,
-                raw_code=request.tracking_code)
+    text = l10n(
+        "receipt",
+        code=l10n.code(request.tracking_code),
+        service=pick(request.card["title"], l10n.lang),
+        submitted=l10n.date(request.submitted_at, with_time=True),
+        promised=request.promised_date,
+        raw_code=request.tracking_code,
+    )
     if again:
         text = l10n("receipt-again") + "\n\n" + text
-    kb = InlineKeyboardMarkup(inline_keyboard=[
-        [button(l10n.button("receipt-view"), RequestCb(code=request.tracking_code))],
-        [button(l10n.button("nav-menu"), MenuCb(action="home"))]])
+    kb = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button(l10n.button("receipt-view"), RequestCb(code=request.tracking_code))],
+            [button(l10n.button("nav-menu"), MenuCb(action="home"))],
+        ]
+    )
     await message.answer(text, reply_markup=kb)
 
 

@@ -1,14 +1,15 @@
 """The citizen's profile: name, national ID and mobile, filled once and reused (capability 1)."""
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from bot import keyboards
 from bot.callbacks import MenuCb, ProfileCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.states import ProfileStates
+from bot.views import keyboards
 from desk import validators
 from models import Citizen
 
@@ -20,9 +21,12 @@ STEPS = {"name": ProfileStates.name, "national_id": ProfileStates.national_id, "
 
 def profile_text(l10n: L10n, citizen: Citizen) -> str:
     missing = l10n("profile-missing")
-    return l10n("profile-view", name=citizen.full_name or missing,
-                national_id=l10n.digits(citizen.national_id) if citizen.national_id else missing,
-                mobile=l10n.digits(citizen.mobile) if citizen.mobile else missing)
+    return l10n(
+        "profile-view",
+        name=citizen.full_name or missing,
+        national_id=l10n.digits(citizen.national_id) if citizen.national_id else missing,
+        mobile=l10n.digits(citizen.mobile) if citizen.mobile else missing,
+    )
 
 
 @router.message(Command("profile"))

@@ -3,6 +3,7 @@ the result's files...) and a reply to the card, which goes to the citizen.
 
 Every action is authorised here, on the server, from the database and getChatMember, whatever the
 button says; desk/workflow.py then makes the change idempotently."""
+
 from __future__ import annotations
 
 import logging
@@ -17,17 +18,17 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import StaffCb
 from bot.filters import GroupChat, Magic
-from bot.keyboards import button
 from bot.l10n import L10n
-from bot.render import pick
-from bot.staff_render import card_view, transfer_keyboard
 from bot.states import StaffStates
+from bot.views.keyboards import button
+from bot.views.render import pick
+from bot.views.staff import card_view, transfer_keyboard
 from desk import staff, validators, workflow
 from desk.documents import KINDS
 from desk.staff import Access, Actor, Level
 from handlers import units
-from handlers.units import authorise
 from handlers.conversation import save_file, source_of
+from handlers.units import authorise
 from models import OutboxMessage, Request, RequestStatus, UnitGroup
 
 log = logging.getLogger("mizban.staff")
@@ -38,9 +39,14 @@ groups.message.filter(GroupChat())
 router.include_router(groups)
 
 # what each action asks for before it is done; "deliver" collects text and files until "send"
-INPUTS = {"ask": ["staff-ask-question"], "inquiry": ["staff-ask-inquiry-to", "staff-ask-inquiry-what"],
-          "inquiry_done": ["staff-ask-inquiry-answer"], "reject": ["staff-ask-reason"], "note": ["staff-ask-note"],
-          "deliver": ["staff-ask-result"]}
+INPUTS = {
+    "ask": ["staff-ask-question"],
+    "inquiry": ["staff-ask-inquiry-to", "staff-ask-inquiry-what"],
+    "inquiry_done": ["staff-ask-inquiry-answer"],
+    "reject": ["staff-ask-reason"],
+    "note": ["staff-ask-note"],
+    "deliver": ["staff-ask-result"],
+}
 CHANGES = {"take", "stage", "transfer", "to", *INPUTS} - {"note"}  # "note" is open to every staff member
 
 
@@ -57,11 +63,27 @@ def today(settings):
     return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
 
 
-async def show_card(bot: Bot, request: Request, chat_id: int, message_id: int, *, locales, catalog, settings,
-                    markup: InlineKeyboardMarkup | None = None) -> None:
+async def show_card(
+    bot: Bot,
+    request: Request,
+    chat_id: int,
+    message_id: int,
+    *,
+    locales,
+    catalog,
+    settings,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
     """Edit a card in the acting staff member's chat (others get theirs through the outbox)."""
-    text, kb = await card_view(group_l10n(locales), request, catalog, today(settings), platform=bot.platform,
-                               chat_id=chat_id, message_id=message_id)
+    text, kb = await card_view(
+        group_l10n(locales),
+        request,
+        catalog,
+        today(settings),
+        platform=bot.platform,
+        chat_id=chat_id,
+        message_id=message_id,
+    )
     try:
         await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup or kb)
     except TelegramBadRequest as e:
@@ -83,8 +105,18 @@ def outcome_text(l10n: L10n, outcome: workflow.Outcome, done_key: str) -> str:
 
 # -- the card's buttons ---------------------------------------------------------------------------------
 @router.callback_query(StaffCb.filter())
-async def staff_button(query: CallbackQuery, callback_data: StaffCb, bot: Bot, l10n: L10n, platform: str,
-                       settings, catalog, locales, dispatcher, state: FSMContext):
+async def staff_button(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    bot: Bot,
+    l10n: L10n,
+    platform: str,
+    settings,
+    catalog,
+    locales,
+    dispatcher,
+    state: FSMContext,
+):
     request = await Request.get_or_none(id=callback_data.request)
     actor = actor_of(query.from_user, platform)
     access = await authorise(dispatcher, bot, settings, actor, request.unit_code) if request else Access(Level.NONE)
@@ -111,8 +143,14 @@ async def staff_button(query: CallbackQuery, callback_data: StaffCb, bot: Bot, l
             await query.answer(l10n.button("staff-outcome-closed"), show_alert=True)
         else:
             await query.answer()
-            await show_card(bot, request, chat_id, query.message.message_id, **card_kw,
-                            markup=transfer_keyboard(l10n, request, await _transfer_targets(request, catalog, l10n)))
+            await show_card(
+                bot,
+                request,
+                chat_id,
+                query.message.message_id,
+                **card_kw,
+                markup=transfer_keyboard(l10n, request, await _transfer_targets(request, catalog, l10n)),
+            )
         return
     elif action == "to":
         unit = catalog.units.get(callback_data.arg)
@@ -146,8 +184,11 @@ async def staff_button(query: CallbackQuery, callback_data: StaffCb, bot: Bot, l
 async def _transfer_targets(request: Request, catalog, l10n: L10n) -> list[tuple[str, str]]:
     """Units that can receive it: bound to a group, other than its own."""
     bound = set(await UnitGroup.all().values_list("unit_code", flat=True))
-    return [(code, pick(unit.title, l10n.lang)) for code, unit in catalog.units.items()
-            if code in bound and code != request.unit_code]
+    return [
+        (code, pick(unit.title, l10n.lang))
+        for code, unit in catalog.units.items()
+        if code in bound and code != request.unit_code
+    ]
 
 
 # -- inputs: a question, a reason, the result... -----------------------------------------------------------
@@ -158,13 +199,25 @@ async def _ask(message: Message, l10n: L10n, request: Request, action: str, stat
     if action == "deliver":
         rows.append([button(l10n.button("staff-btn-send"), StaffCb(action="send", request=request.id))])
     rows.append([button(l10n.button("staff-btn-cancel"), StaffCb(action="cancel", request=request.id))])
-    await message.answer(l10n(INPUTS[action][0], name=actor.name, code=l10n.code(request.tracking_code)),
-                         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    await message.answer(
+        l10n(INPUTS[action][0], name=actor.name, code=l10n.code(request.tracking_code)),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
 
 
 @groups.message(StateFilter(StaffStates.input), Magic(F.text | F.document | F.photo), Magic(~F.text.startswith("/")))
-async def got_input(message: Message, bot: Bot, l10n: L10n, platform: str, state: FSMContext, settings, store,
-                    catalog, locales, dispatcher):
+async def got_input(
+    message: Message,
+    bot: Bot,
+    l10n: L10n,
+    platform: str,
+    state: FSMContext,
+    settings,
+    store,
+    catalog,
+    locales,
+    dispatcher,
+):
     data = await state.get_data()
     request = await Request.get_or_none(id=data.get("request"))
     action = data.get("action")
@@ -178,8 +231,9 @@ async def got_input(message: Message, bot: Bot, l10n: L10n, platform: str, state
             await message.reply(l10n.error(e, size=settings.documents.max_size_mb, kinds=", ".join(sorted(KINDS))))
             return
         text = message.text or message.caption
-        await state.update_data(values=data["values"] + ([text] if text else []),
-                                docs=data["docs"] + ([doc.id] if doc else []))
+        await state.update_data(
+            values=data["values"] + ([text] if text else []), docs=data["docs"] + ([doc.id] if doc else [])
+        )
         await message.reply(l10n("staff-result-collected", files=len(data["docs"]) + bool(doc)))
         return
     if not message.text:
@@ -188,13 +242,26 @@ async def got_input(message: Message, bot: Bot, l10n: L10n, platform: str, state
     values, step = data["values"] + [message.text], data["step"] + 1
     if step < len(INPUTS[action]):
         await state.update_data(values=values, step=step)
-        await message.reply(l10n(INPUTS[action][step], name=message.from_user.full_name,
-                                 code=l10n.code(request.tracking_code)))
+        await message.reply(
+            l10n(INPUTS[action][step], name=message.from_user.full_name, code=l10n.code(request.tracking_code))
+        )
         return
     await state.clear()
     actor = actor_of(message.from_user, platform)
-    await _complete(message, l10n, bot, request, actor, action, values, [], (platform, message.chat.id),
-                    dict(locales=locales, catalog=catalog, settings=settings), dispatcher, settings)
+    await _complete(
+        message,
+        l10n,
+        bot,
+        request,
+        actor,
+        action,
+        values,
+        [],
+        (platform, message.chat.id),
+        dict(locales=locales, catalog=catalog, settings=settings),
+        dispatcher,
+        settings,
+    )
 
 
 async def _finish_input(query: CallbackQuery, l10n, bot, request, actor, access, state, action, here, card_kw):
@@ -216,14 +283,16 @@ async def _finish_input(query: CallbackQuery, l10n, bot, request, actor, access,
     await state.clear()
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    outcome = await workflow.deliver(request.id, actor, "\n\n".join(data["values"]) or None, data["docs"],
-                                     actor_chat=here)
+    outcome = await workflow.deliver(
+        request.id, actor, "\n\n".join(data["values"]) or None, data["docs"], actor_chat=here
+    )
     await query.message.answer(outcome_text(l10n, outcome, "staff-deliver-ok"))
     await refresh_here(bot, request, here[1], **card_kw)
 
 
-async def _complete(message: Message, l10n, bot, request, actor, action, values, docs, here, card_kw,
-                    dispatcher, settings):
+async def _complete(
+    message: Message, l10n, bot, request, actor, action, values, docs, here, card_kw, dispatcher, settings
+):
     # authorised again: membership or the assignee may have changed while they typed
     access = await authorise(dispatcher, bot, settings, actor, request.unit_code)
     allowed = access and (action == "note" or staff.may_change(access, await Request.get(id=request.id), actor))
@@ -250,29 +319,40 @@ async def card_replied(message: Message, platform: str) -> dict | bool:
     replied = message.reply_to_message
     if replied is None or not (replied.from_user and replied.from_user.is_bot) or (message.text or "").startswith("/"):
         return False
-    request = await Request.get_or_none(card_platform=platform, card_chat_id=message.chat.id,
-                                        card_message_id=replied.message_id)
+    request = await Request.get_or_none(
+        card_platform=platform, card_chat_id=message.chat.id, card_message_id=replied.message_id
+    )
     if request is None:  # a reply to a citizen's message passed on under the card
-        row = await OutboxMessage.filter(platform=platform, chat_id=message.chat.id,
-                                         sent_message_id=replied.message_id).exclude(request_id=None).first()
+        row = (
+            await OutboxMessage.filter(platform=platform, chat_id=message.chat.id, sent_message_id=replied.message_id)
+            .exclude(request_id=None)
+            .first()
+        )
         request = row and await Request.get_or_none(id=row.request_id)
     return {"request": request} if request is not None else False
 
 
 @groups.message(Magic(F.text | F.document | F.photo), card_replied)
-async def reply_to_citizen(message: Message, bot: Bot, l10n: L10n, platform: str, request: Request, settings,
-                           store, dispatcher):
+async def reply_to_citizen(
+    message: Message, bot: Bot, l10n: L10n, platform: str, request: Request, settings, store, dispatcher
+):
     actor = actor_of(message.from_user, platform)
     access = await authorise(dispatcher, bot, settings, actor, request.unit_code)
     if not access or not staff.may_change(access, request, actor):
-        await message.reply(l10n("staff-denied") if not access else
-                            l10n("staff-taken-by", name=request.assignee_name or ""))
+        await message.reply(
+            l10n("staff-denied") if not access else l10n("staff-taken-by", name=request.assignee_name or "")
+        )
         return
     try:
         doc = await save_file(message, bot, store, settings, platform=platform, citizen=None, role="message")
     except validators.ValidationError as e:
         await message.reply(l10n.error(e, size=settings.documents.max_size_mb, kinds=", ".join(sorted(KINDS))))
         return
-    outcome = await workflow.staff_message(request.id, actor, text=message.text or message.caption,
-                                           source=source_of(message, platform), document_ids=[doc.id] if doc else [])
+    outcome = await workflow.staff_message(
+        request.id,
+        actor,
+        text=message.text or message.caption,
+        source=source_of(message, platform),
+        document_ids=[doc.id] if doc else [],
+    )
     await message.reply(outcome_text(l10n, outcome, "staff-message-sent"))

@@ -1,14 +1,15 @@
 """/start, the main menu, /help, /lang and /cancel."""
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from bot import keyboards
 from bot.callbacks import LangCb, MenuCb
 from bot.filters import PrivateChat
 from bot.l10n import L10n
 from bot.states import FormStates
+from bot.views import keyboards
 from models import Citizen
 
 router = Router(name="start")
@@ -18,7 +19,9 @@ router.message.filter(PrivateChat())
 def _home(l10n: L10n, citizen: Citizen, raw_state: str | None) -> tuple[str, object]:
     """The greeting and the menu; `raw_state` is the FSM state aiogram read for this update."""
     resume = raw_state in (FormStates.filling.state, FormStates.review.state)
-    return l10n("start-greeting", name=citizen.full_name or citizen.first_name), keyboards.main_menu(l10n, resume=resume)
+    return l10n("start-greeting", name=citizen.full_name or citizen.first_name), keyboards.main_menu(
+        l10n, resume=resume
+    )
 
 
 @router.message(CommandStart(deep_link=True))

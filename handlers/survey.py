@@ -1,5 +1,6 @@
 """The questionnaire (capability 9): one message edited in place step by step, with Back; left and
 resumed at will (the step is stored with the response); only the request's owner can answer."""
+
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -8,9 +9,9 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import RequestCb, SurveyCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
-from bot.render import pick
 from bot.states import SurveyStates
-from bot.survey_render import survey_view
+from bot.views.render import pick
+from bot.views.survey import survey_view
 from desk import requests, survey
 from models import Citizen, SurveyResponse
 
@@ -18,8 +19,16 @@ router = Router(name="survey")
 router.message.filter(PrivateChat())
 
 
-async def _show(message: Message, l10n: L10n, citizen: Citizen, response: SurveyResponse, state: FSMContext,
-                *, bot: Bot | None = None, message_id: int | None = None) -> None:
+async def _show(
+    message: Message,
+    l10n: L10n,
+    citizen: Citizen,
+    response: SurveyResponse,
+    state: FSMContext,
+    *,
+    bot: Bot | None = None,
+    message_id: int | None = None,
+) -> None:
     """Edit the questionnaire message to the current step and remember which message it is."""
     scores = await survey.answered_scores(response)
     text, kb = survey_view(l10n, response, response.request, citizen, scores)
@@ -37,8 +46,9 @@ async def _show(message: Message, l10n: L10n, citizen: Citizen, response: Survey
 
 
 @router.callback_query(RequestCb.filter(F.action == "survey"))
-async def from_request_view(query: CallbackQuery, callback_data: RequestCb, l10n: L10n, citizen: Citizen,
-                            state: FSMContext):
+async def from_request_view(
+    query: CallbackQuery, callback_data: RequestCb, l10n: L10n, citizen: Citizen, state: FSMContext
+):
     """Start or resume from the request's tracking view (the view becomes the questionnaire)."""
     request = await requests.find_for_owner(citizen, callback_data.code)
     try:
@@ -61,8 +71,11 @@ async def on_button(query: CallbackQuery, callback_data: SurveyCb, l10n: L10n, c
     if action == "later":
         await query.answer()
         await state.clear()
-        text = l10n("survey-left", code=l10n.code(response.request.tracking_code),
-                    service=pick(response.request.card["title"], l10n.lang))
+        text = l10n(
+            "survey-left",
+            code=l10n.code(response.request.tracking_code),
+            service=pick(response.request.card["title"], l10n.lang),
+        )
         if response.completed_at is None:
             await query.message.edit_text(text)
         return

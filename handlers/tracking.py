@@ -1,14 +1,15 @@
 """Following a request (capability 5): /track CODE, a code sent as text, and "my requests"."""
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import keyboards
 from bot.callbacks import MenuCb, MineCb, RequestCb
 from bot.filters import PrivateChat
-from bot.keyboards import button
 from bot.l10n import L10n, Safe
-from bot.render import esc, pick
+from bot.views import keyboards
+from bot.views.keyboards import button
+from bot.views.render import esc, pick
 from desk import requests, tracking
 from models import Citizen, Request, RequestStatus
 
@@ -22,9 +23,15 @@ def request_view(l10n: L10n, request: Request, events) -> str:
         mark = {"done": "✅", "current": "⏳", "todo": "▫️"}[state]
         when = f" — {l10n.date(at, with_time=True)}" if at else ""
         stages.append(f"{mark} {esc(pick(stage['title'], lang))}{when}")
-    text = l10n("track-view", code=l10n.code(request.tracking_code), service=pick(request.card["title"], lang),
-                status=l10n.button(f"status-{request.status}"), submitted=l10n.date(request.submitted_at, with_time=True),
-                promised=request.promised_date, stages=Safe("\n".join(stages)))
+    text = l10n(
+        "track-view",
+        code=l10n.code(request.tracking_code),
+        service=pick(request.card["title"], lang),
+        status=l10n.button(f"status-{request.status}"),
+        submitted=l10n.date(request.submitted_at, with_time=True),
+        promised=request.promised_date,
+        stages=Safe("\n".join(stages)),
+    )
     if request.answered_at:
         text += "\n" + l10n("track-answered", at=l10n.date(request.answered_at, with_time=True))
     if request.status == RequestStatus.ANSWERED and request.result_text:
@@ -33,17 +40,25 @@ def request_view(l10n: L10n, request: Request, events) -> str:
         text += "\n\n" + l10n("track-rejected", reason=request.reject_reason)
     messages = [e for e in events if e.kind in ("question", "staff_message", "citizen_message")][-3:]
     if messages:
-        text += "\n\n" + l10n("track-messages") + "\n" + "\n".join(
-            f"• {l10n.date(e.at, with_time=True)}: {esc((e.text or '')[:300])}" for e in messages)
+        text += (
+            "\n\n"
+            + l10n("track-messages")
+            + "\n"
+            + "\n".join(f"• {l10n.date(e.at, with_time=True)}: {esc((e.text or '')[:300])}" for e in messages)
+        )
     return text
 
 
 def request_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
-    rows = [[button(l10n.button("track-refresh"), RequestCb(code=request.tracking_code))],
-            [button(l10n.button("track-complain"), RequestCb(code=request.tracking_code, action="complain"))]]
+    rows = [
+        [button(l10n.button("track-refresh"), RequestCb(code=request.tracking_code))],
+        [button(l10n.button("track-complain"), RequestCb(code=request.tracking_code, action="complain"))],
+    ]
     if request.status in RequestStatus.CLOSED:
         rows.append([button(l10n.button("track-survey"), RequestCb(code=request.tracking_code, action="survey"))])
-    rows.append([button(l10n.button("menu-mine"), MineCb(page=0)), button(l10n.button("nav-menu"), MenuCb(action="home"))])
+    rows.append(
+        [button(l10n.button("menu-mine"), MineCb(page=0)), button(l10n.button("nav-menu"), MenuCb(action="home"))]
+    )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

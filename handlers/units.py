@@ -1,5 +1,6 @@
 """Admin commands: /bind UNIT_CODE and /unbind in a unit's group, /grant and /revoke roles, and
 /overdue for staff and admins."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,7 +13,7 @@ from aiogram.types import Message
 
 from bot.filters import GroupChat
 from bot.l10n import L10n
-from bot.render import esc, pick
+from bot.views.render import esc, pick
 from desk import staff, workflow
 from desk.text import normalize_digits
 from models import UnitGroup
@@ -23,12 +24,14 @@ in_group = GroupChat()
 
 def member_check(bot: Bot):
     """Membership of a chat as the messenger reports it now."""
+
     async def is_member(chat_id: int, user_id: int) -> bool:
         try:
             m = await bot.get_chat_member(chat_id, user_id)
         except TelegramAPIError:
             return False
         return staff.counts_as_member(m.status, getattr(m, "is_member", None))
+
     return is_member
 
 
@@ -53,13 +56,26 @@ async def bind(message: Message, command: CommandObject, l10n: L10n, platform: s
         units = "\n".join(f"• <code>{u.code}</code> — {esc(pick(u.title, l10n.lang))}" for u in catalog.units.values())
         await message.reply(l10n("unit-bind-usage") + "\n" + units)
         return
-    before = await staff.bind(unit_code=unit.code, platform=platform, chat_id=message.chat.id,
-                              title=message.chat.title or "", forum=bool(message.chat.is_forum),
-                              by=message.from_user.id)
+    before = await staff.bind(
+        unit_code=unit.code,
+        platform=platform,
+        chat_id=message.chat.id,
+        title=message.chat.title or "",
+        forum=bool(message.chat.is_forum),
+        by=message.from_user.id,
+    )
     group = await UnitGroup.get(unit_code=unit.code)
     cards = await workflow.cards_for_group(unit.code, group)
-    await message.reply(l10n("unit-bound", unit=pick(unit.title, l10n.lang), code=unit.code, cards=cards, any_cards=cards > 0,
-                             moved=before is not None))
+    await message.reply(
+        l10n(
+            "unit-bound",
+            unit=pick(unit.title, l10n.lang),
+            code=unit.code,
+            cards=cards,
+            any_cards=cards > 0,
+            moved=before is not None,
+        )
+    )
 
 
 @router.message(Command("unbind"), in_group)
@@ -98,8 +114,9 @@ async def grant_or_revoke(message: Message, command: CommandObject, l10n: L10n, 
         await message.reply(l10n("staff-granted", user=f"{on}:{user_id}", role=role, unit=unit or "*"))
     else:
         removed = await staff.revoke(on, user_id, role, unit)
-        await message.reply(l10n("staff-revoked" if removed else "staff-role-none", user=f"{on}:{user_id}", role=role,
-                                 unit=unit or "*"))
+        await message.reply(
+            l10n("staff-revoked" if removed else "staff-role-none", user=f"{on}:{user_id}", role=role, unit=unit or "*")
+        )
 
 
 @router.message(Command("overdue"))
@@ -121,8 +138,14 @@ async def overdue(message: Message, bot: Bot, l10n: L10n, platform: str, setting
     lines = [l10n("staff-overdue-title")]
     for key, rows in (("staff-overdue-late", late), ("staff-overdue-soon", soon)):
         for r in rows:
-            lines.append(l10n(key, code=l10n.code(r.tracking_code), service=pick(r.card["title"], l10n.lang),
-                              promised=r.promised_date, assignee=r.assignee_name or l10n.button("staff-nobody"),
-                              days=calendar.working_days_between(r.promised_date, today) if r.promised_date < today
-                              else 0))
+            lines.append(
+                l10n(
+                    key,
+                    code=l10n.code(r.tracking_code),
+                    service=pick(r.card["title"], l10n.lang),
+                    promised=r.promised_date,
+                    assignee=r.assignee_name or l10n.button("staff-nobody"),
+                    days=calendar.working_days_between(r.promised_date, today) if r.promised_date < today else 0,
+                )
+            )
     await message.reply("\n".join(lines))

@@ -18,8 +18,7 @@ class OutboxMessage(Model):
     is_group = fields.BooleanField(default=False)
     method = fields.CharField(max_length=32)  # sendMessage, sendDocument, copyMessage, editMessageText...
     payload = fields.JSONField()
-    request = fields.ForeignKeyField("models.Request", related_name="outbox", null=True,
-                                     on_delete=fields.SET_NULL)
+    request = fields.ForeignKeyField("models.Request", related_name="outbox", null=True, on_delete=fields.SET_NULL)
     purpose = fields.CharField(max_length=32, default="")  # card, notify, result...: what to do with the reply
     status = fields.CharField(max_length=8, default=OutboxStatus.PENDING)
     attempts = fields.IntField(default=0)

@@ -1,6 +1,7 @@
 """Queries built by tortoise once and then only executed, for the look-ups made on (nearly) every
 update: the acting citizen, the FSM state, a tracking look-up. Building a query costs tortoise more
 than running it (about 0.2 ms against 0.07 ms on SQLite)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,8 +16,15 @@ class PreparedSelect:
     fields' types) shape the query; the values passed to `rows`, `first` and `count` follow them in
     order, then (when `paged`) the limit and the offset."""
 
-    def __init__(self, model: type[Model], *, only: tuple[str, ...] = (), order_by: tuple[str, ...] = (),
-                 paged: bool = False, **example: Any):
+    def __init__(
+        self,
+        model: type[Model],
+        *,
+        only: tuple[str, ...] = (),
+        order_by: tuple[str, ...] = (),
+        paged: bool = False,
+        **example: Any,
+    ):
         self.model, self.only, self.order_by, self.paged, self.example = model, only, order_by, paged, example
         self._sql: dict[tuple[str, str], str] = {}  # by dialect: tests switch databases under one connection name
 

@@ -56,10 +56,8 @@ class Document(Timestamped):
     """A file kept by the desk: uploaded by a citizen for a form field, or a result file."""
 
     id = fields.IntField(primary_key=True)
-    citizen = fields.ForeignKeyField("models.Citizen", related_name="documents", null=True,
-                                     on_delete=fields.SET_NULL)
-    request = fields.ForeignKeyField("models.Request", related_name="documents", null=True,
-                                     on_delete=fields.CASCADE)
+    citizen = fields.ForeignKeyField("models.Citizen", related_name="documents", null=True, on_delete=fields.SET_NULL)
+    request = fields.ForeignKeyField("models.Request", related_name="documents", null=True, on_delete=fields.CASCADE)
     field = fields.CharField(max_length=64, null=True)  # form field, or null for messages/results
     role = fields.CharField(max_length=16, default="form")  # form | message | result
     kind = fields.CharField(max_length=16)  # pdf, jpg, png, ...

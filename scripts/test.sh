@@ -8,4 +8,7 @@ if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
 fi
+# Lint and format are part of the tests: a change that breaks them fails like a failing test.
+python3 -m ruff check --quiet .
+python3 -m ruff format --check --quiet .
 exec python3 -m pytest -q "$@"

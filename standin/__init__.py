@@ -1,4 +1,5 @@
 """A local stand-in for the Telegram Bot API: tests, end-to-end runs, benchmarks and the sandbox."""
+
 from standin.chats import FakeGroup, FakeUser
 from standin.core import Call, Standin
 from standin.errors import ApiError, SpecViolation

@@ -1,4 +1,5 @@
 """python -m standin --port 8081: run the Bot API stand-in as a server."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     standin = Standin(strict=not args.lenient, rate_limits=args.rate_limits)
-    web.run_app(make_app(standin), host=args.host, port=args.port,
-                **({} if args.access_log else {"access_log": None}))
+    web.run_app(make_app(standin), host=args.host, port=args.port, **({} if args.access_log else {"access_log": None}))
 
 
 if __name__ == "__main__":

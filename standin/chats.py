@@ -1,4 +1,5 @@
 """Chats of the stand-in world and the fake people in them, as tests drive them."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,6 +20,7 @@ MessageRef = dict | int | None  # a message view, a message_id, or None for "the
 @dataclass(eq=False)
 class StoredMessage:
     """One message as the world keeps it: `api` is exactly what Telegram would report to a bot."""
+
     api: dict
     bot_token: str | None  # the bot that sent it; None for messages of people
     raw: str | None = None  # text or caption as the sender wrote it (HTML for parse_mode HTML)
@@ -134,8 +136,15 @@ class FakeUser(ChatBase):
     """A person and their private chat with the bot."""
 
     def __init__(
-        self, standin: Standin, user_id: int, first_name: str, *, last_name: str | None = None,
-        username: str | None = None, language_code: str | None = "fa", token: str | None = None,
+        self,
+        standin: Standin,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "fa",
+        token: str | None = None,
     ) -> None:
         self.first_name = first_name
         self.last_name = last_name
@@ -156,8 +165,13 @@ class FakeUser(ChatBase):
         return await self.standin.incoming(self, self, text_content(text), reply_to=to_message_id)
 
     async def send_document(
-        self, filename: str, content: bytes, mime_type: str = "application/pdf", *,
-        size: int | None = None, caption: str | None = None,
+        self,
+        filename: str,
+        content: bytes,
+        mime_type: str = "application/pdf",
+        *,
+        size: int | None = None,
+        caption: str | None = None,
     ) -> dict:
         stored = self.standin.files.add(content, name=filename, mime_type=mime_type, size=size)
         return await self.standin.incoming(self, self, _with_caption({"document": stored.document()}, caption))
@@ -188,8 +202,14 @@ class FakeGroup(ChatBase):
     """A supergroup (optionally a forum) with members; the bot is an administrator unless told otherwise."""
 
     def __init__(
-        self, standin: Standin, chat_id: int, title: str, *, forum: bool = False,
-        members: dict[int, str] | None = None, token: str | None = None,
+        self,
+        standin: Standin,
+        chat_id: int,
+        title: str,
+        *,
+        forum: bool = False,
+        members: dict[int, str] | None = None,
+        token: str | None = None,
     ) -> None:
         chat = {"id": chat_id, "title": title, "type": "supergroup"}
         if forum:
@@ -221,7 +241,12 @@ class FakeGroup(ChatBase):
             self.members[user.id] = "member"
 
     async def send(
-        self, from_user: FakeUser, text: str, reply_to: int | None = None, *, thread_id: int | None = None,
+        self,
+        from_user: FakeUser,
+        text: str,
+        reply_to: int | None = None,
+        *,
+        thread_id: int | None = None,
     ) -> dict:
         self._join(from_user)
         return await self.standin.incoming(self, from_user, text_content(text), reply_to=reply_to, thread_id=thread_id)
@@ -230,25 +255,46 @@ class FakeGroup(ChatBase):
         return await self.send(from_user, text, reply_to=to_message_id)
 
     async def send_document(
-        self, from_user: FakeUser, filename: str, content: bytes, mime_type: str = "application/pdf", *,
-        caption: str | None = None, reply_to: int | None = None, thread_id: int | None = None,
+        self,
+        from_user: FakeUser,
+        filename: str,
+        content: bytes,
+        mime_type: str = "application/pdf",
+        *,
+        caption: str | None = None,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> dict:
         self._join(from_user)
         stored = self.standin.files.add(content, name=filename, mime_type=mime_type)
-        return await self.standin.incoming(self, from_user, _with_caption({"document": stored.document()}, caption),
-                                           reply_to=reply_to, thread_id=thread_id)
+        return await self.standin.incoming(
+            self,
+            from_user,
+            _with_caption({"document": stored.document()}, caption),
+            reply_to=reply_to,
+            thread_id=thread_id,
+        )
 
     async def send_photo(
-        self, from_user: FakeUser, content: bytes = TINY_PNG, caption: str | None = None, *,
-        reply_to: int | None = None, thread_id: int | None = None,
+        self,
+        from_user: FakeUser,
+        content: bytes = TINY_PNG,
+        caption: str | None = None,
+        *,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> dict:
         self._join(from_user)
         stored = self.standin.files.add(content, photo=True)
-        return await self.standin.incoming(self, from_user, _with_caption({"photo": stored.photo()}, caption),
-                                           reply_to=reply_to, thread_id=thread_id)
+        return await self.standin.incoming(
+            self, from_user, _with_caption({"photo": stored.photo()}, caption), reply_to=reply_to, thread_id=thread_id
+        )
 
     async def press(
-        self, from_user: FakeUser, text_or_predicate: ButtonQuery, message: MessageRef = None,
+        self,
+        from_user: FakeUser,
+        text_or_predicate: ButtonQuery,
+        message: MessageRef = None,
     ) -> dict | None:
         self._join(from_user)
         stored, button = self._inline_button(text_or_predicate, message)

@@ -1,4 +1,5 @@
 """The stand-in world: bots, chats, files and updates, independent of any transport."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,7 +33,11 @@ class Call:
 
 class Standin:
     def __init__(
-        self, spec: ApiSpec | None = None, *, strict: bool = True, rate_limits: bool = False,
+        self,
+        spec: ApiSpec | None = None,
+        *,
+        strict: bool = True,
+        rate_limits: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.spec = spec or ApiSpec()
@@ -78,23 +83,45 @@ class Standin:
 
     # -- people and chats ------------------------------------------------------------------------
     def user(
-        self, first_name: str = "Ali", *, user_id: int | None = None, last_name: str | None = None,
-        username: str | None = None, language_code: str | None = "fa", bot: str | None = None,
+        self,
+        first_name: str = "Ali",
+        *,
+        user_id: int | None = None,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "fa",
+        bot: str | None = None,
     ) -> FakeUser:
         """A person with a private chat with `bot` (a token; default: the first bot at the time they act)."""
         user_id = user_id or next(self._user_ids)
         fake = FakeUser(
-            self, user_id, first_name, last_name=last_name, username=username, language_code=language_code, token=bot,
+            self,
+            user_id,
+            first_name,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+            token=bot,
         )
         self.chats[user_id] = fake
         return fake
 
     def group(
-        self, title: str, *, chat_id: int | None = None, forum: bool = False,
-        members: dict[int, str] | None = None, bot: str | None = None,
+        self,
+        title: str,
+        *,
+        chat_id: int | None = None,
+        forum: bool = False,
+        members: dict[int, str] | None = None,
+        bot: str | None = None,
     ) -> FakeGroup:
         group = FakeGroup(
-            self, chat_id or -(10**12 + next(self._group_ids)), title, forum=forum, members=members, token=bot,
+            self,
+            chat_id or -(10**12 + next(self._group_ids)),
+            title,
+            forum=forum,
+            members=members,
+            token=bot,
         )
         self.chats[group.id] = group
         return group
@@ -158,9 +185,18 @@ class Standin:
         return next(self._media_group_ids)
 
     def store(
-        self, chat: ChatBase, sender: dict, content: dict, *, bot_token: str | None, raw: str | None = None,
-        plain: str | None = None, markup: dict | None = None, parse_mode: str | None = None,
-        reply_to: int | None = None, thread_id: int | None = None,
+        self,
+        chat: ChatBase,
+        sender: dict,
+        content: dict,
+        *,
+        bot_token: str | None,
+        raw: str | None = None,
+        plain: str | None = None,
+        markup: dict | None = None,
+        parse_mode: str | None = None,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> StoredMessage:
         api: dict = {"message_id": chat.next_message_id(), "from": sender, "chat": chat.chat, "date": self.now()}
         if reply_to is not None:
@@ -182,7 +218,12 @@ class Standin:
         return stored
 
     async def incoming(
-        self, chat: ChatBase, sender: FakeUser, content: dict, *, reply_to: int | None = None,
+        self,
+        chat: ChatBase,
+        sender: FakeUser,
+        content: dict,
+        *,
+        reply_to: int | None = None,
         thread_id: int | None = None,
     ) -> dict:
         """A person writes in a chat: store the message and deliver it to the chat's bot."""
@@ -198,12 +239,20 @@ class Standin:
         """A person presses an inline button on a bot message; returns the bot's answer, if any."""
         query_id = str(next(self._query_ids))
         account = self.bot(stored.bot_token or chat.token)
-        query = {"token": account.token, "chat": chat, "message_id": stored.message_id, "answer": None,
-                 "answered": asyncio.Event()}
+        query = {
+            "token": account.token,
+            "chat": chat,
+            "message_id": stored.message_id,
+            "answer": None,
+            "answered": asyncio.Event(),
+        }
         self.callback_queries[query_id] = query
         callback = {
-            "id": query_id, "from": sender.user, "message": stored.api,
-            "chat_instance": str((chat.id * 2654435761) % 2**63), "data": data,
+            "id": query_id,
+            "from": sender.user,
+            "message": stored.api,
+            "chat_instance": str((chat.id * 2654435761) % 2**63),
+            "data": data,
         }
         await self.deliver(account, {"callback_query": callback})
         if self.on_update is None:

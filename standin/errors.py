@@ -1,4 +1,5 @@
 """How the stand-in refuses a call: like Telegram (ApiError) or like the spec (SpecViolation)."""
+
 from __future__ import annotations
 
 

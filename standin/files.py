@@ -1,4 +1,5 @@
 """Files known to the stand-in: uploaded by bots or sent by fake users, addressed by file_id and file_path."""
+
 from __future__ import annotations
 
 import io
@@ -42,16 +43,23 @@ class StoredFile:
         return doc
 
     def photo(self) -> list[dict]:
-        return [{
-            "file_id": self.file_id, "file_unique_id": self.file_unique_id,
-            "width": self.width, "height": self.height, "file_size": self.size,
-        }]
+        return [
+            {
+                "file_id": self.file_id,
+                "file_unique_id": self.file_unique_id,
+                "width": self.width,
+                "height": self.height,
+                "file_size": self.size,
+            }
+        ]
 
     def file(self) -> dict:
         """The File object of getFile."""
         return {
-            "file_id": self.file_id, "file_unique_id": self.file_unique_id,
-            "file_size": self.size, "file_path": self.file_path,
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": self.size,
+            "file_path": self.file_path,
         }
 
 
@@ -61,8 +69,13 @@ class FileStore:
         self._by_path: dict[str, StoredFile] = {}
 
     def add(
-        self, data: bytes, *, photo: bool = False, name: str | None = None,
-        mime_type: str | None = None, size: int | None = None,
+        self,
+        data: bytes,
+        *,
+        photo: bool = False,
+        name: str | None = None,
+        mime_type: str | None = None,
+        size: int | None = None,
     ) -> StoredFile:
         """Store a file; `size` overrides the reported size (a big file without holding its bytes)."""
         number = len(self._by_id) + 1
@@ -80,8 +93,13 @@ class FileStore:
         stored = StoredFile(
             file_id=("AgAC" if photo else "BQAC") + secrets.token_urlsafe(48),
             file_unique_id="AgAD" + secrets.token_urlsafe(9),
-            file_path=path, data=data, size=len(data) if size is None else size,
-            name=name, mime_type=mime_type, width=width, height=height,
+            file_path=path,
+            data=data,
+            size=len(data) if size is None else size,
+            name=name,
+            mime_type=mime_type,
+            width=width,
+            height=height,
         )
         self._by_id[stored.file_id] = stored
         self._by_path[path] = stored

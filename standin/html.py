@@ -1,4 +1,5 @@
 """Telegram's HTML parse mode: validate like the Bot API and turn markup into plain text + entities."""
+
 from __future__ import annotations
 
 import html
@@ -8,13 +9,20 @@ from functools import lru_cache
 
 # tag -> MessageEntity type (https://core.telegram.org/bots/api#html-style)
 TAGS = {
-    "b": "bold", "strong": "bold",
-    "i": "italic", "em": "italic",
-    "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "span": "spoiler", "tg-spoiler": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
     "a": "text_link",
-    "code": "code", "pre": "pre",
+    "code": "code",
+    "pre": "pre",
     "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
     "tg-time": "date_time",
@@ -111,11 +119,11 @@ def parse_html(text: str) -> Parsed:
             raise HtmlError(f'Unsupported {kind} tag "{tag}" at byte offset {_byte_offset(text, start)}')
         if closing:
             if not stack:
-                raise HtmlError(f'Unexpected end tag at byte offset {_byte_offset(text, start)}')
+                raise HtmlError(f"Unexpected end tag at byte offset {_byte_offset(text, start)}")
             open_tag, entity, offset = stack.pop()
             if open_tag != tag:
                 raise HtmlError(
-                    f'Unmatched end tag at byte offset {_byte_offset(text, start)}, '
+                    f"Unmatched end tag at byte offset {_byte_offset(text, start)}, "
                     f'expected "</{open_tag}>", found "</{tag}>"'
                 )
             if length > offset:

@@ -1,4 +1,5 @@
 """Bot API methods of the stand-in, answering with Bot API objects and Telegram's own error texts."""
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,19 @@ NOT_MODIFIED = (
 )
 COPIED = ("text", "entities", "caption", "caption_entities", "document", "photo", "location", "contact")
 ADMIN_RIGHTS = (
-    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-    "can_delete_stories", "can_send_welcome_messages", "can_pin_messages", "can_manage_topics",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_send_welcome_messages",
+    "can_pin_messages",
+    "can_manage_topics",
 )
 
 
@@ -35,6 +46,7 @@ def api(name: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         METHODS[name] = handler
         return handler
+
     return register
 
 
@@ -130,8 +142,16 @@ def input_file(w: Standin, value: str, files: Files, *, photo: bool) -> StoredFi
 
 
 def send(
-    w: Standin, account: BotAccount, chat: ChatBase, p: Params, content: dict, *,
-    raw: str | None, plain: str, markup: dict | None = None, parse_mode: str | None = None,
+    w: Standin,
+    account: BotAccount,
+    chat: ChatBase,
+    p: Params,
+    content: dict,
+    *,
+    raw: str | None,
+    plain: str,
+    markup: dict | None = None,
+    parse_mode: str | None = None,
 ) -> StoredMessage:
     reply_to = reply_to_of(chat, p)
     thread_id = thread_of(chat, p)
@@ -139,8 +159,16 @@ def send(
     if p.get("protect_content"):
         content["has_protected_content"] = True
     stored = w.store(
-        chat, account.user, content, bot_token=account.token, raw=raw, plain=plain, markup=markup,
-        parse_mode=parse_mode, reply_to=reply_to, thread_id=thread_id,
+        chat,
+        account.user,
+        content,
+        bot_token=account.token,
+        raw=raw,
+        plain=plain,
+        markup=markup,
+        parse_mode=parse_mode,
+        reply_to=reply_to,
+        thread_id=thread_id,
     )
     w.count_sent(account, chat)
     return stored
@@ -157,8 +185,16 @@ def own_message(w: Standin, account: BotAccount, p: Params, missing: str) -> tup
 
 
 def edit(
-    w: Standin, account: BotAccount, chat: ChatBase, stored: StoredMessage, content: dict, *,
-    raw: str | None, parsed: Parsed, markup: dict | None, parse_mode: str | None,
+    w: Standin,
+    account: BotAccount,
+    chat: ChatBase,
+    stored: StoredMessage,
+    content: dict,
+    *,
+    raw: str | None,
+    parsed: Parsed,
+    markup: dict | None,
+    parse_mode: str | None,
 ) -> dict:
     if stored.bot_token != account.token:
         raise ApiError(400, "Bad Request: message can't be edited")
@@ -187,8 +223,13 @@ def member(w: Standin, chat: ChatBase, user_id: int) -> dict:
     if status == "creator":
         return {"status": status, "user": user, "is_anonymous": False}
     if status == "administrator":
-        return {"status": status, "user": user, "can_be_edited": False, "is_anonymous": False,
-                **dict.fromkeys(ADMIN_RIGHTS, True)}
+        return {
+            "status": status,
+            "user": user,
+            "can_be_edited": False,
+            "is_anonymous": False,
+            **dict.fromkeys(ADMIN_RIGHTS, True),
+        }
     if status == "kicked":
         return {"status": status, "user": user, "until_date": 0}
     return {"status": status, "user": user}
@@ -203,7 +244,9 @@ async def get_me(w: Standin, account: BotAccount, p: Params, files: Files) -> di
 @api("getUpdates")
 async def get_updates(w: Standin, account: BotAccount, p: Params, files: Files) -> list[dict]:
     return await account.get_updates(
-        offset=p.get("offset", 0), limit=p.get("limit", 100), timeout=p.get("timeout", 0),
+        offset=p.get("offset", 0),
+        limit=p.get("limit", 100),
+        timeout=p.get("timeout", 0),
         allowed_updates=p.get("allowed_updates"),
     )
 
@@ -211,8 +254,11 @@ async def get_updates(w: Standin, account: BotAccount, p: Params, files: Files) 
 @api("setWebhook")
 async def set_webhook(w: Standin, account: BotAccount, p: Params, files: Files) -> bool:
     account.set_webhook(
-        p["url"], secret_token=p.get("secret_token"), max_connections=p.get("max_connections", 40),
-        allowed_updates=p.get("allowed_updates"), drop_pending_updates=p.get("drop_pending_updates", False),
+        p["url"],
+        secret_token=p.get("secret_token"),
+        max_connections=p.get("max_connections", 40),
+        allowed_updates=p.get("allowed_updates"),
+        drop_pending_updates=p.get("drop_pending_updates", False),
     )
     return True
 
@@ -220,7 +266,10 @@ async def set_webhook(w: Standin, account: BotAccount, p: Params, files: Files) 
 @api("deleteWebhook")
 async def delete_webhook(w: Standin, account: BotAccount, p: Params, files: Files) -> bool:
     account.set_webhook(
-        "", secret_token=None, max_connections=40, allowed_updates=None,
+        "",
+        secret_token=None,
+        max_connections=40,
+        allowed_updates=None,
         drop_pending_updates=p.get("drop_pending_updates", False),
     )
     return True
@@ -272,7 +321,14 @@ async def send_message(w: Standin, account: BotAccount, p: Params, files: Files)
     if parsed.entities:
         content["entities"] = parsed.entities
     return send(
-        w, account, chat, p, content, raw=p["text"], plain=parsed.plain, markup=markup_of(p),
+        w,
+        account,
+        chat,
+        p,
+        content,
+        raw=p["text"],
+        plain=parsed.plain,
+        markup=markup_of(p),
         parse_mode=p.get("parse_mode"),
     ).api
 
@@ -283,7 +339,14 @@ async def _send_file(w: Standin, account: BotAccount, p: Params, files: Files, k
     content, parsed = caption_content(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
     content[kind] = stored_file.photo() if kind == "photo" else stored_file.document()
     return send(
-        w, account, chat, p, content, raw=p.get("caption"), plain=parsed.plain, markup=markup_of(p),
+        w,
+        account,
+        chat,
+        p,
+        content,
+        raw=p.get("caption"),
+        plain=parsed.plain,
+        markup=markup_of(p),
         parse_mode=p.get("parse_mode"),
     ).api
 
@@ -311,10 +374,19 @@ async def send_media_group(w: Standin, account: BotAccount, p: Params, files: Fi
         content, parsed = caption_content(item.get("caption"), item.get("parse_mode"), item.get("caption_entities"))
         content[kind] = stored_file.photo() if kind == "photo" else stored_file.document()
         content["media_group_id"] = group_id
-        sent.append(w.store(
-            chat, account.user, content, bot_token=account.token, raw=item.get("caption"), plain=parsed.plain,
-            parse_mode=item.get("parse_mode"), reply_to=reply_to, thread_id=thread_id,
-        ).api)
+        sent.append(
+            w.store(
+                chat,
+                account.user,
+                content,
+                bot_token=account.token,
+                raw=item.get("caption"),
+                plain=parsed.plain,
+                parse_mode=item.get("parse_mode"),
+                reply_to=reply_to,
+                thread_id=thread_id,
+            ).api
+        )
     w.count_sent(account, chat)
     return sent
 
@@ -355,7 +427,14 @@ async def forward_message(w: Standin, account: BotAccount, p: Params, files: Fil
     content = {k: source.api[k] for k in COPIED if k in source.api}
     content["forward_origin"] = {"type": "user", "sender_user": source.api["from"], "date": source.api["date"]}
     return send(
-        w, account, chat, p, content, raw=source.raw, plain=source.plain, parse_mode=source.parse_mode,
+        w,
+        account,
+        chat,
+        p,
+        content,
+        raw=source.raw,
+        plain=source.plain,
+        parse_mode=source.parse_mode,
     ).api
 
 
@@ -376,7 +455,14 @@ async def edit_message_text(w: Standin, account: BotAccount, p: Params, files: F
     parsed = parse_text(p)
     content = {"text": parsed.plain, "entities": parsed.entities}
     return edit(
-        w, account, chat, stored, content, raw=p["text"], parsed=parsed, markup=markup_of(p),
+        w,
+        account,
+        chat,
+        stored,
+        content,
+        raw=p["text"],
+        parsed=parsed,
+        markup=markup_of(p),
         parse_mode=p.get("parse_mode"),
     )
 
@@ -391,7 +477,14 @@ async def edit_message_caption(w: Standin, account: BotAccount, p: Params, files
     caption, parsed = caption_content(p.get("caption"), p.get("parse_mode"), p.get("caption_entities"))
     content = {"caption": caption.get("caption"), "caption_entities": caption.get("caption_entities")}
     return edit(
-        w, account, chat, stored, content, raw=p.get("caption"), parsed=parsed, markup=markup_of(p),
+        w,
+        account,
+        chat,
+        stored,
+        content,
+        raw=p.get("caption"),
+        parsed=parsed,
+        markup=markup_of(p),
         parse_mode=p.get("parse_mode"),
     )
 
@@ -402,7 +495,14 @@ async def edit_message_reply_markup(w: Standin, account: BotAccount, p: Params, 
         return True
     chat, stored = own_message(w, account, p, "message to edit not found")
     return edit(
-        w, account, chat, stored, {}, raw=stored.raw, parsed=Parsed(stored.plain), markup=markup_of(p),
+        w,
+        account,
+        chat,
+        stored,
+        {},
+        raw=stored.raw,
+        parsed=Parsed(stored.plain),
+        markup=markup_of(p),
         parse_mode=stored.parse_mode,
     )
 
@@ -455,7 +555,8 @@ async def get_file(w: Standin, account: BotAccount, p: Params, files: Files) -> 
 async def get_chat(w: Standin, account: BotAccount, p: Params, files: Files) -> dict:
     chat = w.chat_of(p["chat_id"])
     gifts = dict.fromkeys(
-        ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False,
+        ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"),
+        False,
     )
     return {**chat.chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 

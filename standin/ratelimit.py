@@ -1,4 +1,5 @@
 """Telegram's broadcast limits as sliding windows: 30 msg/s per bot, 1 msg/s per private chat, 20 msg/min per group."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """The stand-in over HTTP: the Bot API at /bot{token}/{method}, files, and a control API under /_standin/."""
+
 from __future__ import annotations
 
 import asyncio
@@ -88,8 +89,12 @@ def _person(user: FakeUser) -> dict:
 async def create_user(request: web.Request) -> web.Response:
     body = await request.json() if request.can_read_body else {}
     user = request.app[STANDIN_KEY].user(
-        body.get("first_name", "Ali"), user_id=body.get("user_id"), last_name=body.get("last_name"),
-        username=body.get("username"), language_code=body.get("language_code", "fa"), bot=body.get("token"),
+        body.get("first_name", "Ali"),
+        user_id=body.get("user_id"),
+        last_name=body.get("last_name"),
+        username=body.get("username"),
+        language_code=body.get("language_code", "fa"),
+        bot=body.get("token"),
     )
     user.blocked = bool(body.get("blocked", False))
     return web.json_response(_person(user))
@@ -115,8 +120,11 @@ async def user_sends(request: web.Request) -> web.Response:
             return web.json_response({"answer": answer})
         if "document" in body:
             message = await user.send_document(
-                body.get("filename", "document.pdf"), base64.b64decode(body["document"]),
-                body.get("mime", "application/pdf"), size=body.get("size"), caption=body.get("caption"),
+                body.get("filename", "document.pdf"),
+                base64.b64decode(body["document"]),
+                body.get("mime", "application/pdf"),
+                size=body.get("size"),
+                caption=body.get("caption"),
             )
         elif "photo" in body:
             photo = {"content": base64.b64decode(body["photo"])} if body["photo"] else {}
@@ -124,7 +132,9 @@ async def user_sends(request: web.Request) -> web.Response:
         elif "contact" in body:
             contact = body["contact"]
             message = await user.send_contact(
-                contact["phone"], user_id=contact.get("user_id"), first_name=contact.get("first_name"),
+                contact["phone"],
+                user_id=contact.get("user_id"),
+                first_name=contact.get("first_name"),
             )
         elif "location" in body:
             message = await user.send_location(body["location"]["lat"], body["location"]["lon"])
@@ -141,7 +151,10 @@ async def create_group(request: web.Request) -> web.Response:
     body = await request.json()
     members = {int(k): v for k, v in body.get("members", {}).items()}
     group = request.app[STANDIN_KEY].group(
-        body["title"], chat_id=body.get("chat_id"), forum=body.get("forum", False), members=members,
+        body["title"],
+        chat_id=body.get("chat_id"),
+        forum=body.get("forum", False),
+        members=members,
         bot=body.get("token"),
     )
     return web.json_response({"chat": group.chat, "members": group.members})
@@ -163,8 +176,12 @@ async def group_sends(request: web.Request) -> web.Response:
         where = {"reply_to": body.get("reply_to"), "thread_id": body.get("thread_id")}
         if "document" in body:
             message = await group.send_document(
-                sender, body.get("filename", "document.pdf"), base64.b64decode(body["document"]),
-                body.get("mime", "application/pdf"), caption=body.get("caption"), **where,
+                sender,
+                body.get("filename", "document.pdf"),
+                base64.b64decode(body["document"]),
+                body.get("mime", "application/pdf"),
+                caption=body.get("caption"),
+                **where,
             )
         elif "photo" in body:
             photo = {"content": base64.b64decode(body["photo"])} if body["photo"] else {}
@@ -187,11 +204,19 @@ async def chat_messages(request: web.Request) -> web.Response:
 async def calls(request: web.Request) -> web.Response:
     """Recorded Bot API calls; ?method=sendMessage filters; uploads are reported by name and size."""
     method = request.query.get("method")
-    return web.json_response([
-        {"token": c.token, "method": c.method, "params": c.params, "at": c.at,
-         "files": {k: {"filename": name, "size": len(data)} for k, (name, data) in c.files.items()}}
-        for c in request.app[STANDIN_KEY].calls if method is None or c.method == method
-    ])
+    return web.json_response(
+        [
+            {
+                "token": c.token,
+                "method": c.method,
+                "params": c.params,
+                "at": c.at,
+                "files": {k: {"filename": name, "size": len(data)} for k, (name, data) in c.files.items()},
+            }
+            for c in request.app[STANDIN_KEY].calls
+            if method is None or c.method == method
+        ]
+    )
 
 
 async def stats(request: web.Request) -> web.Response:

@@ -1,4 +1,5 @@
 """An aiogram session that talks to a Standin in-process: `Bot(token, session=StandinSession(standin))`."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ import orjson
 from aiogram.client.session.base import BaseSession
 from aiogram.methods.base import TelegramType
 
-from bot.session import json_fields
+from bot.delivery.session import json_fields
 from standin.errors import ApiError
 from standin.wire import Files
 
@@ -29,7 +30,7 @@ class StandinSession(BaseSession):
         self.standin = standin
 
     async def build_params(self, bot: Bot, method: TelegramMethod[TelegramType]) -> tuple[dict[str, Any], Files]:
-        """What Telegram would receive from the desk's session (bot/session.py): a JSON object, or
+        """What Telegram would receive from the desk's session (bot/delivery/session.py): a JSON object, or
         for an upload the form fields and files (as AiohttpSession.build_form_data makes them)."""
         fields, uploading = json_fields(self, bot, method)
         if not uploading:
@@ -46,7 +47,10 @@ class StandinSession(BaseSession):
         return params, files
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None,
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,
     ) -> TelegramType:
         params, files = await self.build_params(bot, method)
         try:
@@ -59,15 +63,19 @@ class StandinSession(BaseSession):
         return cast(TelegramType, response.result)
 
     async def stream_content(
-        self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
-        chunk_size: int = 65536, raise_for_status: bool = True,
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
         match = _FILE_URL.search(url)
         if match is None:
             raise ValueError(f"not a Bot API file URL: {url}")
         data = self.standin.file_bytes(match.group(1))
         for start in range(0, len(data), chunk_size):
-            yield data[start:start + chunk_size]
+            yield data[start : start + chunk_size]
 
     async def close(self) -> None:
         """Nothing to close: no connections."""

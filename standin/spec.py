@@ -1,4 +1,5 @@
 """Check Bot API calls against the machine-readable spec (tests/telegram-bot-api/api.json)."""
+
 from __future__ import annotations
 
 import json
@@ -27,6 +28,7 @@ class Checked:
     `schema` holds what the spec forbids (unknown method/parameter, missing or mistyped values);
     `limits` holds what Telegram itself refuses with a 400 (text lengths, bad HTML, callback_data).
     """
+
     method: str | None
     params: dict[str, Any]
     schema: list[str] = field(default_factory=list)
@@ -48,10 +50,14 @@ class ApiSpec:
         self.types: dict[str, dict] = data["types"]
         # each object type's fields by name, and the discriminator constants of `type`/`status` fields
         self._fields: dict[str, dict[str, dict]] = {
-            name: {f["name"]: f for f in t.get("fields", [])} for name, t in self.types.items()}
+            name: {f["name"]: f for f in t.get("fields", [])} for name, t in self.types.items()
+        }
         self._constants: dict[tuple[str, str], str] = {
-            (name, key): m.group(1) for name, fields in self._fields.items() for key, f in fields.items()
-            if key in ("type", "status") and (m := _CONSTANT.search(f["description"]))}
+            (name, key): m.group(1)
+            for name, fields in self._fields.items()
+            for key, f in fields.items()
+            if key in ("type", "status") and (m := _CONSTANT.search(f["description"]))
+        }
         self._by_lower = {name.lower(): name for name in self.methods}
 
     def canonical(self, method: str) -> str | None:
@@ -136,12 +142,12 @@ class ApiSpec:
         if type_name == "String":
             if not isinstance(value, str):
                 return wrong()
-            if value.startswith(ATTACH) and value[len(ATTACH):] not in files:
+            if value.startswith(ATTACH) and value[len(ATTACH) :] not in files:
                 return [f"{path}: {value!r} names no uploaded file"]
             return []
         if type_name == "InputFile":
             if isinstance(value, str) and value.startswith(ATTACH):
-                return [] if value[len(ATTACH):] in files else [f"{path}: {value!r} names no uploaded file"]
+                return [] if value[len(ATTACH) :] in files else [f"{path}: {value!r} names no uploaded file"]
             return wrong()
         if type_name.startswith("Array of "):
             if not isinstance(value, list):
@@ -159,7 +165,8 @@ class ApiSpec:
         errors = [f"{path}: unknown field {key!r} of {type_name}" for key in value if key not in fields]
         errors += [
             f"{path}: missing required field {key!r} of {type_name}"
-            for key, f in fields.items() if f["required"] and key not in value
+            for key, f in fields.items()
+            if f["required"] and key not in value
         ]
         for key, item in value.items():
             if key in fields:

@@ -1,4 +1,5 @@
 """A bot account: its update queue, served by getUpdates long polling or pushed to its webhook."""
+
 from __future__ import annotations
 
 import asyncio
@@ -61,8 +62,12 @@ class BotAccount:
 
     def me(self) -> dict:
         return {
-            **self.user, "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False,
+            **self.user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
         }
 
     # -- the queue -------------------------------------------------------------------------------
@@ -90,11 +95,18 @@ class BotAccount:
 
     # -- getUpdates ------------------------------------------------------------------------------
     async def get_updates(
-        self, offset: int = 0, limit: int = 100, timeout: int = 0, allowed_updates: list[str] | None = None,
+        self,
+        offset: int = 0,
+        limit: int = 100,
+        timeout: int = 0,
+        allowed_updates: list[str] | None = None,
     ) -> list[dict]:
         if self.webhook:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         self._poll_generation += 1
         generation = self._poll_generation
         self._wake()  # an older long poll ends with a conflict
@@ -106,7 +118,7 @@ class BotAccount:
             self.pending = self.pending[offset:]
         limit = min(max(limit, 1), 100)
         deadline = asyncio.get_running_loop().time() + max(timeout, 0)
-        while not (ready := self._ready()) and not self._closed:
+        while not self._ready() and not self._closed:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 break
@@ -115,13 +127,22 @@ class BotAccount:
             except TimeoutError:
                 break
             if generation != self._poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                    "make sure that only one bot instance is running")
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+                )
         return self._ready()[:limit]
 
     # -- webhook ---------------------------------------------------------------------------------
-    def set_webhook(self, url: str, *, secret_token: str | None, max_connections: int,
-                    allowed_updates: list[str] | None, drop_pending_updates: bool) -> None:
+    def set_webhook(
+        self,
+        url: str,
+        *,
+        secret_token: str | None,
+        max_connections: int,
+        allowed_updates: list[str] | None,
+        drop_pending_updates: bool,
+    ) -> None:
         if drop_pending_updates:
             self.pending.clear()
         if allowed_updates is not None:
@@ -134,7 +155,8 @@ class BotAccount:
     def webhook_info(self) -> dict:
         hook = self.webhook
         info: dict[str, Any] = {
-            "url": hook.url if hook else "", "has_custom_certificate": False,
+            "url": hook.url if hook else "",
+            "has_custom_certificate": False,
             "pending_update_count": len(self._ready()),
         }
         if hook:
@@ -167,7 +189,10 @@ class BotAccount:
         headers = {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
         try:
             async with self._http.post(
-                hook.url, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT),
+                hook.url,
+                json=update,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT),
             ) as resp:
                 if not 200 <= resp.status < 300:
                     return f"Wrong response from the webhook: {resp.status} {resp.reason}"

@@ -1,10 +1,10 @@
 """Reading Bot API requests off the wire: JSON, urlencoded and multipart bodies, as aiogram sends them."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import orjson
-
 from aiohttp import BodyPartReader, MultipartReader
 
 Files = dict[str, tuple[str, bytes]]

@@ -1,6 +1,7 @@
 """Test harness: the real dispatcher, a real Bot whose calls go to the in-process Bot API stand-in
 (every call checked against the official spec), and a fresh database per test on SQLite and, where
 reachable, PostgreSQL (mandatory when CI or REQUIRE_POSTGRES is set)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -92,9 +93,14 @@ async def db(db_url):
 
 
 def make_settings(tmp_path: Path, **overrides) -> Settings:
-    base = dict(token=TOKEN, api_url="http://standin.invalid", admins=["900"],
-                documents={"dir": str(tmp_path / "documents")}, redis={"url": ""},
-                database={"url": "sqlite://:memory:"})
+    base = dict(
+        token=TOKEN,
+        api_url="http://standin.invalid",
+        admins=["900"],
+        documents={"dir": str(tmp_path / "documents")},
+        redis={"url": ""},
+        database={"url": "sqlite://:memory:"},
+    )
     base.update(overrides)
     return Settings(**base)
 
@@ -117,11 +123,11 @@ class Desk:
 
     async def deliver_outbox(self) -> int:
         """Deliver every pending outbox row now (the sender's logic, without its waiting)."""
-        from bot.outbox_sender import deliver_pending
+        from bot.delivery.outbox_sender import deliver_pending
 
         return await deliver_pending(self.settings, {self.bot.platform: self.bot})
 
-    async def restart(self) -> "Desk":
+    async def restart(self) -> Desk:
         """A new dispatcher and bot over the same database and stand-in (a process restart)."""
         await self.bot.session.close()
         bot = DeskBot(TOKEN, platform="telegram", session=StandinSession(self.standin))

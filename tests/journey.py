@@ -1,4 +1,5 @@
 """Steps of the citizen's journey shared by tests (driving the real bot through the stand-in)."""
+
 from __future__ import annotations
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,15 +31,15 @@ async def open_service(user, agency: str, service: str) -> None:
 
 async def fill_permit_form(user, *, owner: str = "Owner") -> None:
     """The test catalogue's permit form, every field answered the simple way, up to the review."""
-    await user.send(owner)            # owner_name (owner_id is prefilled from the profile)
-    await user.send("120")            # area
-    await user.press("رد کردن")       # built (optional)
-    await user.press("مسکونی")        # usage
-    await user.press("تمام")          # features (none)
-    await user.press("خیر")           # corner
-    await user.send("1193653471")     # postal (phone is prefilled)
+    await user.send(owner)  # owner_name (owner_id is prefilled from the profile)
+    await user.send("120")  # area
+    await user.press("رد کردن")  # built (optional)
+    await user.press("مسکونی")  # usage
+    await user.press("تمام")  # features (none)
+    await user.press("خیر")  # corner
+    await user.send("1193653471")  # postal (phone is prefilled)
     await user.send_document("deed.pdf", PDF)
-    await user.press("تمام")          # deed: one file is enough
-    await user.press("رد کردن")       # facade
-    await user.press("رد کردن")       # where
-    await user.press("رد کردن")       # notes
+    await user.press("تمام")  # deed: one file is enough
+    await user.press("رد کردن")  # facade
+    await user.press("رد کردن")  # where
+    await user.press("رد کردن")  # notes

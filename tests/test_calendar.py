@@ -1,5 +1,5 @@
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -49,7 +49,7 @@ def test_parse_holidays():
 
 
 def test_jalali_display_in_tehran_time():
-    utc = datetime(2025, 3, 20, 21, 0, tzinfo=timezone.utc)  # 00:30 on Nowruz in Tehran
+    utc = datetime(2025, 3, 20, 21, 0, tzinfo=UTC)  # 00:30 on Nowruz in Tehran
     assert jalali(utc, digits="en", with_time=True) == "1404/01/01 00:30"
     assert jalali(utc.replace(tzinfo=None), digits="en") == "1404/01/01"  # naive = UTC
     assert jalali(utc) == fa_digits("1404/01/01")

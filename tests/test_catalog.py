@@ -35,10 +35,21 @@ def test_every_card_fills_the_information_package(catalog):
     for card in catalog.services.values():
         assert card.stages and card.documents and card.laws and len(card.faq) >= 3, card.code
         assert set(card.published) == PACKAGE, card.code
-        for text in [card.title, card.description, card.complaint, card.access_hours, card.fee.how,
-                     card.responsible.unit, card.responsible.person, *card.laws, *card.documents,
-                     *(s.title for s in card.stages), *(q for f in card.faq for q in (f.q, f.a)),
-                     *(f.label for f in card.form), *(o.label for f in card.form for o in f.options)]:
+        for text in [
+            card.title,
+            card.description,
+            card.complaint,
+            card.access_hours,
+            card.fee.how,
+            card.responsible.unit,
+            card.responsible.person,
+            *card.laws,
+            *card.documents,
+            *(s.title for s in card.stages),
+            *(q for f in card.faq for q in (f.q, f.a)),
+            *(f.label for f in card.form),
+            *(o.label for f in card.form for o in f.options),
+        ]:
             assert text.fa and text.en, (card.code, text)
 
 
@@ -168,7 +179,11 @@ def test_minimal_card_is_valid(tmp_path):
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ('options = [{ value = "y", label = "Y" }]', "", "services/x.toml: form[1].options: required for choice fields"),
+        (
+            'options = [{ value = "y", label = "Y" }]',
+            "",
+            "services/x.toml: form[1].options: required for choice fields",
+        ),
         ('name = "b"', 'name = "a"', "services/x.toml: form[1].name: duplicate field name 'a'"),
         ('type = "text"', 'type = "textarea"', "services/x.toml: form[0].type: Input should be 'text'"),
         ('label = "A"', 'lable = "A"', "services/x.toml: form[0].lable: Extra inputs are not permitted"),
@@ -182,14 +197,20 @@ def test_minimal_card_is_valid(tmp_path):
         ('unit = "inta-fars"', 'unit = "sso-isfahan-b2"', "services/x.toml: unit: unit 'sso-isfahan-b2' belongs to"),
         ('agency = "inta"', 'agency = "nobody"', "services/x.toml: agency: unknown agency 'nobody'"),
         ('code = "x"', 'code = "y"', "services/x.toml: code: must equal the file name 'x'"),
-        ('channel = "internet"', 'channel = "internet"\nreason_not_electronic = "identity_check"',
-         "services/x.toml: stages[0].reason_not_electronic: must be none for an electronic stage"),
+        (
+            'channel = "internet"',
+            'channel = "internet"\nreason_not_electronic = "identity_check"',
+            "services/x.toml: stages[0].reason_not_electronic: must be none for an electronic stage",
+        ),
         ("electronic = true", "electronic = false", "services/x.toml: stages[0].reason_not_electronic: required"),
         ('delivery = "edesk"', 'delivery = "outside"', "services/x.toml: not_edesk_reason: required when delivery"),
-        ("volume = { per = \"month\", count = 1 }", "volume = { per = \"week\", count = 1 }",
-         "services/x.toml: volume.per: Input should be"),
+        (
+            'volume = { per = "month", count = 1 }',
+            'volume = { per = "week", count = 1 }',
+            "services/x.toml: volume.per: Input should be",
+        ),
         ('laws = ["law"]', "laws = []", "services/x.toml: laws: List should have at least 1 item"),
-        ("title = \"X\"", "title = \"X", "services/x.toml: "),  # TOML syntax error names the file
+        ('title = "X"', 'title = "X', "services/x.toml: "),  # TOML syntax error names the file
     ],
 )
 def test_broken_cards_report_file_and_field(tmp_path, old, new, expected):
@@ -198,10 +219,14 @@ def test_broken_cards_report_file_and_field(tmp_path, old, new, expected):
 
 def test_empty_stages_and_agency_problems_are_all_reported(tmp_path):
     card_without_stages = CARD.split("[[stages]]")[0] + "stages = []\n" + "[[form]]" + CARD.split("[[form]]", 1)[1]
-    message = broken(tmp_path, 'agency = "inta"', 'agency = "inta"', ('agency = "mpo-tehran"\ntitle', 'agency = "mpo"\ntitle'))
+    message = broken(
+        tmp_path, 'agency = "inta"', 'agency = "inta"', ('agency = "mpo-tehran"\ntitle', 'agency = "mpo"\ntitle')
+    )
     assert "agencies.toml: unit[6].agency: unknown agency 'mpo'" in message
     (tmp_path / "catalog" / "services" / "x.toml").write_text(card_without_stages)
-    (tmp_path / "catalog" / "services" / "z.toml").write_text(CARD.replace('code = "x"', 'code = "z"').replace('type = "G2C"', 'type = "B2B"'))
+    (tmp_path / "catalog" / "services" / "z.toml").write_text(
+        CARD.replace('code = "x"', 'code = "z"').replace('type = "G2C"', 'type = "B2B"')
+    )
     ok, message = check(tmp_path / "catalog")
     assert not ok
     assert "services/x.toml: stages: List should have at least 1 item" in message

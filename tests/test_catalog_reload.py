@@ -1,4 +1,5 @@
 """/reload: admins load the service cards again; a broken card keeps the catalogue in use."""
+
 import shutil
 
 from tests.conftest import TEST_CATALOG

@@ -1,4 +1,5 @@
 """The citizen's whole journey through the real dispatcher, including every bad input of issue 2."""
+
 import asyncio
 from pathlib import Path
 
@@ -27,10 +28,15 @@ async def test_start_menu_and_information_package(desk):
     await user.press("استعلام پروانه ساختمان")
     main = user.last["plain"]
     assert "۵ روز کاری" in main and "۲۵۰٬۰۰۰ ریال" in main
-    for button, expected in [("مراحل گردش کار", "بازدید محلی"), ("مدارک مورد نیاز", "سند مالکیت"),
-                             ("قوانین و مقررات", "مادهٔ ۱۰۰"), ("سوالات متداول", "چقدر طول می‌کشد؟"),
-                             ("هزینه‌ها", "IR000000000000000000000000"), ("رویهٔ شکایت", "۷ روز کاری"),
-                             ("مسئول و ساعات دسترسی", "ساعات اداری")]:
+    for button, expected in [
+        ("مراحل گردش کار", "بازدید محلی"),
+        ("مدارک مورد نیاز", "سند مالکیت"),
+        ("قوانین و مقررات", "مادهٔ ۱۰۰"),
+        ("سوالات متداول", "چقدر طول می‌کشد؟"),
+        ("هزینه‌ها", "IR000000000000000000000000"),
+        ("رویهٔ شکایت", "۷ روز کاری"),
+        ("مسئول و ساعات دسترسی", "ساعات اداری"),
+    ]:
         await user.press(button)
         assert expected in user.last["plain"], button
         if button == "مراحل گردش کار":  # the site visit stage is marked as in person, and why
@@ -74,7 +80,11 @@ async def test_full_request_with_bad_inputs(desk):
     await user.send_contact("989121234567")
     citizen = await Citizen.get(user_id=user.id)
     assert (citizen.full_name, citizen.national_id, citizen.mobile, citizen.mobile_verified) == (
-        "Reza <b>&</b> *_", VALID_NID, "09121234567", True)
+        "Reza <b>&</b> *_",
+        VALID_NID,
+        "09121234567",
+        True,
+    )
     # the form
     await user.send("y" * 10_000)
     assert "طولانی" in user.last["plain"]

@@ -1,5 +1,6 @@
 """Complaints through the real dispatcher: lodged from the tracking view, delivered to the unit's
 supervisors (else the admins) through the outbox, answered once, the answer received by the citizen."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,7 +57,11 @@ async def test_round_trip_with_the_unit_supervisor(desk):
     await boss.send("پیگیری شد؛ پوزش می‌خواهیم.")
     assert "فرستاده شد" in boss.last["plain"]
     complaint = await Complaint.get(id=complaint.id)
-    assert (complaint.status, complaint.answer, complaint.answered_by) == ("answered", "پیگیری شد؛ پوزش می‌خواهیم.", "Boss")
+    assert (complaint.status, complaint.answer, complaint.answered_by) == (
+        "answered",
+        "پیگیری شد؛ پوزش می‌خواهیم.",
+        "Boss",
+    )
     await desk.deliver_outbox()
     assert "پاسخ شکایت" in user.last["plain"] and "پیگیری شد؛ پوزش می‌خواهیم." in user.last["plain"]
     # a second answer is refused
@@ -71,7 +76,8 @@ async def test_without_supervisors_the_admins_get_it(desk):
     await Role.create(platform="telegram", user_id=granted.id, role="admin")
     user, request = await lodge(desk, "دیر شد")
     assert sorted(await OutboxMessage.filter(method="complaint-new").values_list("chat_id", flat=True)) == sorted(
-        [900, granted.id])
+        [900, granted.id]
+    )
     await desk.deliver_outbox()
     await admin.press("پاسخ به شکایت")
     await admin.send("بررسی می‌شود")
@@ -90,4 +96,5 @@ async def test_stranger_cannot_complain_about_another_request(desk):
 def test_admin_chats_from_settings():
     class S:
         admins = ["900", "bale:42", "junk"]
+
     assert complaints.admin_chats(S()) == {("telegram", 900), ("bale", 42)}

@@ -1,7 +1,7 @@
 import hashlib
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -10,7 +10,11 @@ from desk.documents import HEAD_BYTES, DocumentStore, check_upload, sniff
 from desk.validators import ValidationError
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode."
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 48
+    + b"This program cannot be run in DOS mode."
+)
 
 
 def image(fmt: str) -> bytes:
@@ -61,7 +65,7 @@ def test_check_upload():
     assert (e.value.code, e.value.params) == ("file-too-big", {"max_mb": 10})
 
 
-WHEN = datetime(2025, 5, 5, 10, tzinfo=timezone.utc)
+WHEN = datetime(2025, 5, 5, 10, tzinfo=UTC)
 
 
 async def test_store_saves_atomically_by_month_and_hash(tmp_path):

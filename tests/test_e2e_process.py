@@ -1,5 +1,6 @@
 """End to end: `python -m bot run` as a real process, polling the Bot API stand-in over HTTP,
 completes a request with a document and gets a tracking code."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,12 +42,24 @@ async def test_bot_process_completes_a_request_over_http(tmp_path):
     await runner.setup()
     port = _free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    env = {**os.environ, "BOT_TOKEN": TOKEN, "BOT_API_URL": f"http://127.0.0.1:{port}",
-           "DATABASE_URL": f"sqlite://{tmp_path}/desk.sqlite3", "DOCUMENTS_DIR": str(tmp_path / "docs"),
-           "REDIS_URL": ""}
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-                                                stdout=asyncio.subprocess.DEVNULL,
-                                                stderr=open(tmp_path / "bot.log", "wb"))
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_URL": f"http://127.0.0.1:{port}",
+        "DATABASE_URL": f"sqlite://{tmp_path}/desk.sqlite3",
+        "DOCUMENTS_DIR": str(tmp_path / "docs"),
+        "REDIS_URL": "",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=open(tmp_path / "bot.log", "wb"),
+    )
     try:
         user = standin.user("Maryam")
         await user.send("/start")

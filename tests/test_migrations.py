@@ -1,4 +1,5 @@
 """The committed migrations build the schema on SQLite and PostgreSQL, and match the models."""
+
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector

@@ -1,5 +1,6 @@
 """The outbox sender: limits, 429 with retry_after, 5xx backoff, 403 marking, leases across a
 crash, renderers, and the registry other features plug into."""
+
 from __future__ import annotations
 
 import time
@@ -9,10 +10,10 @@ import pytest
 from aiogram.exceptions import TelegramServerError
 from aiogram.methods import SendMessage
 
-from bot.outbox_render import _RENDERERS, renderer
-from bot.outbox_sender import Sender
+from bot.delivery.limits import MARGIN, Limits, RedisLimits, SlidingWindow
+from bot.delivery.outbox_sender import Sender
+from bot.views.notifications import _RENDERERS, renderer
 from desk import outbox
-from desk.outbox import Limits, RedisLimits, SlidingWindow
 from models import Citizen, OutboxMessage, OutboxStatus
 
 FAST = {"global_per_second": 0, "private_interval_seconds": 0, "group_per_minute": 0}
@@ -56,8 +57,7 @@ async def test_429_is_waited_out_and_nothing_is_lost(desk):
 
 
 async def test_limits_space_a_chats_messages_so_no_429_comes(make_desk):
-    desk = await make_desk(outbox={"global_per_second": 30, "private_interval_seconds": 0.3,
-                                   "group_per_minute": 20})
+    desk = await make_desk(outbox={"global_per_second": 30, "private_interval_seconds": 0.3, "group_per_minute": 20})
     user, other = desk.citizen(), desk.citizen("Other")
     await _queue(user.id, 3)
     await _queue(other.id, 3)
@@ -161,7 +161,7 @@ async def test_limits_share_the_overall_window_between_chats():
     started = time.monotonic()
     for chat in range(7):  # 5 fit at once; the 6th and 7th wait for the window (+margin)
         await limits.acquire("telegram", chat, False)
-    assert 1 / outbox.MARGIN - 0.05 <= time.monotonic() - started < 1.6
+    assert 1 / MARGIN - 0.05 <= time.monotonic() - started < 1.6
 
 
 async def test_an_unreachable_shared_limiter_sends_nothing_and_counts_no_attempt(desk):

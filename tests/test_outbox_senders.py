@@ -2,6 +2,7 @@
 process): claims never overlap and give each chat to one sender at a time, and with the limiter
 shared in Redis the senders together stay within the bot's limits. Skipped when PostgreSQL or Redis
 is unreachable, failed then under CI/REQUIRE_POSTGRES."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,10 +15,10 @@ from urllib.parse import urlparse
 import pytest
 from aiogram.methods import SendMessage
 
-from bot.outbox_render import renderer
-from bot.outbox_sender import Sender
+from bot.delivery.limits import Limits, RedisLimits
+from bot.delivery.outbox_sender import Sender
+from bot.views.notifications import renderer
 from desk import outbox
-from desk.outbox import Limits, RedisLimits
 from models import OutboxMessage, OutboxStatus
 from tests.conftest import PG_REQUIRED
 
@@ -97,7 +98,7 @@ async def test_concurrent_claims_never_overlap_and_keep_a_chat_with_one_sender(d
             assert owner.setdefault(row.chat_id, sender) == sender  # a chat's rows went to one sender
     for chat, ids in ids_by_chat.items():  # and they are the chat's oldest rows
         mine = sorted(r.id for rows in claims for r in rows if r.chat_id == chat)
-        assert mine == ids[:len(mine)]
+        assert mine == ids[: len(mine)]
 
     # a fifth sender finds only chats nobody holds, and only from their first row
     fifth = await outbox.claim(100)
@@ -180,7 +181,8 @@ async def test_two_senders_share_the_limits_through_redis(desk, redis_limits):
 
 async def test_two_senders_each_pacing_itself_would_break_the_limits(desk):
     """The control: the same run with a limiter per process goes past 30 messages/s (hence Redis)."""
-    users, senders, delivered, arrivals, _ = await _two_senders(desk, [
-        Limits.from_settings(desk.settings.outbox) for _ in range(2)])
+    users, senders, delivered, arrivals, _ = await _two_senders(
+        desk, [Limits.from_settings(desk.settings.outbox) for _ in range(2)]
+    )
     assert sum(delivered) == MESSAGES  # 429s are waited out, nothing is lost
     assert desk.standin.stats["429"] > 0 or arrivals.busiest_second() > TELEGRAM_RATE

@@ -4,6 +4,7 @@ Bot API (the HTTP stand-in started here), receiving updates alternately, some of
 Like the Bot API, the stand-in sends one chat's next update only once the previous one is answered,
 and several chats at once. Skipped when PostgreSQL or Redis is unreachable, unless CI or
 REQUIRE_POSTGRES is set."""
+
 from __future__ import annotations
 
 import asyncio
@@ -42,8 +43,11 @@ def require_services() -> None:
     from urllib.parse import urlparse
 
     pg, redis = urlparse(PG_URL), urlparse(REDIS_URL)
-    missing = [name for name, url in (("PostgreSQL", pg), ("Redis", redis))
-               if not reachable(url.hostname or "127.0.0.1", url.port or 0)]
+    missing = [
+        name
+        for name, url in (("PostgreSQL", pg), ("Redis", redis))
+        if not reachable(url.hostname or "127.0.0.1", url.port or 0)
+    ]
     if missing:
         if PG_REQUIRED:
             pytest.fail(f"{' and '.join(missing)} required (CI/REQUIRE_POSTGRES) but not reachable")
@@ -67,15 +71,32 @@ def metric_sum(text: str, name: str) -> float:
 
 async def start_worker(tmp_path: Path, n: int, api_url: str, base_url: str, port: int, database_url: str) -> Worker:
     config = tmp_path / f"web{n}.toml"
-    config.write_text(f'[webhook]\nhost = "127.0.0.1"\nport = {port}\npath = "/webhook"\n'
-                      f'[documents]\ndir = "{tmp_path / "documents"}"\n')
-    env = {**os.environ, "BOT_CONFIG": str(config), "BOT_TOKEN": TOKEN, "BOT_API_URL": api_url,
-           "BOT_ADMINS": "", "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "WEBHOOK_SECRET": SECRET,
-           "WEBHOOK_BASE_URL": base_url}
+    config.write_text(
+        f'[webhook]\nhost = "127.0.0.1"\nport = {port}\npath = "/webhook"\n'
+        f'[documents]\ndir = "{tmp_path / "documents"}"\n'
+    )
+    env = {
+        **os.environ,
+        "BOT_CONFIG": str(config),
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_URL": api_url,
+        "BOT_ADMINS": "",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "WEBHOOK_SECRET": SECRET,
+        "WEBHOOK_BASE_URL": base_url,
+    }
     log = tmp_path / f"web{n}.log"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "webhook", cwd=ROOT, env=env,
-        stdout=log.open("wb"), stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        "webhook",
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=asyncio.subprocess.STDOUT,
+    )
     return Worker(f"http://127.0.0.1:{port}", process, log)
 
 
@@ -104,8 +125,9 @@ class Deployment:
     duplicated: int = 0
 
     async def post(self, worker: Worker, update: dict) -> int:
-        async with self.session.post(f"{worker.url}/webhook/{BOT_ID}", json=update,
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as resp:
+        async with self.session.post(
+            f"{worker.url}/webhook/{BOT_ID}", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        ) as resp:
             await resp.read()
             self.statuses.append(resp.status)
             return resp.status
@@ -127,8 +149,10 @@ async def deployment(tmp_path, pg_url):
     session = aiohttp.ClientSession()
     ports = [_free_port(), _free_port()]
     api_url = f"http://127.0.0.1:{server.port}"
-    workers = [await start_worker(tmp_path, n, api_url, f"http://127.0.0.1:{ports[0]}", port, database_url)
-               for n, port in enumerate(ports)]
+    workers = [
+        await start_worker(tmp_path, n, api_url, f"http://127.0.0.1:{ports[0]}", port, database_url)
+        for n, port in enumerate(ports)
+    ]
     try:
         await asyncio.gather(*(wait_healthy(session, w) for w in workers))
         yield Deployment(standin, workers, session, redis)
@@ -214,8 +238,9 @@ async def test_two_web_processes_lose_nothing_and_process_each_update_once_in_or
 async def test_web_process_requires_the_secret_and_reports_health(deployment):
     dep = deployment
     worker = dep.workers[1]
-    async with dep.session.post(f"{worker.url}/webhook/{BOT_ID}", json={"update_id": 1},
-                                headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}) as resp:
+    async with dep.session.post(
+        f"{worker.url}/webhook/{BOT_ID}", json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+    ) as resp:
         assert resp.status == 401
     async with dep.session.get(f"{worker.url}/healthz") as resp:
         assert resp.status == 200 and await resp.json() == {"database": "ok", "redis": "ok"}

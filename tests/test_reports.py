@@ -2,7 +2,8 @@
 
 Times are Tehran local (UTC+3:30), written as Jalali. Ordibehesht 1404 = 2025-04-21..2025-05-21,
 Farvardin 1404 = 2025-03-21..2025-04-20; 1403 is a leap year (Esfand 30 = 2025-03-20)."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from itertools import count
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ _seq = count(1)
 
 def at(y, m, d, hh=12, mm=0) -> datetime:
     local = jdatetime.datetime(y, m, d, hh, mm).togregorian().replace(tzinfo=TEHRAN)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def jd(y, m, d) -> date:
@@ -35,37 +36,69 @@ async def req(citizen, submitted, promised, answered=None, unit="muni-hq", servi
     n = next(_seq)
     place = "hq" if unit == "muni-hq" else "line"
     return await Request.create(
-        tracking_code=f"T{n:07d}", submit_token=f"tok{n}", citizen=citizen, service_code=service,
-        service_version=1, card={}, agency_code="muni", unit_code=unit, unit_place=place, answers=[],
-        status=status or ("answered" if answered else "in_progress"), submitted_at=submitted,
-        promised_date=promised, answered_at=answered)
+        tracking_code=f"T{n:07d}",
+        submit_token=f"tok{n}",
+        citizen=citizen,
+        service_code=service,
+        service_version=1,
+        card={},
+        agency_code="muni",
+        unit_code=unit,
+        unit_place=place,
+        answers=[],
+        status=status or ("answered" if answered else "in_progress"),
+        submitted_at=submitted,
+        promised_date=promised,
+        answered_at=answered,
+    )
 
 
 async def survey(request, completed, scores: dict[int, int]):
-    axes = {1: "transparency", 2: "transparency", 3: "transparency", 4: "responsiveness", 5: "responsiveness",
-            6: "responsiveness", 7: "mastery", 8: "mastery", 9: "mastery", 10: "time", 11: "time",
-            12: "systematic", 13: "systematic", 14: "systematic", 15: "overall", 16: "overall"}
-    response = await SurveyResponse.create(request=request, citizen_id=request.citizen_id, form_version="t",
-                                           step=22 if completed else 8, completed_at=completed)
-    await SurveyAnswer.bulk_create([SurveyAnswer(response=response, item=i, axis=axes[i], score=s)
-                                    for i, s in scores.items()])
+    axes = {
+        1: "transparency",
+        2: "transparency",
+        3: "transparency",
+        4: "responsiveness",
+        5: "responsiveness",
+        6: "responsiveness",
+        7: "mastery",
+        8: "mastery",
+        9: "mastery",
+        10: "time",
+        11: "time",
+        12: "systematic",
+        13: "systematic",
+        14: "systematic",
+        15: "overall",
+        16: "overall",
+    }
+    response = await SurveyResponse.create(
+        request=request,
+        citizen_id=request.citizen_id,
+        form_version="t",
+        step=22 if completed else 8,
+        completed_at=completed,
+    )
+    await SurveyAnswer.bulk_create(
+        [SurveyAnswer(response=response, item=i, axis=axes[i], score=s) for i, s in scores.items()]
+    )
 
 
 @pytest.fixture
 async def data(db):
     c = await Citizen.create(platform="telegram", user_id=1, chat_id=1)
     hq, line = "muni-hq", "muni-d5"
-    r0 = await req(c, at(1403, 12, 30, 23, 0), jd(1404, 1, 5), at(1404, 1, 1, 1, 0), hq)       # 1/12 day
-    r1 = await req(c, at(1404, 2, 1, 10), jd(1404, 2, 5), at(1404, 2, 3, 10), hq)              # 2.0, on time
-    r2 = await req(c, at(1404, 2, 2, 10, 6), jd(1404, 2, 6), at(1404, 2, 7, 0, 30), line)      # 4.6, late by 30 min
-    r3 = await req(c, at(1404, 2, 5, 11), jd(1404, 2, 6), at(1404, 2, 6, 23), line)           # 1.5, on time
-    await req(c, at(1404, 2, 10, 9), jd(1404, 2, 15), None, hq)                                # open, overdue
-    await req(c, at(1404, 2, 18, 9), jd(1404, 2, 25), None, line)                              # open
-    await req(c, at(1404, 1, 28, 9), jd(1404, 2, 1), at(1404, 2, 2, 9), hq)                    # 5.0, late
-    r7 = await req(c, at(1404, 1, 10, 9), jd(1404, 1, 15), at(1404, 1, 12, 21), line)          # 2.5, on time
-    await req(c, at(1404, 2, 31, 23, 30), jd(1404, 3, 5), None, line)                          # last half hour
-    await req(c, at(1404, 3, 1, 0, 10), jd(1404, 3, 9), None, hq)                              # Khordad
-    await req(c, at(1404, 2, 20, 10), jd(1404, 2, 28), at(1404, 3, 1, 10), hq)                 # answered later
+    r0 = await req(c, at(1403, 12, 30, 23, 0), jd(1404, 1, 5), at(1404, 1, 1, 1, 0), hq)  # 1/12 day
+    r1 = await req(c, at(1404, 2, 1, 10), jd(1404, 2, 5), at(1404, 2, 3, 10), hq)  # 2.0, on time
+    r2 = await req(c, at(1404, 2, 2, 10, 6), jd(1404, 2, 6), at(1404, 2, 7, 0, 30), line)  # 4.6, late by 30 min
+    r3 = await req(c, at(1404, 2, 5, 11), jd(1404, 2, 6), at(1404, 2, 6, 23), line)  # 1.5, on time
+    await req(c, at(1404, 2, 10, 9), jd(1404, 2, 15), None, hq)  # open, overdue
+    await req(c, at(1404, 2, 18, 9), jd(1404, 2, 25), None, line)  # open
+    await req(c, at(1404, 1, 28, 9), jd(1404, 2, 1), at(1404, 2, 2, 9), hq)  # 5.0, late
+    r7 = await req(c, at(1404, 1, 10, 9), jd(1404, 1, 15), at(1404, 1, 12, 21), line)  # 2.5, on time
+    await req(c, at(1404, 2, 31, 23, 30), jd(1404, 3, 5), None, line)  # last half hour
+    await req(c, at(1404, 3, 1, 0, 10), jd(1404, 3, 9), None, hq)  # Khordad
+    await req(c, at(1404, 2, 20, 10), jd(1404, 2, 28), at(1404, 3, 1, 10), hq)  # answered later
     await survey(r1, at(1404, 2, 4), {i: (1 if i >= 15 else 4) for i in range(1, 17)})
     await survey(r3, at(1404, 2, 10), {i: (3 if i == 16 else 2) for i in range(1, 17)})
     await survey(r7, at(1404, 1, 20), {i: 4 for i in range(1, 17)})
@@ -85,8 +118,9 @@ async def test_month_figures(data):
     assert f.on_time == pytest.approx(0.5)
     assert f.responses == 2
     assert f.item_means == {**{i: 3.0 for i in range(1, 15)}, 15: 1.5, 16: 2.0}
-    assert f.axis_means == pytest.approx({"transparency": 3.0, "responsiveness": 3.0, "mastery": 3.0,
-                                          "time": 3.0, "systematic": 3.0, "overall": 1.75})
+    assert f.axis_means == pytest.approx(
+        {"transparency": 3.0, "responsiveness": 3.0, "mastery": 3.0, "time": 3.0, "systematic": 3.0, "overall": 1.75}
+    )
     assert f.satisfied == pytest.approx(15 / 32)
 
 

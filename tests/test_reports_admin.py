@@ -1,14 +1,15 @@
 """The admin commands through the real dispatcher (authorisation, Persian output, charts, XLSX
 files), and the audit workbook against hand-counted values."""
+
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
-from desk import audit, reports
+from bot.reports import audit as audit_xlsx
+from desk import audit
 from desk.catalog import Agency, Catalog, Text, load_catalog
 from models import Role
 from tests.conftest import TEST_CATALOG
@@ -128,14 +129,23 @@ async def test_audit_workbook(desk):
 
     t = Locales().get("fa").button
     q = month(1404, 2)
-    data = await audit.build(_catalog(), q, t, "fa", service_link=lambda code: f"https://t.me/bot?start=s_{code}")
-    wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["بخش ۱ محل ارائه", "بخش ۳ اطلاع رسانی", "بخش ۵ میز الکترونیکی", "بخش ۶ نظرسنجی",
-                             "جدول ۲ پیوست ۳"]
+    book = await audit_xlsx.build(_catalog(), q, t, "fa", service_link=lambda code: f"https://t.me/bot?start=s_{code}")
+    wb = load_workbook(io.BytesIO(book))
+    assert wb.sheetnames == [
+        "بخش ۱ محل ارائه",
+        "بخش ۳ اطلاع رسانی",
+        "بخش ۵ میز الکترونیکی",
+        "بخش ۶ نظرسنجی",
+        "جدول ۲ پیوست ۳",
+    ]
     assert all(ws.sheet_view.rightToLeft for ws in wb)
     s1 = list(wb["بخش ۱ محل ارائه"].values)
-    assert s1[1][4:8] == ("میز خدمت حضوری", "میز خدمت الکترونیکی",
-                          "ترکیب میز خدمت حضوری و الکترونیکی (الکترونیکی - حضوری)", "واحدهای سازمانی")
+    assert s1[1][4:8] == (
+        "میز خدمت حضوری",
+        "میز خدمت الکترونیکی",
+        "ترکیب میز خدمت حضوری و الکترونیکی (الکترونیکی - حضوری)",
+        "واحدهای سازمانی",
+    )
     assert len([r for r in s1[2:] if r[1] == "استعلام پروانه ساختمان"]) == 5
     total = next(r for r in s1 if r[0] == "مجموع")
     assert total[2:8] == ("a = 5", None, "b = 1", "c = 2", "d = 1", "e = 1")

@@ -3,6 +3,7 @@
 aiogram runs a callable that is not a coroutine function (a magic filter such as `F.text`, a bare
 `State`, a plain `def` handler) in a worker thread on every check: a hop through the thread pool
 for each of the dozen checks an update walks past. bot/filters.py has the in-loop equivalents."""
+
 from bot.app import build_dispatcher
 from tests.conftest import make_settings
 

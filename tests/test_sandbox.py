@@ -1,4 +1,5 @@
 """The sandbox's own parts without a browser: its people, what the page's API serves, --reset."""
+
 import base64
 import json
 from types import SimpleNamespace
@@ -7,8 +8,18 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import Settings
-from bot.sandbox import (ADMIN_ID, FIRST_CITIZEN_ID, GROUP_ID, PAGE_DIR, STAFF_ID, Sandbox, page_app,
-                         phone_of, reset_data, service_units)
+from bot.sandbox.server import (
+    ADMIN_ID,
+    FIRST_CITIZEN_ID,
+    GROUP_ID,
+    PAGE_DIR,
+    STAFF_ID,
+    Sandbox,
+    page_app,
+    phone_of,
+    reset_data,
+    service_units,
+)
 from models import Citizen
 from tests.journey import PDF
 
@@ -47,8 +58,10 @@ async def test_new_citizens_and_what_they_send(page):
     assert second["id"] == FIRST_CITIZEN_ID + 1 and second["first_name"] == PEOPLE["citizens"][1]
     assert named["id"] == FIRST_CITIZEN_ID + 2 and named["first_name"] == "Nima"
     events = sandbox.standin.subscribe()
-    sent = await client.post(f"/api/users/{second['id']}/send", json={
-        "document": base64.b64encode(PDF).decode(), "filename": "deed.pdf", "mime": "application/pdf"})
+    sent = await client.post(
+        f"/api/users/{second['id']}/send",
+        json={"document": base64.b64encode(PDF).decode(), "filename": "deed.pdf", "mime": "application/pdf"},
+    )
     document = (await sent.json())["message"]["document"]
     event = events.get_nowait()
     assert event["type"] == "message" and event["chat_id"] == second["id"]
@@ -58,9 +71,17 @@ async def test_new_citizens_and_what_they_send(page):
     assert "deed.pdf" in file.headers["Content-Disposition"]
     assert (await client.get("/api/files/nope")).status == 404
     await client.post(f"/api/groups/{GROUP_ID}/send", json={"from": STAFF_ID, "text": "/help"})
-    await client.post(f"/api/groups/{GROUP_ID}/send", json={
-        "from": STAFF_ID, "document": base64.b64encode(PDF).decode(), "filename": "result.pdf",
-        "mime": "application/pdf", "caption": "done", "reply_to": 1})
+    await client.post(
+        f"/api/groups/{GROUP_ID}/send",
+        json={
+            "from": STAFF_ID,
+            "document": base64.b64encode(PDF).decode(),
+            "filename": "result.pdf",
+            "mime": "application/pdf",
+            "caption": "done",
+            "reply_to": 1,
+        },
+    )
     world = await (await client.get("/api/world")).json()
     help_message, result = world["messages"][str(GROUP_ID)]
     assert help_message["text"] == "/help" and result["caption"] == "done"
@@ -74,8 +95,10 @@ async def test_citizens_come_back_from_the_database(db, standin):
     await Citizen.create(platform="bale", user_id=FIRST_CITIZEN_ID + 1, first_name="Bale user")
     sandbox = Sandbox(standin, PEOPLE, ["muni-d5", "muni-hq"])
     await sandbox.restore_citizens()
-    assert [(c.id, c.first_name) for c in sandbox.citizens] == [(FIRST_CITIZEN_ID, "First"),
-                                                                 (FIRST_CITIZEN_ID + 4, "Later")]
+    assert [(c.id, c.first_name) for c in sandbox.citizens] == [
+        (FIRST_CITIZEN_ID, "First"),
+        (FIRST_CITIZEN_ID + 4, "Later"),
+    ]
     assert sandbox.add_citizen().id == FIRST_CITIZEN_ID + 5
 
 
@@ -92,7 +115,7 @@ def test_reset_deletes_the_database_and_documents_only(tmp_path):
 
 
 def test_the_group_serves_every_unit_with_a_service():
-    card = lambda unit: SimpleNamespace(unit=unit)  # noqa: E731
+    card = lambda unit: SimpleNamespace(unit=unit)
     catalog = SimpleNamespace(services={"a": card("hq"), "b": card("d5"), "c": card("d5")})
     assert service_units(catalog) == ["d5", "hq"]
     with pytest.raises(SystemExit, match="empty"):

@@ -2,6 +2,7 @@
 database), Debian's headless chromium driven by playwright, clicking through the page as a citizen,
 a staff member in the unit's group and an admin. Ends with a screenshot (docs/sandbox.png when
 UPDATE_SCREENSHOT=1)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,14 +25,24 @@ from desk import tracking
 from tests.journey import PDF, VALID_NID
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 CATALOG = ROOT / "tests" / "data" / "catalog"
 SCREENSHOT = ROOT / "docs" / "sandbox.png"
 IN_CI = bool(os.environ.get("CI"))
 # the parts of the journey that need a feature of another issue, by the module that brings it
-FEATURES = {"staff (issue 3)": "handlers.staff", "survey (issue 4)": "handlers.survey",
-            "admin /stats (issue 4)": "handlers.admin"}
+FEATURES = {
+    "staff (issue 3)": "handlers.staff",
+    "survey (issue 4)": "handlers.survey",
+    "admin /stats (issue 4)": "handlers.admin",
+}
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists() and not IN_CI,
@@ -51,14 +62,31 @@ async def running_sandbox(tmp_path: Path, *, reset: bool):
     folder; stopped with Ctrl+C (SIGINT), as a person stops it."""
     config = tmp_path / "bot.toml"
     config.write_text(f'[catalog]\ndir = "{CATALOG}"\n', encoding="utf-8")
-    env = {**os.environ, "BOT_TOKEN": "", "BOT_ADMINS": "", "BOT_CONFIG": str(config), "REDIS_URL": "",
-           "DATABASE_URL": f"sqlite://{tmp_path}/sandbox.sqlite3", "DOCUMENTS_DIR": str(tmp_path / "documents")}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": "",
+        "BOT_ADMINS": "",
+        "BOT_CONFIG": str(config),
+        "REDIS_URL": "",
+        "DATABASE_URL": f"sqlite://{tmp_path}/sandbox.sqlite3",
+        "DOCUMENTS_DIR": str(tmp_path / "documents"),
+    }
     port = _free_port()
     log_path = tmp_path / f"sandbox-{port}.log"
     with log_path.open("wb") as log:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "sandbox", "--port", str(port),
-            *(["--reset"] if reset else []), cwd=ROOT, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT)
+            sys.executable,
+            "-m",
+            "bot",
+            "sandbox",
+            "--port",
+            str(port),
+            *(["--reset"] if reset else []),
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}/"
         try:
             await _wait_until_bound(url, process)
@@ -105,7 +133,10 @@ class Chat:
         """Wait until the bot has answered (a new bot message or edit) and then stayed quiet briefly."""
         await self.page.wait_for_function(
             "n => window.sandbox.botEvents > n && performance.now() - window.sandbox.lastBotEventAt > 250",
-            arg=before, timeout=timeout, polling=50)
+            arg=before,
+            timeout=timeout,
+            polling=50,
+        )
 
     async def send(self, text: str) -> None:
         before = await self._bot_events()
@@ -130,7 +161,8 @@ class Chat:
     async def upload(self, name: str, data: bytes, mime: str) -> None:
         before = await self._bot_events()
         await self.pane.locator(".composer input[type=file]").set_input_files(
-            {"name": name, "mimeType": mime, "buffer": data})
+            {"name": name, "mimeType": mime, "buffer": data}
+        )
         await self._settled(before)
 
     async def last(self) -> str:
@@ -213,19 +245,19 @@ async def _journey(page, database: Path) -> tuple[list[str], str]:
     await citizen.send("رضا رضایی")
     await citizen.send(VALID_NID)
     await citizen.key("ارسال شمارهٔ من")  # the reply keyboard's contact button
-    await citizen.send("مالک نمونه")     # owner_name
-    await citizen.send("۱۲۰")            # area, in Persian digits
-    await citizen.press("رد کردن")       # built (optional)
-    await citizen.press("مسکونی")        # usage
-    await citizen.press("تمام")          # features (none)
-    await citizen.press("خیر")           # corner
-    await citizen.send("1193653471")     # postal
+    await citizen.send("مالک نمونه")  # owner_name
+    await citizen.send("۱۲۰")  # area, in Persian digits
+    await citizen.press("رد کردن")  # built (optional)
+    await citizen.press("مسکونی")  # usage
+    await citizen.press("تمام")  # features (none)
+    await citizen.press("خیر")  # corner
+    await citizen.send("1193653471")  # postal
     await citizen.upload("deed.pdf", PDF, "application/pdf")
     assert await citizen.pane.locator(".msg.out .document", has_text="deed.pdf").count() == 1
     await citizen.press("تمام")
-    await citizen.press("رد کردن")       # facade
+    await citizen.press("رد کردن")  # facade
     await citizen.key("ارسال موقعیت من")  # where: the reply keyboard's location button
-    await citizen.press("رد کردن")       # notes
+    await citizen.press("رد کردن")  # notes
     review = await citizen.last()
     assert "مالک نمونه" in review and "deed.pdf" in review
     await citizen.press("ثبت نهایی")
@@ -234,7 +266,8 @@ async def _journey(page, database: Path) -> tuple[list[str], str]:
     assert re.search(r"۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2}", receipt), "a Jalali promised date in Persian digits"
     tracking_code = receipt.split("کد رهگیری:")[1].split()[0]
     assert stored(database, "SELECT tracking_code, status FROM request") == [
-        (tracking.normalize(tracking_code), "submitted")]
+        (tracking.normalize(tracking_code), "submitted")
+    ]
     if "staff (issue 3)" in missing:
         return missing, tracking_code
 

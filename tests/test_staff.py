@@ -1,6 +1,7 @@
 """Staff in unit groups (issue 3), driven through the real dispatcher and the Bot API stand-in:
 binding, the card, every button, inputs, the conversation both ways, authorisation, races,
 restarts, forum topics, a Bale group serving Telegram citizens, and promised dates."""
+
 from __future__ import annotations
 
 import asyncio
@@ -30,13 +31,26 @@ class World:
 
     async def submit(self, *, with_document: bool = False) -> Request:
         card = self.desk.catalog.services[SERVICE]
-        values = {"national_id": VALID_NID, "tax_file": "TF-<42>", "purpose": card.field("purpose").options[0].value,
-                  "last_return_year": 1402, "mobile": "09121234567", "notes": None}
+        values = {
+            "national_id": VALID_NID,
+            "tax_file": "TF-<42>",
+            "purpose": card.field("purpose").options[0].value,
+            "last_return_year": 1402,
+            "mobile": "09121234567",
+            "notes": None,
+        }
         answers = [{"name": f.name, "type": f.type, "value": values.get(f.name)} for f in card.form]
         doc_ids = [(await make_document(self.desk, self.citizen, "deed.pdf")).id] if with_document else []
-        sub = await requests.submit(citizen=self.citizen, card=card, catalog=self.desk.catalog, answers=answers,
-                                    document_ids=doc_ids, submit_token=uuid.uuid4().hex,
-                                    calendar=self.desk.dp.workflow_data["calendar"], tz=ZoneInfo("Asia/Tehran"))
+        sub = await requests.submit(
+            citizen=self.citizen,
+            card=card,
+            catalog=self.desk.catalog,
+            answers=answers,
+            document_ids=doc_ids,
+            submit_token=uuid.uuid4().hex,
+            calendar=self.desk.dp.workflow_data["calendar"],
+            tz=ZoneInfo("Asia/Tehran"),
+        )
         await self.desk.deliver_outbox()
         return await Request.get(id=sub.request.id)
 
@@ -52,16 +66,25 @@ class World:
 async def make_document(desk, citizen: Citizen, name: str, *, platform: str = "telegram") -> Document:
     stored = await DocumentStore(desk.settings.resolve(desk.settings.documents.dir)).save(PDF, name)
     file_id = desk.standin.files.add(PDF, name=name, mime_type="application/pdf").document()["file_id"]
-    return await Document.create(citizen=citizen, role="form", kind="pdf", file_name=name, size=stored.size,
-                                 sha256=stored.sha256, path=stored.path, platform=platform,
-                                 tg_file_id=file_id if platform == "telegram" else "bale-file-id")
+    return await Document.create(
+        citizen=citizen,
+        role="form",
+        kind="pdf",
+        file_name=name,
+        size=stored.size,
+        sha256=stored.sha256,
+        path=stored.path,
+        platform=platform,
+        tg_file_id=file_id if platform == "telegram" else "bale-file-id",
+    )
 
 
 async def make_world(desk, *, forum: bool = False) -> World:
     admin = desk.citizen("Admin", user_id=900)
     clerk, clerk2 = desk.citizen("Clerk"), desk.citizen("Clerk Two")
-    group = desk.group("Fars tax office", forum=forum,
-                       members={admin.id: "administrator", clerk.id: "member", clerk2.id: "member"})
+    group = desk.group(
+        "Fars tax office", forum=forum, members={admin.id: "administrator", clerk.id: "member", clerk2.id: "member"}
+    )
     await group.send(admin, f"/bind {UNIT}")
     user = desk.citizen("Sara")
     await user.send("/start")
@@ -160,8 +183,10 @@ async def test_take_and_next_stage_notify_the_citizen(world):
 
 async def test_two_takes_at_once_one_wins(world):
     request = await world.submit()
-    answers = await asyncio.gather(world.group.press(world.clerk, "برمی‌دارم", request.card_message_id),
-                                   world.group.press(world.clerk2, "برمی‌دارم", request.card_message_id))
+    answers = await asyncio.gather(
+        world.group.press(world.clerk, "برمی‌دارم", request.card_message_id),
+        world.group.press(world.clerk2, "برمی‌دارم", request.card_message_id),
+    )
     request = await Request.get(id=request.id)
     winner = {world.clerk.id: "Clerk", world.clerk2.id: "Clerk Two"}[request.assignee_user_id]
     texts = sorted(a["text"] for a in answers)
@@ -204,9 +229,11 @@ async def test_staff_of_another_unit_and_forged_callbacks_are_refused(world):
     other = desk.group("Legal", members={world.admin.id: "administrator", stranger.id: "member"})
     await other.send(world.admin, f"/bind {OTHER_UNIT}")
     anchor = other.history[max(other.history)]
-    for data in (StaffCb(action="take", request=request.id).pack(),
-                 StaffCb(action="to", request=request.id, arg=OTHER_UNIT).pack(),
-                 StaffCb(action="take", request=999_999).pack()):
+    for data in (
+        StaffCb(action="take", request=request.id).pack(),
+        StaffCb(action="to", request=request.id, arg=OTHER_UNIT).pack(),
+        StaffCb(action="take", request=999_999).pack(),
+    ):
         answer = await desk.standin.press(other, stranger, anchor, data)
         assert "اجازهٔ این کار را ندارید" in answer["text"]
     # a member who left the unit's group is refused on the card itself
@@ -305,8 +332,11 @@ async def test_deliver_the_result_with_files(world):
     answer = await world.group.press(world.clerk, "ارسال نتیجه")
     assert "هنوز متن یا فایلی" in answer["text"]
     await world.group.send(world.clerk, "Your clearance is attached.")
-    await world.desk.standin.incoming(world.group, world.clerk, {"document": world.desk.standin.files.add(
-        PDF, name="clearance.pdf", mime_type="application/pdf").document()})
+    await world.desk.standin.incoming(
+        world.group,
+        world.clerk,
+        {"document": world.desk.standin.files.add(PDF, name="clearance.pdf", mime_type="application/pdf").document()},
+    )
     await world.group.press(world.clerk, "ارسال نتیجه")
     await world.desk.deliver_outbox()
     request = await Request.get(id=request.id)
@@ -324,7 +354,9 @@ async def test_deliver_the_result_with_files(world):
     assert await SurveyResponse.exists(request_id=request.id)  # the survey hook ran
     # pressing an old button on the closed request changes nothing
     old = StaffCb(action="take", request=request.id).pack()
-    answer = await world.desk.standin.press(world.group, world.clerk2, world.group.history[request.card_message_id], old)
+    answer = await world.desk.standin.press(
+        world.group, world.clerk2, world.group.history[request.card_message_id], old
+    )
     assert "بسته شده" in answer["text"]
 
 
@@ -354,8 +386,12 @@ async def test_transfer_to_another_unit(world):
     assert "در اختیار" in old["plain"] and not old.get("reply_markup")
     assert "ارجاع" in world.user.last["plain"]
     # the old card's buttons no longer act for the old unit's staff
-    answer = await desk.standin.press(world.group, world.clerk, world.group.history[request.card_message_id],
-                                      StaffCb(action="take", request=request.id).pack())
+    answer = await desk.standin.press(
+        world.group,
+        world.clerk,
+        world.group.history[request.card_message_id],
+        StaffCb(action="take", request=request.id).pack(),
+    )
     assert "اجازهٔ این کار را ندارید" in answer["text"]
 
 
@@ -388,8 +424,8 @@ async def test_forum_group_gets_one_topic_per_request(desk):
 
 
 async def test_a_bale_group_serves_telegram_citizens(desk):
+    from bot.delivery.outbox_sender import deliver_pending
     from bot.platforms import DeskBot
-    from bot.outbox_sender import deliver_pending
     from standin.session import StandinSession
 
     bale_token = "654321:BALE-token"
@@ -404,8 +440,7 @@ async def test_a_bale_group_serves_telegram_citizens(desk):
     admin = desk.standin.user("Admin", bot=bale_token)
     desk.settings.admins.append(f"bale:{admin.id}")
     clerk = desk.standin.user("Bale clerk", bot=bale_token)
-    group = desk.standin.group("Fars on Bale", members={admin.id: "administrator", clerk.id: "member"},
-                               bot=bale_token)
+    group = desk.standin.group("Fars on Bale", members={admin.id: "administrator", clerk.id: "member"}, bot=bale_token)
     await group.send(admin, f"/bind {UNIT}")
     assert (await UnitGroup.get(unit_code=UNIT)).platform == "bale"
     user = desk.citizen("Sara")
@@ -416,10 +451,16 @@ async def test_a_bale_group_serves_telegram_citizens(desk):
     world = World(desk, group, admin, clerk, clerk, user, citizen)
     card = desk.catalog.services[SERVICE]
     doc = await make_document(desk, citizen, "deed.pdf")
-    sub = await requests.submit(citizen=citizen, card=card, catalog=desk.catalog,
-                                answers=[{"name": f.name, "type": f.type, "value": None} for f in card.form],
-                                document_ids=[doc.id], submit_token="x", calendar=desk.dp.workflow_data["calendar"],
-                                tz=ZoneInfo("Asia/Tehran"))
+    sub = await requests.submit(
+        citizen=citizen,
+        card=card,
+        catalog=desk.catalog,
+        answers=[{"name": f.name, "type": f.type, "value": None} for f in card.form],
+        document_ids=[doc.id],
+        submit_token="x",
+        calendar=desk.dp.workflow_data["calendar"],
+        tz=ZoneInfo("Asia/Tehran"),
+    )
     await deliver_pending(desk.settings, {"telegram": desk.bot, "bale": bale})
     request = await Request.get(id=sub.request.id)
     assert request.card_platform == "bale" and world.card(request)
@@ -435,7 +476,7 @@ async def test_a_bale_group_serves_telegram_citizens(desk):
 
 # -- promised dates ---------------------------------------------------------------------------------------------
 async def test_due_soon_and_overdue_are_announced_once_and_listed(world):
-    from bot.deadlines import check_deadlines
+    from bot.jobs import check_deadlines
 
     late, soon = await world.submit(), await world.submit()
     today = date(2025, 1, 4)  # a Saturday, a working day

@@ -1,4 +1,5 @@
 """The Bot API stand-in: spec checks, Telegram-like behaviour, aiogram in-process and over HTTP."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,11 +13,19 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
-    TelegramBadRequest, TelegramConflictError, TelegramForbiddenError, TelegramRetryAfter,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
 )
 from aiogram.filters import CommandStart
 from aiogram.types import (
-    BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, Message,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
     ReplyKeyboardMarkup,
 )
 from aiohttp import web
@@ -117,8 +126,9 @@ async def test_bot_sends_edits_and_gets_telegram_errors(world, bot):
     assert user.last["text"] == "<b>Hello</b> &lt;3" and user.last["plain"] == "Hello <3"
     assert user.keyboard() == [["Yes"]]
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_text("<b>Hello</b> &lt;3", chat_id=user.id, message_id=sent.message_id,
-                                    reply_markup=inline(("Yes", "y")))
+        await bot.edit_message_text(
+            "<b>Hello</b> &lt;3", chat_id=user.id, message_id=sent.message_id, reply_markup=inline(("Yes", "y"))
+        )
     edited = await bot.edit_message_text("Bye", chat_id=user.id, message_id=sent.message_id)
     assert edited.edit_date and edited.reply_markup is None
     assert user.texts() == ["Bye"] and user.keyboard(sent.message_id) == []
@@ -135,9 +145,10 @@ async def test_bot_sends_edits_and_gets_telegram_errors(world, bot):
     user.blocked = True
     with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
         await bot.send_message(user.id, "x")
-    assert world.violations == ["sendMessage.text: 4097 characters after entities parsing, must be 1-4096",
-                                "sendMessage.text: can't parse entities: Can't find end of the tag "
-                                "starting at byte offset 2"]
+    assert world.violations == [
+        "sendMessage.text: 4097 characters after entities parsing, must be 1-4096",
+        "sendMessage.text: can't parse entities: Can't find end of the tag starting at byte offset 2",
+    ]
 
 
 async def test_dispatcher_driven_by_fake_user(world, bot):
@@ -203,9 +214,10 @@ async def test_groups_topics_and_members(world, bot):
     group.add_member(clerk, "administrator")
     topic = await bot.create_forum_topic(group.id, "Requests")
     assert group.thread("Requests") == topic.message_thread_id
-    sent = await bot.send_message(group.id, "New request", message_thread_id=topic.message_thread_id,
-                                  reply_markup=inline(("Take", "take:1")))
-    assert sent.is_topic_message and sent.chat.id < -10**12
+    sent = await bot.send_message(
+        group.id, "New request", message_thread_id=topic.message_thread_id, reply_markup=inline(("Take", "take:1"))
+    )
+    assert sent.is_topic_message and sent.chat.id < -(10**12)
     reply = await group.reply(clerk, sent.message_id, "on it")
     assert reply["message_thread_id"] == topic.message_thread_id
     assert reply["reply_to_message"]["message_id"] == sent.message_id

@@ -1,8 +1,9 @@
 """The questionnaire through the real dispatcher: one message edited in place, Back, leave and
 resume, owner only, the profile offered again, one questionnaire per request, one reminder."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -15,8 +16,10 @@ from models import Citizen, OutboxMessage, Request, SurveyAnswer, SurveyResponse
 from tests.conftest import ROOT, TEST_CATALOG
 
 FAST = {"global_per_second": 0, "private_interval_seconds": 0, "group_per_minute": 0}
-CARD = {"title": {"fa": "استعلام پروانه ساختمان", "en": "Building permit inquiry"},
-        "stages": [{"code": "review", "title": {"fa": "بررسی", "en": "Review"}}]}
+CARD = {
+    "title": {"fa": "استعلام پروانه ساختمان", "en": "Building permit inquiry"},
+    "stages": [{"code": "review", "title": {"fa": "بررسی", "en": "Review"}}],
+}
 _seq = count(1)
 
 
@@ -27,12 +30,24 @@ async def desk(make_desk):
 
 async def closed_request(citizen: Citizen, status: str = "answered") -> Request:
     n = next(_seq)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     async with in_transaction():
         request = await Request.create(
-            tracking_code=tracking.new_code(), submit_token=f"sv{n}", citizen=citizen, service_code="permit",
-            service_version=1, card=CARD, agency_code="muni", unit_code="muni-d5", unit_place="line", answers=[],
-            status=status, submitted_at=now - timedelta(days=3), promised_date=date.today(), answered_at=now)
+            tracking_code=tracking.new_code(),
+            submit_token=f"sv{n}",
+            citizen=citizen,
+            service_code="permit",
+            service_version=1,
+            card=CARD,
+            agency_code="muni",
+            unit_code="muni-d5",
+            unit_place="line",
+            answers=[],
+            status=status,
+            submitted_at=now - timedelta(days=3),
+            promised_date=date.today(),
+            answered_at=now,
+        )
         await survey.on_request_closed(request)
     return request
 
@@ -93,18 +108,23 @@ async def test_questionnaire_edited_in_place_with_back_and_resume(desk):
     assert "پرسش ۱ از ۱۶" in user.last["plain"] and "نحوه اطلاع رسانی درباره مراحل انجام کار" in user.last["plain"]
     assert "شفافیت فرایندی" in user.last["plain"]
     assert user.keyboard()[0] == ["خیلی زیاد", "زیاد", "متوسط", "کم"]
-    await user.press("خیلی زیاد")   # item 1 -> 4
-    await user.press("کم")          # item 2 -> 1
+    await user.press("خیلی زیاد")  # item 1 -> 4
+    await user.press("کم")  # item 2 -> 1
     await user.press("قبلی")
     assert "پرسش ۲ از ۱۶" in user.last["plain"] and "✅ کم" in user.keyboard()[0]
-    await user.press("متوسط")       # item 2 -> 2 (changed)
+    await user.press("متوسط")  # item 2 -> 2 (changed)
     await user.press("بعداً")
     assert "نیمه‌کاره" in user.last["plain"] and user.last["message_id"] == invitation
     assert len(user.messages) == 1 + 1  # the /start menu and the questionnaire, nothing else
     response = await SurveyResponse.get(request=request)
     assert response.step == 7 and response.completed_at is None
-    assert response.respondent == {"gender": "female", "age": "35-44", "education": "bachelor",
-                                   "occupation": None, "visits": "2"}
+    assert response.respondent == {
+        "gender": "female",
+        "age": "35-44",
+        "education": "bachelor",
+        "occupation": None,
+        "visits": "2",
+    }
 
     # resumed from the request's tracking view, after a restart
     await desk.restart()
@@ -121,10 +141,16 @@ async def test_questionnaire_edited_in_place_with_back_and_resume(desk):
     assert response.completed_at is not None and response.suggestion == "<b>صف</b> طولانی بود & کند"
     scores = dict(await SurveyAnswer.filter(response=response).values_list("item", "score"))
     assert scores == {1: 4, 2: 2, **{i: 3 for i in range(3, 17)}}
-    assert set(await SurveyAnswer.filter(response=response, item__in=[15, 16]).values_list("axis", flat=True)) == {"overall"}
+    assert set(await SurveyAnswer.filter(response=response, item__in=[15, 16]).values_list("axis", flat=True)) == {
+        "overall"
+    }
     citizen = await Citizen.get(id=citizen.id)
     assert (citizen.gender, citizen.age_group, citizen.education, citizen.occupation) == (
-        "female", "35-44", "bachelor", None)
+        "female",
+        "35-44",
+        "bachelor",
+        None,
+    )
     # a completed questionnaire cannot be answered again
     await user.press_data(SurveyCb(request=request.id, action="pick", value="1", step=5).pack(), message=view)
     assert await SurveyAnswer.get(response=response, item=1).values_list("score", flat=True) == 4
@@ -169,8 +195,8 @@ async def test_one_reminder(desk):
     user, citizen, request = await invited(desk)
     done_citizen = await Citizen.create(platform="telegram", user_id=777, chat_id=777)
     done = await closed_request(done_citizen)
-    await SurveyResponse.filter(request=done).update(completed_at=datetime.now(timezone.utc))
-    now = datetime.now(timezone.utc)
+    await SurveyResponse.filter(request=done).update(completed_at=datetime.now(UTC))
+    now = datetime.now(UTC)
     assert await survey.send_reminders(desk.settings, now + timedelta(days=2)) == 0
     assert await survey.send_reminders(desk.settings, now + timedelta(days=3, minutes=1)) == 1
     assert await survey.send_reminders(desk.settings, now + timedelta(days=9)) == 0

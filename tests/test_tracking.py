@@ -1,4 +1,3 @@
-
 from desk import tracking
 from desk.text import fa_digits
 

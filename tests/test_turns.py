@@ -1,6 +1,7 @@
-"""A chat's turn in Redis (bot/turns.py): the isolation lock, the FSM state and the duplicate check in
+"""A chat's turn in Redis (bot/delivery/turns.py): the isolation lock, the FSM state and the duplicate check in
 one round trip, the release and the duplicate record in another; through the web process and alone.
 Needs Redis (db 12); skipped without it, except in CI."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +11,8 @@ from urllib.parse import urlparse
 import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 
-from bot import dedupe
-from bot.turns import RedisTurns, TurnStorage
+from bot.delivery import dedupe
+from bot.delivery.turns import RedisTurns, TurnStorage
 from models import ProcessedUpdate, Request
 from tests.conftest import PG_REQUIRED, TEST_CATALOG, TOKEN, reachable
 from tests.journey import PDF, fill_permit_form, fill_profile, open_service
@@ -65,7 +66,8 @@ async def test_an_update_takes_two_redis_round_trips_and_duplicates_are_dropped(
     # each delivery: the turn taken (state and duplicate check with it) and ended (record with it)
     assert sent == ["EVALSHA"] * 8
     assert sorted(await storage.redis.keys("mizban:update:*")) == [
-        f"mizban:update:{BOT_ID}:{n}".encode() for n in sorted(hosted.update_ids)]
+        f"mizban:update:{BOT_ID}:{n}".encode() for n in sorted(hosted.update_ids)
+    ]
     assert await storage.redis.keys("*:lock") == []
     assert await ProcessedUpdate.all().count() == 0  # with Redis, the record is there
 

@@ -1,18 +1,19 @@
-"""The web process in-process (bot/webhook.py): secret token, duplicate deliveries, redelivery after a
+"""The web process in-process (bot/delivery/webhook.py): secret token, duplicate deliveries, redelivery after a
 failure, Telegram and Bale side by side, /healthz and /metrics; on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import REGISTRY
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from bot import dedupe
 from bot.app import build_dispatcher
+from bot.delivery import dedupe
+from bot.delivery.webhook import make_app, webhook_path, webhook_secret
 from bot.platforms import DeskBot
-from bot.webhook import make_app, webhook_path, webhook_secret
 from models import Citizen, ProcessedUpdate
 from standin.session import StandinSession
 from tests.conftest import TOKEN, make_settings
@@ -35,8 +36,9 @@ class Web:
 
     async def post(self, bot: DeskBot, update: dict, secret: str | None = None) -> int:
         secret = webhook_secret(self.settings, bot) if secret is None else secret
-        resp = await self.client.post(webhook_path(self.settings, bot), json=update,
-                                      headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        resp = await self.client.post(
+            webhook_path(self.settings, bot), json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+        )
         await resp.read()
         self.statuses.append(resp.status)
         return resp.status
@@ -90,8 +92,16 @@ async def web(db, tmp_path, standin):
 async def test_wrong_or_missing_secret_is_refused_and_nothing_is_processed(web, standin):
     hosted = await web()
     bot = hosted.bots[TOKEN]
-    update = {"update_id": 7, "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
-                                          "from": {"id": 5, "is_bot": False, "first_name": "A"}, "text": "/start"}}
+    update = {
+        "update_id": 7,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 5, "type": "private"},
+            "from": {"id": 5, "is_bot": False, "first_name": "A"},
+            "text": "/start",
+        },
+    }
     assert await hosted.post(bot, update, secret="wrong") == 401
     resp = await hosted.client.post(webhook_path(hosted.settings, bot), json=update)  # no header at all
     assert resp.status == 401
@@ -160,7 +170,9 @@ async def test_telegram_and_bale_bots_are_served_side_by_side(web, standin):
     await on_bale.send("/start")
     assert hosted.statuses == [200, 200]
     assert {(c.platform, c.first_name) for c in await Citizen.filter(user_id=777)} == {
-        ("telegram", "Tara"), ("bale", "Bahar")}
+        ("telegram", "Tara"),
+        ("bale", "Bahar"),
+    }
     tokens = [c.token for c in standin.calls if c.method == "sendMessage"]
     assert tokens == [TOKEN, BALE_TOKEN]
     sent = [c.params for c in standin.calls if c.method == "sendMessage"]
@@ -207,7 +219,7 @@ async def test_old_processed_update_ids_are_pruned(db):
     await record.add(1, 1)
     await record.add(1, 2)
     await record.add(1, 2)  # recorded twice: still one row
-    await ProcessedUpdate.filter(update_id=1).update(at=datetime.now(timezone.utc) - timedelta(days=3))
+    await ProcessedUpdate.filter(update_id=1).update(at=datetime.now(UTC) - timedelta(days=3))
     assert await dedupe.prune() == 1
     assert [u.update_id for u in await ProcessedUpdate.all()] == [2]
     assert await record.seen(1, 2) and not await record.seen(1, 1) and not await record.seen(2, 2)

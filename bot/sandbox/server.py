@@ -5,6 +5,7 @@ served on a free local port as the bot's API server, the usual polling and backg
 (bot.runner.run_polling), and a page on http://127.0.0.1:PORT/ (sandbox/) showing a citizen's chat,
 the units' staff group and an admin's chat side by side. The page drives the stand-in's people through
 the stand-in's own control handlers, so it does exactly what the end-to-end tests do."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +19,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot import db
-from bot.config import ROOT, Settings
+from bot.config import Settings
 from bot.runner import run_polling
 from desk.catalog import load_catalog
 from models import Citizen, UnitGroup
@@ -29,7 +30,7 @@ from standin.server import STANDIN_KEY, make_app
 
 log = logging.getLogger("mizban.sandbox")
 
-PAGE_DIR = ROOT / "sandbox"
+PAGE_DIR = Path(__file__).resolve().parent / "page"
 TOKEN = "5000000000:mizban-sandbox"
 FIRST_CITIZEN_ID = 100_000_001
 ADMIN_ID = 900_000_001
@@ -42,7 +43,11 @@ SANDBOX_KEY = web.AppKey("sandbox", object)
 def sqlite_path(url: str) -> Path | None:
     """The file of an embedded SQLite database (resolved as bot.db resolves it), else None."""
     resolved = db.tortoise_config(url)["connections"]["default"]
-    if not isinstance(resolved, str) or not resolved.startswith("sqlite://") or resolved.startswith("sqlite://:memory:"):
+    if (
+        not isinstance(resolved, str)
+        or not resolved.startswith("sqlite://")
+        or resolved.startswith("sqlite://:memory:")
+    ):
         return None
     return Path(resolved.removeprefix("sqlite://").partition("?")[0])
 
@@ -72,8 +77,9 @@ class Sandbox:
         self.unit_codes = unit_codes
         self.admin = standin.user(people["admin"], user_id=ADMIN_ID, language_code=LANGUAGE)
         self.staff = standin.user(people["staff"], user_id=STAFF_ID, language_code=LANGUAGE)
-        self.group = standin.group(people["group"], chat_id=GROUP_ID,
-                                   members={ADMIN_ID: "administrator", STAFF_ID: "member"})
+        self.group = standin.group(
+            people["group"], chat_id=GROUP_ID, members={ADMIN_ID: "administrator", STAFF_ID: "member"}
+        )
         self.citizens: list[FakeUser] = []
 
     def add_citizen(self, first_name: str | None = None, user_id: int | None = None) -> FakeUser:
@@ -85,8 +91,15 @@ class Sandbox:
 
     async def restore_citizens(self) -> None:
         """The citizens the desk already knows (the database persists; the stand-in's chats do not)."""
-        known = await Citizen.filter(platform="telegram", user_id__gte=FIRST_CITIZEN_ID, user_id__lt=ADMIN_ID,
-                                     ).order_by("user_id").values_list("user_id", "first_name")
+        known = (
+            await Citizen.filter(
+                platform="telegram",
+                user_id__gte=FIRST_CITIZEN_ID,
+                user_id__lt=ADMIN_ID,
+            )
+            .order_by("user_id")
+            .values_list("user_id", "first_name")
+        )
         for user_id, first_name in known:
             self.add_citizen(first_name or None, user_id)
         if not self.citizens:
@@ -195,10 +208,14 @@ async def run_sandbox(settings: Settings, *, reset: bool = False, port: int = 80
     except OSError as e:
         await standin_runner.cleanup()
         raise SystemExit(f"cannot serve the sandbox page on {host}:{port} ({e.strerror}); try --port") from e
-    settings = settings.model_copy(update={
-        "token": TOKEN, "api_url": f"http://{host}:{api_port}", "bots": [],
-        "admins": [*settings.admins, str(ADMIN_ID)],
-    })
+    settings = settings.model_copy(
+        update={
+            "token": TOKEN,
+            "api_url": f"http://{host}:{api_port}",
+            "bots": [],
+            "admins": [*settings.admins, str(ADMIN_ID)],
+        }
+    )
     log.info("Bot API stand-in at %s", settings.api_url)
     print(f"Mizban sandbox: http://{host}:{page_port}/  (Ctrl+C to stop)", flush=True)
     try:

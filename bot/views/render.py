@@ -1,4 +1,5 @@
 """Rendering helpers shared by handlers: escaping and splitting long texts."""
+
 from __future__ import annotations
 
 import html

@@ -1,5 +1,6 @@
 """Files people send in a chat: fetched with getFile, their type checked from the content (not the
 name), kept in the document store with a checksum, and recorded as a Document."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,18 @@ def file_of(message: Message) -> tuple[str, str, str, int | None] | None:
     return None
 
 
-async def keep_file(message: Message, bot: Bot, store: DocumentStore, *, platform: str, citizen: Citizen | None,
-                    role: str, accept, max_mb: float, field: str | None = None) -> Document | None:
+async def keep_file(
+    message: Message,
+    bot: Bot,
+    store: DocumentStore,
+    *,
+    platform: str,
+    citizen: Citizen | None,
+    role: str,
+    accept,
+    max_mb: float,
+    field: str | None = None,
+) -> Document | None:
     """The message's file kept by the desk (None when it has none). Raises
     validators.ValidationError("file-too-big" | "file-type" | "file-download")."""
     found = file_of(message)
@@ -43,8 +54,18 @@ async def keep_file(message: Message, bot: Bot, store: DocumentStore, *, platfor
     buffer = io.BytesIO()
     await bot.download_file(file.file_path, buffer)
     content = buffer.getvalue()
-    kind = documents.check_upload(name, len(content), content[:documents.HEAD_BYTES], accept, max_mb)
+    kind = documents.check_upload(name, len(content), content[: documents.HEAD_BYTES], accept, max_mb)
     stored = await store.save(content, name)
-    return await Document.create(citizen=citizen, field=field, role=role, kind=kind, file_name=name[:255],
-                                 size=stored.size, sha256=stored.sha256, path=str(stored.path), platform=platform,
-                                 tg_file_id=file_id, tg_file_unique_id=unique)
+    return await Document.create(
+        citizen=citizen,
+        field=field,
+        role=role,
+        kind=kind,
+        file_name=name[:255],
+        size=stored.size,
+        sha256=stored.sha256,
+        path=str(stored.path),
+        platform=platform,
+        tg_file_id=file_id,
+        tg_file_unique_id=unique,
+    )

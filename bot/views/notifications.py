@@ -3,7 +3,7 @@
 An outbox row holds an intent (`kind` + `data`, see desk/outbox.py). A renderer turns it into the
 calls to make. Renderers are registered by kind from any module listed in RENDERER_MODULES:
 
-    from bot.outbox_render import Outgoing, renderer
+    from bot.views.notifications import Outgoing, renderer
 
     @renderer("survey-invite")
     async def survey_invite(out: Outgoing):
@@ -15,16 +15,17 @@ SendDocument...) one at a time and receives each call's result back, so a later 
 an earlier message. Yielding nothing sends nothing (the intent became moot, e.g. the card it
 would edit is gone). The sender owns rate limits, retries and marking the row sent.
 """
+
 from __future__ import annotations
 
 import importlib
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 import logging
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.methods import TelegramMethod
 
@@ -35,7 +36,7 @@ from models import Citizen, OutboxMessage
 log = logging.getLogger("mizban.outbox")
 
 # Modules whose import registers renderers; a module that does not exist (yet) is skipped.
-RENDERER_MODULES = ("bot.staff_render", "bot.survey_render", "bot.complaints_render")
+RENDERER_MODULES = ("bot.views.staff", "bot.views.survey", "bot.views.complaints")
 
 Render = Callable[["Outgoing"], AsyncGenerator[TelegramMethod, Any]]
 _RENDERERS: dict[str, Render] = {}
@@ -44,11 +45,13 @@ _loaded = False
 
 def renderer(kind: str) -> Callable[[Render], Render]:
     """Register the renderer of an outbox kind."""
+
     def register(fn: Render) -> Render:
         if kind in _RENDERERS and _RENDERERS[kind] is not fn:
             raise ValueError(f"two renderers for outbox kind {kind!r}")
         _RENDERERS[kind] = fn
         return fn
+
     return register
 
 
@@ -93,9 +96,9 @@ class Context:
     def calendar(self):
         from desk.calendar import WorkCalendar, parse_holidays
 
-        return WorkCalendar(weekend=set(self.settings.calendar.weekend),
-                            holidays=parse_holidays(self.settings.calendar.holidays))
-
+        return WorkCalendar(
+            weekend=set(self.settings.calendar.weekend), holidays=parse_holidays(self.settings.calendar.holidays)
+        )
 
     def today(self) -> date:
         """Today in the desk's time zone (promised dates are local days)."""

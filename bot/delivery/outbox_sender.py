@@ -1,14 +1,15 @@
 """The outbox sender: delivers queued notifications within the Bot API limits (desk/outbox.py has
-the claiming, the retry policy and the limiters; bot/outbox_render.py turns rows into calls).
+the claiming, the retry policy and the limiters; bot/views/notifications.py turns rows into calls).
 
 Each chat's rows go out in order, one chat per task; all chats share the bot's overall limiter.
 Several senders (one per `worker`/`run` process) may run over one outbox: claims give each chat to
 one sender at a time (desk.outbox.claim), and with Redis configured the limiter is shared
-(desk.outbox.RedisLimits), so together they stay within the bot's limits.
+(bot/delivery/limits.py), so together they stay within the bot's limits.
 A 429 pauses only that chat for retry_after and the same call is tried again; 5xx and network
 errors put the row (and the rest of that chat's batch, to keep the order) back with an
 exponential backoff; 403 marks the chat unreachable (a citizen who blocked the bot) and stops.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,13 +18,12 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
-from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError,
-                                TelegramRetryAfter)
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError, TelegramRetryAfter
 
 from bot.config import Settings
-from bot.outbox_render import Context, outgoing, renderer_for
+from bot.delivery.limits import LimiterUnavailable, Limits, RedisLimits
+from bot.views.notifications import Context, outgoing, renderer_for
 from desk import outbox
-from desk.outbox import Limits, RedisLimits
 from models import OutboxMessage
 
 log = logging.getLogger("mizban.outbox")
@@ -46,8 +46,15 @@ class Stats:
 class Sender:
     """One sender process: its limiters live as long as it does."""
 
-    def __init__(self, settings: Settings, bots: dict, *, ctx: Context | None = None,
-                 limits: Limits | None = None, max_in_flight: int | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        bots: dict,
+        *,
+        ctx: Context | None = None,
+        limits: Limits | None = None,
+        max_in_flight: int | None = None,
+    ):
         self.settings = settings
         self.bots = bots
         self.ctx = ctx or Context(settings)
@@ -74,8 +81,11 @@ class Sender:
             while True:
                 room = self.max_in_flight - in_flight()
                 if room > self.max_in_flight // 2 or not workers:
-                    full = [chat for (_, chat), q in queues.items()
-                            if q and len(q) >= self.limits.chat_capacity(q[0].is_group, self.lease_seconds / 2)]
+                    full = [
+                        chat
+                        for (_, chat), q in queues.items()
+                        if q and len(q) >= self.limits.chat_capacity(q[0].is_group, self.lease_seconds / 2)
+                    ]
                     for row in await outbox.claim(max(room, 1), exclude_chats=full, held=held):
                         held.add(row.id)
                         key = (row.platform, row.chat_id)
@@ -145,7 +155,7 @@ class Sender:
             return GONE
         except TelegramRetryAfter as e:
             return await self._retry(row, e.message, max_attempts, delay=e.retry_after)
-        except outbox.LimiterUnavailable as e:  # not the message's fault: no attempt is counted
+        except LimiterUnavailable as e:  # not the message's fault: no attempt is counted
             log.warning("outbox limiter unavailable, row %s waits: %s", row.id, e)
             row.next_attempt_at = outbox.now() + timedelta(seconds=LIMITER_RETRY_SECONDS)
             await outbox.release([row.id], row.next_attempt_at)
@@ -156,7 +166,7 @@ class Sender:
             await outbox.mark_dead(row, e.message)
             self.stats.dead += 1
             return DONE
-        except (TelegramNetworkError, asyncio.TimeoutError, OSError) as e:
+        except (TimeoutError, TelegramNetworkError, OSError) as e:
             return await self._retry(row, str(e) or type(e).__name__, max_attempts)
         except Exception as e:  # 5xx (TelegramServerError) and anything unexpected
             log.warning("outbox row %s (%s) failed: %r", row.id, row.method, e)

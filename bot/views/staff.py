@@ -1,20 +1,19 @@
 """The request card in a unit's group, and the outbox renderers of the staff workflow: cards,
 card edits, citizens' messages threaded under the card, promised-date announcements, and the
 notifications a citizen gets about their request (always with its tracking code)."""
+
 from __future__ import annotations
 
 from datetime import date
 
-from aiogram.methods import (CopyMessage, CreateForumTopic, EditMessageText, SendDocument, SendMediaGroup,
-                             SendMessage)
-from aiogram.types import (FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument,
-                           ReplyParameters)
+from aiogram.methods import CopyMessage, CreateForumTopic, EditMessageText, SendDocument, SendMediaGroup, SendMessage
+from aiogram.types import FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, ReplyParameters
 
 from bot.callbacks import ReplyCb, RequestCb, StaffCb
-from bot.keyboards import button
 from bot.l10n import L10n
-from bot.outbox_render import Outgoing, renderer
-from bot.render import answer_text, esc, pick
+from bot.views.keyboards import button
+from bot.views.notifications import Outgoing, renderer
+from bot.views.render import answer_text, esc, pick
 from desk.workflow import next_stage_of
 from models import Document, Request, RequestEvent, RequestStatus, UnitGroup
 
@@ -75,21 +74,29 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
         answers.append(f"• {esc(pick(field.get('label'), lang))}: {value}")
     events = list(await RequestEvent.filter(request=request).order_by("-id").limit(HISTORY))[::-1]
     overdue = request.status in RequestStatus.OPEN and request.promised_date < today
-    text = l10n("staff-card", code=l10n.code(request.tracking_code), service=pick(request.card["title"], lang),
-                status=l10n.button(f"status-{request.status}"),
-                stage=stage_title(request, request.stage_code, lang),
-                assignee=request.assignee_name or l10n.button("staff-nobody"),
-                submitted=l10n.date(request.submitted_at, with_time=True), promised=request.promised_date,
-                overdue=overdue, citizen=citizen.full_name or citizen.first_name,
-                national_id=l10n.digits(mask(citizen.national_id)), mobile=l10n.digits(mask(citizen.mobile)))
+    text = l10n(
+        "staff-card",
+        code=l10n.code(request.tracking_code),
+        service=pick(request.card["title"], lang),
+        status=l10n.button(f"status-{request.status}"),
+        stage=stage_title(request, request.stage_code, lang),
+        assignee=request.assignee_name or l10n.button("staff-nobody"),
+        submitted=l10n.date(request.submitted_at, with_time=True),
+        promised=request.promised_date,
+        overdue=overdue,
+        citizen=citizen.full_name or citizen.first_name,
+        national_id=l10n.digits(mask(citizen.national_id)),
+        mobile=l10n.digits(mask(citizen.mobile)),
+    )
     tail = []
     if request.result_text:
         tail.append(l10n("staff-card-result", text=request.result_text[:500]))
     if request.reject_reason:
         tail.append(l10n("staff-card-rejected", reason=request.reject_reason[:500]))
     if events:
-        tail.append(l10n("staff-card-history") + "\n" + "\n".join(_event_line(l10n, request, e, catalog)
-                                                                   for e in events))
+        tail.append(
+            l10n("staff-card-history") + "\n" + "\n".join(_event_line(l10n, request, e, catalog) for e in events)
+        )
     if moved:
         tail.append(l10n("staff-card-moved", unit=unit_title(catalog, request.unit_code, lang)))
     # the answers get what room is left, in whole lines (a cut line could leave a tag open)
@@ -116,9 +123,14 @@ def card_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
             rows.append([b("staff-btn-take", "take")])
         if nxt := next_stage_of(request):
             rows.append([b("staff-btn-stage", "stage", nxt["code"], stage=pick(nxt["title"], l10n.lang))])
-        rows.append([b("staff-btn-ask", "ask"),
-                     b("staff-btn-inquiry-done", "inquiry_done") if request.status == RequestStatus.WAITING_INQUIRY
-                     else b("staff-btn-inquiry", "inquiry")])
+        rows.append(
+            [
+                b("staff-btn-ask", "ask"),
+                b("staff-btn-inquiry-done", "inquiry_done")
+                if request.status == RequestStatus.WAITING_INQUIRY
+                else b("staff-btn-inquiry", "inquiry"),
+            ]
+        )
         rows.append([b("staff-btn-deliver", "deliver"), b("staff-btn-reject", "reject")])
         rows.append([b("staff-btn-note", "note"), b("staff-btn-transfer", "transfer")])
     else:
@@ -135,11 +147,13 @@ def transfer_keyboard(l10n: L10n, request: Request, units: list[tuple[str, str]]
 
 def is_current_card(request: Request, platform: str, chat_id: int, message_id: int | None) -> bool:
     return (request.card_platform, request.card_chat_id) == (platform, chat_id) and (
-        message_id is None or request.card_message_id == message_id)
+        message_id is None or request.card_message_id == message_id
+    )
 
 
-async def card_view(l10n: L10n, request: Request, catalog, today: date, *, platform: str, chat_id: int,
-                    message_id: int | None) -> tuple[str, InlineKeyboardMarkup | None]:
+async def card_view(
+    l10n: L10n, request: Request, catalog, today: date, *, platform: str, chat_id: int, message_id: int | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The card as it should look in this chat: live with its buttons, or, for a card the
     request has left (transferred, bound elsewhere), its final state without buttons.
     `message_id` None: the card about to be sent, live by definition."""
@@ -159,24 +173,40 @@ def file_input(doc: Document, platform: str, store):
     return FSInputFile(store.path_of(doc.path), filename=doc.file_name)
 
 
-def send_files(chat_id: int, docs: list[Document], platform: str, store, *, caption: str | None = None,
-               reply: int | None = None, thread: int | None = None):
+def send_files(
+    chat_id: int,
+    docs: list[Document],
+    platform: str,
+    store,
+    *,
+    caption: str | None = None,
+    reply: int | None = None,
+    thread: int | None = None,
+):
     """The calls sending files: one document, or albums of up to ten."""
     if len(docs) == 1:
-        yield SendDocument(chat_id=chat_id, document=file_input(docs[0], platform, store), caption=caption,
-                           reply_parameters=reply_to(reply), message_thread_id=thread)
+        yield SendDocument(
+            chat_id=chat_id,
+            document=file_input(docs[0], platform, store),
+            caption=caption,
+            reply_parameters=reply_to(reply),
+            message_thread_id=thread,
+        )
         return
     for start in range(0, len(docs), 10):
-        chunk = docs[start:start + 10]
-        media = [InputMediaDocument(media=file_input(d, platform, store),
-                                    caption=caption if start == 0 and i == 0 else None)
-                 for i, d in enumerate(chunk)]
+        chunk = docs[start : start + 10]
+        media = [
+            InputMediaDocument(media=file_input(d, platform, store), caption=caption if start == 0 and i == 0 else None)
+            for i, d in enumerate(chunk)
+        ]
         if len(media) == 1:
-            yield SendDocument(chat_id=chat_id, document=media[0].media, reply_parameters=reply_to(reply),
-                               message_thread_id=thread)
+            yield SendDocument(
+                chat_id=chat_id, document=media[0].media, reply_parameters=reply_to(reply), message_thread_id=thread
+            )
         else:
-            yield SendMediaGroup(chat_id=chat_id, media=media, reply_parameters=reply_to(reply),
-                                 message_thread_id=thread)
+            yield SendMediaGroup(
+                chat_id=chat_id, media=media, reply_parameters=reply_to(reply), message_thread_id=thread
+            )
 
 
 # -- group renderers ------------------------------------------------------------------------------
@@ -192,18 +222,27 @@ async def render_card(out: Outgoing):
         if group.forum:
             topic = yield CreateForumTopic(chat_id=out.chat_id, name=_topic_name(l10n, request))
             thread = topic.message_thread_id
-        text, kb = await card_view(l10n, request, out.ctx.catalog, out.ctx.today(), platform=out.platform, chat_id=out.chat_id,
-                                   message_id=None)
+        text, kb = await card_view(
+            l10n, request, out.ctx.catalog, out.ctx.today(), platform=out.platform, chat_id=out.chat_id, message_id=None
+        )
         sent = yield SendMessage(chat_id=out.chat_id, text=text, reply_markup=kb, message_thread_id=thread)
-        await Request.filter(id=request.id).update(card_platform=out.platform, card_chat_id=out.chat_id,
-                                                   card_message_id=sent.message_id, card_thread_id=thread)
+        await Request.filter(id=request.id).update(
+            card_platform=out.platform, card_chat_id=out.chat_id, card_message_id=sent.message_id, card_thread_id=thread
+        )
         request = await Request.get(id=request.id)
     if not out.data.get("files_sent"):
         docs = await Document.filter(request=request, role="form").order_by("id")
         if docs:
             caption = l10n("staff-card-files", code=l10n.code(request.tracking_code))
-            for call in send_files(out.chat_id, docs, out.platform, out.ctx.store, caption=caption,
-                                   reply=request.card_message_id, thread=request.card_thread_id):
+            for call in send_files(
+                out.chat_id,
+                docs,
+                out.platform,
+                out.ctx.store,
+                caption=caption,
+                reply=request.card_message_id,
+                thread=request.card_thread_id,
+            ):
                 yield call
         out.row.payload = {**out.data, "files_sent": True}
         await out.row.save(update_fields=["payload"])
@@ -218,15 +257,21 @@ async def render_card_edit(out: Outgoing):
     request = await Request.get_or_none(id=out.data["request"])
     if request is None:
         return
-    text, kb = await card_view(out.l10n, request, out.ctx.catalog, out.ctx.today(), platform=out.platform, chat_id=out.chat_id,
-                               message_id=out.data["message_id"])
+    text, kb = await card_view(
+        out.l10n,
+        request,
+        out.ctx.catalog,
+        out.ctx.today(),
+        platform=out.platform,
+        chat_id=out.chat_id,
+        message_id=out.data["message_id"],
+    )
     yield EditMessageText(chat_id=out.chat_id, message_id=out.data["message_id"], text=text, reply_markup=kb)
 
 
 async def _request_and_event(out: Outgoing) -> tuple[Request | None, RequestEvent | None]:
     """The request and the history event an intent is about (either may be gone)."""
-    return (await Request.get_or_none(id=out.data["request"]),
-            await RequestEvent.get_or_none(id=out.data["event"]))
+    return (await Request.get_or_none(id=out.data["request"]), await RequestEvent.get_or_none(id=out.data["event"]))
 
 
 @renderer("citizen-message")
@@ -251,11 +296,19 @@ async def render_due(out: Outgoing):
         return
     l10n = out.l10n
     here = is_current_card(request, out.platform, out.chat_id, None)
-    text = l10n(f"staff-due-{out.data['which']}", code=l10n.code(request.tracking_code),
-                service=pick(request.card["title"], l10n.lang), promised=request.promised_date,
-                assignee=request.assignee_name or l10n.button("staff-nobody"))
-    yield SendMessage(chat_id=out.chat_id, text=text, reply_parameters=reply_to(request.card_message_id if here else None),
-                      message_thread_id=request.card_thread_id if here else None)
+    text = l10n(
+        f"staff-due-{out.data['which']}",
+        code=l10n.code(request.tracking_code),
+        service=pick(request.card["title"], l10n.lang),
+        promised=request.promised_date,
+        assignee=request.assignee_name or l10n.button("staff-nobody"),
+    )
+    yield SendMessage(
+        chat_id=out.chat_id,
+        text=text,
+        reply_parameters=reply_to(request.card_message_id if here else None),
+        message_thread_id=request.card_thread_id if here else None,
+    )
 
 
 # -- the citizen's notifications ---------------------------------------------------------------------
@@ -292,8 +345,9 @@ async def render_notify(out: Outgoing):
         return
     key = f"notify-{kind}-empty" if kind == "result" and not event.text else f"notify-{kind}"
     waiting = request.status == RequestStatus.WAITING_CITIZEN and kind == "question"
-    yield SendMessage(chat_id=out.chat_id, text=l10n(key, **args),
-                      reply_markup=citizen_keyboard(l10n, request, reply=waiting))
+    yield SendMessage(
+        chat_id=out.chat_id, text=l10n(key, **args), reply_markup=citizen_keyboard(l10n, request, reply=waiting)
+    )
     if kind == "result":
         docs = await Document.filter(id__in=(event.data or {}).get("documents") or []).order_by("id")
         if docs:
@@ -302,20 +356,38 @@ async def render_notify(out: Outgoing):
                 yield call
 
 
-def from_source_or_text(out: Outgoing, header: str, event: RequestEvent, *, reply: int | None = None,
-                        thread: int | None = None, keyboard=None):
+def from_source_or_text(
+    out: Outgoing,
+    header: str,
+    event: RequestEvent,
+    *,
+    reply: int | None = None,
+    thread: int | None = None,
+    keyboard=None,
+):
     """A person's message passed on: copied when it has media and both chats are on one messenger
     (caption replaced by the header and their words), else re-sent as text."""
     source = out.data.get("source") or {}
     copy = source.get("media") and source.get("platform") == out.platform
-    words = (event.text or "")[:MAX_CAPTION if copy else MAX_CARD - 200]  # cut before escaping: tags stay whole
+    words = (event.text or "")[: MAX_CAPTION if copy else MAX_CARD - 200]  # cut before escaping: tags stay whole
     body = header + ("\n\n" + esc(words) if words else "")
     if copy:
-        return CopyMessage(chat_id=out.chat_id, from_chat_id=source["chat_id"], message_id=source["message_id"],
-                           caption=body, reply_parameters=reply_to(reply), message_thread_id=thread,
-                           reply_markup=keyboard)
-    return SendMessage(chat_id=out.chat_id, text=body, reply_parameters=reply_to(reply), message_thread_id=thread,
-                       reply_markup=keyboard)
+        return CopyMessage(
+            chat_id=out.chat_id,
+            from_chat_id=source["chat_id"],
+            message_id=source["message_id"],
+            caption=body,
+            reply_parameters=reply_to(reply),
+            message_thread_id=thread,
+            reply_markup=keyboard,
+        )
+    return SendMessage(
+        chat_id=out.chat_id,
+        text=body,
+        reply_parameters=reply_to(reply),
+        message_thread_id=thread,
+        reply_markup=keyboard,
+    )
 
 
 async def _reuploads(out: Outgoing, event: RequestEvent, header: str, reply, thread) -> list:

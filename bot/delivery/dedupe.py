@@ -7,14 +7,15 @@ aiogram's event isolation lock of the update's chat and user (in Redis, shared b
 process, when Redis is configured), so two deliveries of one update are never handled at once: the
 second waits for the first and then finds it recorded. The record is an expiring Redis key when
 Redis is configured, else a ProcessedUpdate row (pruned after two days). With Redis, the check is
-made as the lock is taken and the record written as it is released (bot/turns.py)."""
+made as the lock is taken and the record written as it is released (bot/delivery/turns.py)."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -69,7 +70,7 @@ class Delivery:
 
     bot_id: int
     update_id: int
-    seen: bool | None = None  # already processed, when the chat's turn checked it (bot/turns.py)
+    seen: bool | None = None  # already processed, when the chat's turn checked it (bot/delivery/turns.py)
     handled: bool = False
     duplicate: bool = False
 
@@ -101,7 +102,7 @@ class FirstDelivery(BaseMiddleware):
 
 
 async def prune(keep: timedelta = KEEP) -> int:
-    return await ProcessedUpdate.filter(at__lt=datetime.now(timezone.utc) - keep).delete()
+    return await ProcessedUpdate.filter(at__lt=datetime.now(UTC) - keep).delete()
 
 
 async def run_pruner(every: float = PRUNE_EVERY) -> None:

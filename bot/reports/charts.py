@@ -5,6 +5,7 @@ are passed as they are; before 3.11 they are shaped with arabic_reshaper and put
 with python-bidi (doing both would reverse them). The font must have Arabic-script glyphs:
 DejaVu Sans does (bundled with matplotlib); Vazirmatn (`apt-get install fonts-vazirmatn` where the
 distribution has it) is preferred when installed."""
+
 from __future__ import annotations
 
 import io
@@ -13,13 +14,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import arabic_reshaper  # noqa: E402
-from bidi.algorithm import get_display  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+import arabic_reshaper
+from bidi.algorithm import get_display
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from desk.text import fa_digits  # noqa: E402
+from desk.text import fa_digits
 
 FONTS = ["Vazirmatn", "Vazir", "DejaVu Sans"]
 LAYS_OUT_RTL = tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 11)
@@ -57,8 +58,17 @@ def _ticks(ax, labels: list[str], lang: str, *, axis: str = "x") -> None:
     (ax.set_xticks if axis == "x" else ax.set_yticks)(range(len(labels)), shaped, fontfamily=_font())
 
 
-def bar_chart(title: str, labels: list[str], values: list[float], *, xlabel: str = "", ylabel: str = "",
-              lang: str = "fa", horizontal: bool = False, limit: float | None = None) -> bytes:
+def bar_chart(
+    title: str,
+    labels: list[str],
+    values: list[float],
+    *,
+    xlabel: str = "",
+    ylabel: str = "",
+    lang: str = "fa",
+    horizontal: bool = False,
+    limit: float | None = None,
+) -> bytes:
     """A bar chart as PNG bytes; labels and titles may be Persian."""
     fig, ax = _figure(title, lang)
     font = _font()

@@ -2,6 +2,7 @@
 without files sent as one JSON body (Telegram and Bale accept application/json) instead of
 urlencoded fields: percent-encoding a Persian text costs more than the rest of building the
 request (bench/citizen_bench.py). A request with files stays multipart, as aiogram makes it."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

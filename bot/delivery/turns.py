@@ -3,7 +3,7 @@ round trip, the release and the duplicate record in another.
 
 aiogram's own (RedisEventIsolation with RedisStorage) takes five round trips per update: a redis-py
 Lock (SET NX, then a release script), the state GET, and the desk's duplicate check and record
-(bot/dedupe.py). Each costs a web process about 60 µs of Python and Redis a read and a write;
+(bot/delivery/dedupe.py). Each costs a web process about 60 µs of Python and Redis a read and a write;
 together they were a quarter of a web process's CPU time per update (bench/webhook_bench.py). Here
 two Lua scripts do the same:
 
@@ -16,24 +16,26 @@ two Lua scripts do the same:
   that fails (Redis gone for a moment), the update's own outcome stands (its webhook answer, or its
   error) and the lock expires by itself.
 
-The update comes from the webhook's Delivery (bot/dedupe.py), found through a context variable; an
+The update comes from the webhook's Delivery (bot/delivery/dedupe.py), found through a context variable; an
 update fed another way (polling, tests) takes the turn without the duplicate check. A turn's lock
 expires after 60 s, as aiogram's does, so a crashed process holds a chat up no longer than that.
 All keys of one turn must live on one Redis server (a Redis Cluster would need them in one hash
 slot)."""
+
 from __future__ import annotations
 
 import asyncio
 import itertools
 import logging
 import os
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator
+from typing import Any
 
 from aiogram.fsm.storage.base import BaseEventIsolation, KeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 
-from bot.dedupe import CURRENT_DELIVERY, KEEP, RedisRecord
+from bot.delivery.dedupe import CURRENT_DELIVERY, KEEP, RedisRecord
 
 log = logging.getLogger(__name__)
 TURN_SECONDS = 60
@@ -103,11 +105,11 @@ class RedisTurns(BaseEventIsolation):
             self.storage.fetched.pop(state_key, None)
             handled = delivery is not None and delivery.handled and not delivery.seen
             try:
-                await self._end(keys=[lock_key] + ([record_key] if handled else []),
-                                args=[token, int(KEEP.total_seconds())])
-            except Exception:  # noqa: BLE001 - the update's own outcome stands; the lock expires by itself
+                await self._end(
+                    keys=[lock_key] + ([record_key] if handled else []), args=[token, int(KEEP.total_seconds())]
+                )
+            except Exception:
                 log.exception("ending the turn of %s failed; its lock expires in %d s", lock_key, TURN_SECONDS)
 
     async def close(self) -> None:
         pass
-

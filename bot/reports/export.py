@@ -1,5 +1,6 @@
 """/export: an XLSX of the requests accepted in a period, with their answers, stages and survey.
 Requests are read in chunks into a write-only workbook, so a large period does not sit in memory."""
+
 from __future__ import annotations
 
 import io
@@ -39,8 +40,11 @@ def _answers(request: Request, lang: str) -> str:
 
 def _stages(request: Request, events: list[RequestEvent], lang: str) -> str:
     titles = {s["code"]: _text(s.get("title"), lang) for s in request.card.get("stages", [])}
-    return "\n".join(f"{jalali(e.at, digits='en', with_time=True)} {e.kind}"
-                     + (f" — {titles.get(e.stage_code, e.stage_code)}" if e.stage_code else "") for e in events)
+    return "\n".join(
+        f"{jalali(e.at, digits='en', with_time=True)} {e.kind}"
+        + (f" — {titles.get(e.stage_code, e.stage_code)}" if e.stage_code else "")
+        for e in events
+    )
 
 
 async def build(q: reports.Query, t: Callable[[str], str], lang: str, *, tz: str = reports.DEFAULT_TZ) -> bytes:
@@ -50,9 +54,28 @@ async def build(q: reports.Query, t: Callable[[str], str], lang: str, *, tz: str
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(t("export-sheet")[:31])
     ws.sheet_view.rightToLeft = lang == "fa"
-    headers = [t(f"export-{key}") for key in (
-        "code", "service", "agency", "unit", "place", "status", "submitted", "promised", "answered", "days",
-        "answers", "stages", "survey-completed")] + [f"{t('export-item')} {n}" for n in items] + [t("export-suggestion")]
+    headers = (
+        [
+            t(f"export-{key}")
+            for key in (
+                "code",
+                "service",
+                "agency",
+                "unit",
+                "place",
+                "status",
+                "submitted",
+                "promised",
+                "answered",
+                "days",
+                "answers",
+                "stages",
+                "survey-completed",
+            )
+        ]
+        + [f"{t('export-item')} {n}" for n in items]
+        + [t("export-suggestion")]
+    )
     header_cells = []
     for h in headers:
         cell = WriteOnlyCell(ws, value=h)
@@ -70,19 +93,31 @@ async def build(q: reports.Query, t: Callable[[str], str], lang: str, *, tz: str
         surveys = {s.request_id: s for s in await SurveyResponse.filter(request_id__in=ids)}
         scores: dict[int, dict[int, int]] = defaultdict(dict)
         for response_id, item, score in await SurveyAnswer.filter(
-                response_id__in=[s.id for s in surveys.values()]).values_list("response_id", "item", "score"):
+            response_id__in=[s.id for s in surveys.values()]
+        ).values_list("response_id", "item", "score"):
             scores[response_id][item] = score
         for r in chunk:
             s = surveys.get(r.id)
             days = round((r.answered_at - r.submitted_at).total_seconds() / 86400, 1) if r.answered_at else None
-            ws.append([r.tracking_code, _text(r.card.get("title"), lang), r.agency_code, r.unit_code,
-                       t(f"export-place-{r.unit_place}"), t(f"export-status-{r.status}"),
-                       jalali(r.submitted_at, digits="en", with_time=True), jalali(r.promised_date, digits="en"),
-                       jalali(r.answered_at, digits="en", with_time=True) if r.answered_at else None, days,
-                       _answers(r, lang), _stages(r, events[r.id], lang),
-                       jalali(s.completed_at, digits="en", with_time=True) if s and s.completed_at else None,
-                       *((scores[s.id].get(n) if s else None) for n in items),
-                       s.suggestion if s else None])
+            ws.append(
+                [
+                    r.tracking_code,
+                    _text(r.card.get("title"), lang),
+                    r.agency_code,
+                    r.unit_code,
+                    t(f"export-place-{r.unit_place}"),
+                    t(f"export-status-{r.status}"),
+                    jalali(r.submitted_at, digits="en", with_time=True),
+                    jalali(r.promised_date, digits="en"),
+                    jalali(r.answered_at, digits="en", with_time=True) if r.answered_at else None,
+                    days,
+                    _answers(r, lang),
+                    _stages(r, events[r.id], lang),
+                    jalali(s.completed_at, digits="en", with_time=True) if s and s.completed_at else None,
+                    *((scores[s.id].get(n) if s else None) for n in items),
+                    s.suggestion if s else None,
+                ]
+            )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

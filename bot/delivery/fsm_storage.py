@@ -1,8 +1,10 @@
 """aiogram FSM storage in the desk's own database: a half-filled form survives a restart
 without Redis. With Redis configured, aiogram's RedisStorage is used instead (bot/app.py)."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey

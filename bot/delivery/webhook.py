@@ -5,7 +5,8 @@ Each bot has its own route, `{webhook.path}/{bot id}`, and its own secret token,
 request. An update is answered only after it has been handled: the Bot API server sends a chat's
 next update once the previous one is answered, so one citizen's updates are handled in order, and
 an update whose handling failed is answered 500 and delivered again. A delivery of an update
-already processed is dropped (bot/dedupe.py)."""
+already processed is dropped (bot/delivery/dedupe.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,9 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from tortoise import Tortoise
 
-from bot import dedupe, metrics
+from bot import metrics
 from bot.config import Settings
+from bot.delivery import dedupe
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +124,10 @@ def make_app(settings: Settings, dp: Dispatcher, bots: list[Bot]) -> web.Applica
     """The aiohttp application of a web process; the database is connected by the caller."""
     app = web.Application(middlewares=[count_requests])
     redis = getattr(dp.fsm.storage, "redis", None)  # aiogram's RedisStorage when REDIS_URL is set
-    # the record the chat's turn keeps (bot/turns.py), for updates that take no turn too
+    # the record the chat's turn keeps (bot/delivery/turns.py), for updates that take no turn too
     record = getattr(dp.fsm.events_isolation, "record", None) or (
-        dedupe.RedisRecord(redis) if redis else dedupe.DatabaseRecord())
+        dedupe.RedisRecord(redis) if redis else dedupe.DatabaseRecord()
+    )
     dp.update.outer_middleware(dedupe.FirstDelivery(record))
     for bot in bots:
         DeskRequestHandler(dp, bot, webhook_secret(settings, bot)).register(app, path=webhook_path(settings, bot))

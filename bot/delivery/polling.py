@@ -6,6 +6,7 @@ the next ones one poll per update, and a poll costs about as much as handling an
 (bench/citizen_bench.py counts them). Polling at most every `interval` seconds makes each poll
 bring what arrived meanwhile; an update waits at most `interval` longer (20 ms: nothing a person
 notices beside a messenger's own round trip)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +17,7 @@ from aiogram.methods import GetUpdates
 
 
 class PacedPolling(BaseRequestMiddleware):
-    """A request middleware for a polling bot's session: `bot.session.middleware(PacedPolling())`."""
+    """A request middleware for a polling bot's session: `bot.delivery.session.middleware(PacedPolling())`."""
 
     def __init__(self, interval: float = 0.02):
         self.interval = interval

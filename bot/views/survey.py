@@ -1,26 +1,32 @@
 """The questionnaire on screen: one message showing the current step, edited in place, and the
 outbox renderers of the invitation and the reminder."""
+
 from __future__ import annotations
 
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import SurveyCb
-from bot.keyboards import button
 from bot.l10n import L10n
-from bot.outbox_render import Outgoing, renderer
-from bot.render import esc, pick
+from bot.views.keyboards import button
+from bot.views.notifications import Outgoing, renderer
+from bot.views.render import esc, pick
 from desk import survey
 from models import Citizen, Request, SurveyResponse
 
 
-def survey_view(l10n: L10n, response: SurveyResponse, request: Request, citizen: Citizen,
-                scores: dict[int, int]) -> tuple[str, InlineKeyboardMarkup | None]:
+def survey_view(
+    l10n: L10n, response: SurveyResponse, request: Request, citizen: Citizen, scores: dict[int, int]
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and buttons of the questionnaire at `response.step`."""
     form, lang = survey.load_form(), l10n.lang
     step = form.step(response.step)
-    header = l10n("survey-header", title=pick(form.title, lang), code=l10n.code(request.tracking_code),
-                  service=pick(request.card["title"], lang))
+    header = l10n(
+        "survey-header",
+        title=pick(form.title, lang),
+        code=l10n.code(request.tracking_code),
+        service=pick(request.card["title"], lang),
+    )
     if step.kind == "done":
         return header + "\n\n" + l10n("survey-done"), None
     total = form.last_step + 1
@@ -36,19 +42,31 @@ def survey_view(l10n: L10n, response: SurveyResponse, request: Request, citizen:
         lines.append(f"<b>{esc(pick(q.title, lang))}</b>")
         if known and not given:
             lines.append(l10n("survey-known"))
-        options = [button(("✅ " if o.value == known else "") + pick(o.label, lang),
-                          SurveyCb(request=rid, action="pick", value=o.value, step=step.number)) for o in q.options]
-        rows += [options[i:i + 2] for i in range(0, len(options), 2)]
+        options = [
+            button(
+                ("✅ " if o.value == known else "") + pick(o.label, lang),
+                SurveyCb(request=rid, action="pick", value=o.value, step=step.number),
+            )
+            for o in q.options
+        ]
+        rows += [options[i : i + 2] for i in range(0, len(options), 2)]
         rows.append([button(l10n.button("survey-skip"), SurveyCb(request=rid, action="skip", step=step.number))])
     elif step.kind == "item":
         lines.append(l10n("survey-axis", axis=pick(step.axis.title, lang)))
-        lines.append(l10n("survey-item", number=step.item.number, total=len(form.items),
-                          text=pick(step.item.text, lang)))
+        lines.append(
+            l10n("survey-item", number=step.item.number, total=len(form.items), text=pick(step.item.text, lang))
+        )
         lines.append(l10n("survey-scale", title=pick(form.scale_title, lang)))
         chosen = scores.get(step.item.number)
-        rows.append([button(("✅ " if level.score == chosen else "") + pick(level.label, lang),
-                            SurveyCb(request=rid, action="pick", value=str(level.score), step=step.number))
-                     for level in form.scale])
+        rows.append(
+            [
+                button(
+                    ("✅ " if level.score == chosen else "") + pick(level.label, lang),
+                    SurveyCb(request=rid, action="pick", value=str(level.score), step=step.number),
+                )
+                for level in form.scale
+            ]
+        )
     else:  # the suggestion
         lines.append(f"<b>{esc(pick(form.suggestion, lang))}</b>")
         lines.append(l10n("survey-suggestion-how"))
@@ -61,9 +79,12 @@ def survey_view(l10n: L10n, response: SurveyResponse, request: Request, citizen:
 
 def invitation(l10n: L10n, request: Request, key: str) -> tuple[str, InlineKeyboardMarkup]:
     text = l10n(key, code=l10n.code(request.tracking_code), service=pick(request.card["title"], l10n.lang))
-    kb = InlineKeyboardMarkup(inline_keyboard=[
-        [button(l10n.button("survey-start"), SurveyCb(request=request.id, action="start"))],
-        [button(l10n.button("survey-later"), SurveyCb(request=request.id, action="later"))]])
+    kb = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button(l10n.button("survey-start"), SurveyCb(request=request.id, action="start"))],
+            [button(l10n.button("survey-later"), SurveyCb(request=request.id, action="later"))],
+        ]
+    )
     return text, kb
 
 

@@ -1,6 +1,7 @@
 """Periodic checks of the worker: promised dates (requests one working day before theirs, and
 overdue ones, are announced once each in their unit's group: desk/workflow.announce_due) and the
 one survey reminder (desk/survey.send_reminders). The outbox delivers what they queue."""
+
 from __future__ import annotations
 
 import asyncio
