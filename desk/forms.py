@@ -8,6 +8,7 @@ from datetime import date
 
 from desk import validators
 from desk.catalog import ServiceCard
+from models import Document
 
 TEXT_TYPES = {"text", "longtext", "number", "date", "national_id", "mobile", "postal_code"}
 FILE_TYPES = {"document", "photo"}
@@ -112,3 +113,11 @@ def answers_for_request(card: ServiceCard, draft: dict) -> list[dict]:
 
 def document_ids(draft: dict, card: ServiceCard) -> list[int]:
     return [i for f in card.form if f.type in FILE_TYPES for i in (draft["answers"].get(f.name) or [])]
+
+
+async def discard_files(draft: dict) -> int:
+    """The files a half-filled form uploaded (attached to no request yet): deleted with the draft."""
+    if "svc" not in draft:
+        return 0
+    ids = [i for v in draft.get("answers", {}).values() if isinstance(v, list) for i in v if isinstance(i, int)]
+    return await Document.filter(id__in=ids, request=None).delete() if ids else 0

@@ -7,12 +7,12 @@ button that was pressed, so every action is idempotent and an old card answers s
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from tortoise.transactions import in_transaction
 
+from desk import survey
 from desk.outbox import enqueue
 from desk.staff import Actor
 from models import Citizen, Document, Request, RequestEvent, RequestStatus, UnitGroup
@@ -253,7 +253,7 @@ async def deliver(
         event = await _event(request, "result", actor, text=text, data={"documents": document_ids})
         await notify_citizen(request, event)
         await refresh_card(request, actor_chat)
-        await _closed_hook(request)
+        await survey.on_request_closed(request)  # the survey invitation
     return Outcome("done", await Request.get(id=request_id))
 
 
@@ -268,7 +268,7 @@ async def reject(request_id: int, actor: Actor, reason: str, *, actor_chat=None)
         event = await _event(request, "rejected", actor, text=reason)
         await notify_citizen(request, event)
         await refresh_card(request, actor_chat)
-        await _closed_hook(request)
+        await survey.on_request_closed(request)  # the survey invitation
     return Outcome("done", await Request.get(id=request_id))
 
 
@@ -432,12 +432,3 @@ async def announce_due(today: date, calendar) -> int:
                 count += 1
     return count
 
-
-async def _closed_hook(request: Request) -> None:
-    """The survey invitation (desk/survey.py, when that feature is present)."""
-    try:
-        survey = importlib.import_module("desk.survey")
-    except ModuleNotFoundError:
-        return
-    if hook := getattr(survey, "on_request_closed", None):
-        await hook(request)

@@ -1,39 +1,28 @@
 """Thin aiogram routers, one module per feature. Order matters: the conversation router (a
-citizen answering staff) comes before the catalogue's free-text search, the fallback is last."""
+citizen answering staff) comes before the catalogue's free-text search, the fallback is last.
+No handler module imports another: shared screens live in bot/views/, shared steps in bot/flows.py."""
 
 from aiogram import Router
 
+from handlers import (
+    admin,
+    catalog,
+    complaints,
+    conversation,
+    fallback,
+    form,
+    profile,
+    staff,
+    start,
+    survey,
+    tracking,
+    units,
+)
+
+ORDER = (start, profile, form, conversation, catalog, tracking, units, staff, admin, survey, complaints, fallback)
+
 
 def routers() -> list[Router]:
-    from handlers import (
-        admin,
-        catalog,
-        complaints,
-        conversation,
-        fallback,
-        form,
-        profile,
-        staff,
-        start,
-        survey,
-        tracking,
-    )
-
-    found = [
-        start.router,
-        profile.router,
-        form.router,
-        conversation.router,
-        catalog.router,
-        tracking.router,
-        staff.router,
-        admin.router,
-        survey.router,
-        complaints.router,
-        fallback.router,
-    ]
-    for router in found:
-        # A router belongs to one dispatcher at a time; tests, restarts and the sandbox build
-        # several dispatchers in one process, so the feature routers are detached first.
-        router._parent_router = None
-    return found
+    """Fresh routers for one dispatcher (a router belongs to one dispatcher: tests, restarts and
+    the sandbox build several in one process)."""
+    return [module.router.build() for module in ORDER]

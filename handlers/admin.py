@@ -4,18 +4,19 @@ a unit's supervisors see their own unit (/audit covers the whole catalogue: admi
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, Router
+from aiogram import Bot
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.l10n import L10n
 from bot.reports import audit, charts, export
+from bot.routes import Routes
 from desk import reports, staff
 from desk.catalog import CatalogError, load_catalog
 from desk.survey import load_form
 from desk.validators import ValidationError
 
-router = Router(name="admin")
+router = Routes("admin")
 
 
 async def _query(

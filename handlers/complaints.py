@@ -1,7 +1,7 @@
 """Complaints: the citizen writes one from the request's tracking view; a supervisor or admin
 presses Answer on the notification and writes the answer, which the citizen receives."""
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -9,12 +9,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks import ComplaintCb, FormCb, RequestCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
+from bot.routes import Routes
 from bot.states import ComplaintStates
 from bot.views.keyboards import button
 from desk import complaints, requests
 from models import Citizen, Complaint
 
-router = Router(name="complaints")
+router = Routes("complaints")
 router.message.filter(PrivateChat())
 
 

@@ -6,48 +6,24 @@ takes a message that belongs to a request and leaves everything else alone."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ReplyCb
-from bot.delivery.files import keep_file
+from bot.delivery.files import save_file, source_of
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
+from bot.routes import Routes
 from bot.states import ConversationStates
 from desk import validators, workflow
-from desk.documents import KINDS, DocumentStore
-from models import Citizen, Document, OutboxMessage, Request, RequestStatus
+from desk.documents import KINDS
+from models import Citizen, OutboxMessage, Request, RequestStatus
 
-router = Router(name="conversation")
+router = Routes("conversation")
 router.message.filter(PrivateChat())
 CONTENT = Magic(F.text | F.document | F.photo)
-
-
-async def save_file(
-    message: Message, bot: Bot, store: DocumentStore, settings, *, platform: str, citizen: Citizen | None, role: str
-) -> Document | None:
-    """A file sent in the conversation about a request (any kind the desk keeps)."""
-    return await keep_file(
-        message,
-        bot,
-        store,
-        platform=platform,
-        citizen=citizen,
-        role=role,
-        accept=KINDS,
-        max_mb=settings.documents.max_size_mb,
-    )
-
-
-def source_of(message: Message, platform: str) -> dict:
-    return {
-        "platform": platform,
-        "chat_id": message.chat.id,
-        "message_id": message.message_id,
-        "media": bool(message.photo or message.document),
-    }
 
 
 async def request_addressed(message: Message, citizen: Citizen | None) -> dict | bool:

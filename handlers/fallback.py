@@ -1,12 +1,12 @@
 """Last router: buttons nobody recognises (old, forged or from another version) and stray input."""
 
-from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters import PrivateChat
 from bot.l10n import L10n
+from bot.routes import Routes
 
-router = Router(name="fallback")
+router = Routes("fallback")
 
 
 @router.callback_query()

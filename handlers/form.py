@@ -5,23 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from bot.callbacks import FormCb, MenuCb, RequestCb, ServiceCb
+from bot import flows
+from bot.callbacks import FormCb, MenuCb, ServiceCb
 from bot.delivery.files import IMAGE_KINDS, keep_file
 from bot.filters import Magic, PrivateChat
-from bot.l10n import L10n, Safe
+from bot.flows import discard_draft, show_form
+from bot.l10n import L10n
+from bot.routes import Routes
 from bot.states import FormStates
+from bot.views import form as form_views
 from bot.views import keyboards
-from bot.views.keyboards import button
-from bot.views.render import answer_text, pick, split_text
 from desk import forms, requests, validators
-from models import Citizen, Document, Request
+from models import Citizen, Request
 
-router = Router(name="form")
+router = Routes("form")
 router.message.filter(PrivateChat())
 
 
@@ -38,33 +40,7 @@ async def apply(
         await query.message.answer(l10n("button-expired"))
         return
     await discard_draft(state)
-    if not citizen.has_profile:
-        from handlers import profile
-
-        await profile.begin(query.message, l10n, citizen, state, then_service=card.code)
-        return
-    await start_form(query.message, l10n, citizen, state, card)
-
-
-async def start_form(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, card) -> None:
-    draft = forms.new_draft(
-        card, {"full_name": citizen.full_name, "national_id": citizen.national_id, "mobile": citizen.mobile}
-    )
-    await message.answer(
-        l10n("form-intro", service=pick(card.title, l10n.lang), count=len(card.form)),
-        reply_markup=ReplyKeyboardRemove(),
-    )
-    await _show(message, l10n, state, card, draft)
-
-
-async def discard_draft(state: FSMContext) -> None:
-    """Forget a half-filled form (its uploaded files are not attached to any request)."""
-    data = await state.get_data()
-    if "svc" in data:
-        ids = [i for v in data.get("answers", {}).values() if isinstance(v, list) for i in v if isinstance(i, int)]
-        if ids:
-            await Document.filter(id__in=ids, request=None).delete()
-    await state.clear()
+    await flows.open_form(query.message, l10n, citizen, state, card)
 
 
 @router.callback_query(MenuCb.filter(F.action == "resume"))
@@ -75,7 +51,7 @@ async def resume(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
     if card is None:
         await query.message.answer(l10n("form-none"))
         return
-    await _show(query.message, l10n, state, card, data)
+    await show_form(query.message, l10n, state, card, data)
 
 
 @router.callback_query(FormCb.filter(F.action == "cancel"))
@@ -87,109 +63,6 @@ async def cancel(query: CallbackQuery, l10n: L10n, state: FSMContext):
 
 
 # --- asking ---------------------------------------------------------------------------------------
-
-
-def _field_keyboard(l10n: L10n, card, draft: dict, field) -> InlineKeyboardMarkup:
-    rows = []
-    chosen = draft["answers"].get(field.name) or []
-    if field.type == "choice":
-        rows += [[button(pick(o.label, l10n.lang), FormCb(action="pick", value=o.value))] for o in field.options]
-    elif field.type == "multichoice":
-        rows += [
-            [
-                button(
-                    ("✅ " if o.value in chosen else "▫️ ") + pick(o.label, l10n.lang),
-                    FormCb(action="toggle", value=o.value),
-                )
-            ]
-            for o in field.options
-        ]
-        rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
-    elif field.type == "yesno":
-        rows.append(
-            [
-                button(l10n.button("answer-yes"), FormCb(action="yes")),
-                button(l10n.button("answer-no"), FormCb(action="no")),
-            ]
-        )
-    elif field.type in forms.FILE_TYPES and chosen:
-        rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
-    first = draft["pos"] == forms.first_position(card, draft)
-    rows += keyboards.form_nav(l10n, optional=not field.required, first=first and not draft["review"])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-async def _show(message: Message, l10n: L10n, state: FSMContext, card, draft: dict) -> None:
-    """Save the draft and show what comes next: the current field's question, or the review."""
-    if forms.done(card, draft):
-        await state.set_state(FormStates.review)
-        await state.set_data(draft)
-        await _review(message, l10n, card, draft)
-        return
-    await state.set_state(FormStates.filling)
-    await state.set_data(draft)
-    field = forms.current(card, draft)
-    text = l10n(
-        "form-question",
-        step=draft["pos"] + 1,
-        total=len(card.form),
-        label=pick(field.label, l10n.lang),
-        help=pick(field.help, l10n.lang),
-        hint=l10n.button(
-            f"hint-{field.type}",
-            limit=field.max_length,
-            size=field.max_size_mb,
-            count=field.max_files,
-            kinds=", ".join(field.accept or ()),
-        ),
-        optional=str(not field.required).lower(),
-    )
-    if field.type == "location":
-        await message.answer(l10n("form-location-button"), reply_markup=keyboards.share_location(l10n))
-    elif field.type == "mobile":
-        await message.answer(l10n("form-mobile-button"), reply_markup=keyboards.share_contact(l10n))
-    await message.answer(text, reply_markup=_field_keyboard(l10n, card, draft, field))
-
-
-async def _file_names(draft: dict, card) -> dict[int, str]:
-    ids = forms.document_ids(draft, card)
-    return dict(await Document.filter(id__in=ids).values_list("id", "file_name")) if ids else {}
-
-
-async def _review(message: Message, l10n: L10n, card, draft: dict) -> None:
-    names = await _file_names(draft, card)
-    lines = [
-        l10n(
-            "review-line",
-            label=pick(f.label, l10n.lang),
-            value=answer_text_safe(l10n, f, draft["answers"].get(f.name), names),
-        )
-        for f in card.form
-    ]
-    missing = forms.missing_required(card, draft)
-    rows = [
-        [button(l10n.button("review-edit", label=pick(f.label, l10n.lang)), FormCb(action="edit", value=f.name))]
-        for f in card.form
-    ]
-    if not missing:
-        rows.append([button(l10n.button("review-submit"), FormCb(action="submit", value=draft["token"]))])
-    rows.append(
-        [
-            button(l10n.button("form-back"), FormCb(action="back")),
-            button(l10n.button("form-cancel"), FormCb(action="cancel")),
-        ]
-    )
-    text = l10n("review", service=pick(card.title, l10n.lang), lines=Safe("\n".join(lines)))
-    if missing:
-        text += "\n\n" + l10n("review-missing", fields=l10n.join(pick(f.label, l10n.lang) for f in missing))
-    *first, last = split_text(text)  # long answers may take the review past one message
-    for part in first:
-        await message.answer(part)
-    await message.answer(last, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
-
-
-def answer_text_safe(l10n: L10n, field, value, names) -> str:
-    return Safe(answer_text(l10n, field.model_dump(mode="json"), value, names))
 
 
 async def _load(state: FSMContext, catalog):
@@ -204,7 +77,7 @@ async def _load(state: FSMContext, catalog):
 async def _accept(message: Message, l10n: L10n, state: FSMContext, card, draft: dict, value) -> None:
     draft["answers"][forms.current(card, draft).name] = value
     forms.advance(card, draft)
-    await _show(message, l10n, state, card, draft)
+    await show_form(message, l10n, state, card, draft)
 
 
 @router.message(StateFilter(FormStates.filling), Magic(F.text), Magic(~F.text.startswith("/")))
@@ -287,12 +160,12 @@ async def got_file(
     draft["answers"][field.name] = files
     if len(files) >= field.max_files:
         forms.advance(card, draft)
-        await _show(message, l10n, state, card, draft)
+        await show_form(message, l10n, state, card, draft)
         return
     await state.set_data(draft)
     await message.answer(
         l10n("form-file-received", name=doc.file_name, count=len(files), max=field.max_files),
-        reply_markup=_field_keyboard(l10n, card, draft, field),
+        reply_markup=form_views.field_keyboard(l10n, card, draft, field),
     )
 
 
@@ -349,7 +222,7 @@ async def toggle(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state:
     chosen.remove(callback_data.value) if callback_data.value in chosen else chosen.append(callback_data.value)
     draft["answers"][field.name] = [o.value for o in field.options if o.value in chosen]
     await state.set_data(draft)
-    await query.message.edit_reply_markup(reply_markup=_field_keyboard(l10n, card, draft, field))
+    await query.message.edit_reply_markup(reply_markup=form_views.field_keyboard(l10n, card, draft, field))
 
 
 @router.callback_query(FormCb.filter(F.action == "done"))
@@ -369,7 +242,7 @@ async def done(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog, set
             return
     await query.message.edit_reply_markup(reply_markup=None)
     forms.advance(card, draft)
-    await _show(query.message, l10n, state, card, draft)
+    await show_form(query.message, l10n, state, card, draft)
 
 
 @router.callback_query(FormCb.filter(F.action == "skip"))
@@ -381,7 +254,7 @@ async def skip(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
         await query.message.answer(l10n("error-required"))
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    if field.type in REPLY_KEYBOARD_TYPES:  # take the share-location/contact keyboard away too
+    if field.type in form_views.REPLY_KEYBOARD_TYPES:  # take the share-location/contact keyboard away too
         await query.message.answer(l10n("form-skipped"), reply_markup=ReplyKeyboardRemove())
     await _accept(query.message, l10n, state, card, draft, None)
 
@@ -395,10 +268,10 @@ async def go_back(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     leaving = forms.current(card, draft)
-    if leaving is not None and leaving.type in REPLY_KEYBOARD_TYPES:
+    if leaving is not None and leaving.type in form_views.REPLY_KEYBOARD_TYPES:
         await query.message.answer(l10n("form-going-back"), reply_markup=ReplyKeyboardRemove())
     forms.back(card, draft)
-    await _show(query.message, l10n, state, card, draft)
+    await show_form(query.message, l10n, state, card, draft)
 
 
 @router.callback_query(FormCb.filter(F.action == "edit"))
@@ -413,7 +286,7 @@ async def edit_answer(query: CallbackQuery, callback_data: FormCb, l10n: L10n, s
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await _show(query.message, l10n, state, card, draft)
+    await show_form(query.message, l10n, state, card, draft)
 
 
 @router.callback_query(FormCb.filter(F.action == "submit"))
@@ -439,7 +312,7 @@ async def submit(
         return
     await query.answer()
     if earlier is not None:
-        await send_receipt(query.message, l10n, earlier, again=True)
+        await form_views.send_receipt(query.message, l10n, earlier, again=True)
         return
     result = await requests.submit(
         citizen=citizen,
@@ -453,29 +326,7 @@ async def submit(
     )
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
-    await send_receipt(query.message, l10n, result.request, again=not result.created)
+    await form_views.send_receipt(query.message, l10n, result.request, again=not result.created)
 
 
-async def send_receipt(message: Message, l10n: L10n, request: Request, *, again: bool = False) -> None:
-    """The electronic receipt (capability 3) with the tracking code (capability 4)."""
-    text = l10n(
-        "receipt",
-        code=l10n.code(request.tracking_code),
-        service=pick(request.card["title"], l10n.lang),
-        submitted=l10n.date(request.submitted_at, with_time=True),
-        promised=request.promised_date,
-        raw_code=request.tracking_code,
-    )
-    if again:
-        text = l10n("receipt-again") + "\n\n" + text
-    kb = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [button(l10n.button("receipt-view"), RequestCb(code=request.tracking_code))],
-            [button(l10n.button("nav-menu"), MenuCb(action="home"))],
-        ]
-    )
-    await message.answer(text, reply_markup=kb)
-
-
-REPLY_KEYBOARD_TYPES = {"location", "mobile"}  # fields that offer a share button under the chat
 _ALL_TYPES = forms.TEXT_TYPES | forms.FILE_TYPES | {"choice", "multichoice", "yesno", "location"}

@@ -1,32 +1,23 @@
 """The citizen's profile: name, national ID and mobile, filled once and reused (capability 1)."""
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from bot import flows
 from bot.callbacks import MenuCb, ProfileCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
+from bot.routes import Routes
 from bot.states import ProfileStates
 from bot.views import keyboards
+from bot.views.profile import profile_text
 from desk import validators
 from models import Citizen
 
-router = Router(name="profile")
+router = Routes("profile")
 router.message.filter(PrivateChat())
-
-STEPS = {"name": ProfileStates.name, "national_id": ProfileStates.national_id, "mobile": ProfileStates.mobile}
-
-
-def profile_text(l10n: L10n, citizen: Citizen) -> str:
-    missing = l10n("profile-missing")
-    return l10n(
-        "profile-view",
-        name=citizen.full_name or missing,
-        national_id=l10n.digits(citizen.national_id) if citizen.national_id else missing,
-        mobile=l10n.digits(citizen.mobile) if citizen.mobile else missing,
-    )
 
 
 @router.message(Command("profile"))
@@ -40,35 +31,11 @@ async def show_profile_button(query: CallbackQuery, l10n: L10n, citizen: Citizen
     await query.answer()
 
 
-async def ask(message: Message, l10n: L10n, state: FSMContext, step: str) -> None:
-    await state.set_state(STEPS[step])
-    if step == "mobile":
-        await message.answer(l10n("profile-ask-mobile"), reply_markup=keyboards.share_contact(l10n))
-    else:
-        await message.answer(l10n(f"profile-ask-{step.replace('_', '-')}"))
-
-
-async def begin(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, *, then_service: str) -> None:
-    """Ask for whatever the profile lacks, then open the service's form."""
-    await state.set_data({"then_service": then_service})
-    await message.answer(l10n("profile-intro"))
-    await ask(message, l10n, state, _next_missing(citizen))
-
-
-def _next_missing(citizen: Citizen) -> str | None:
-    for step, attr in (("name", "full_name"), ("national_id", "national_id"), ("mobile", "mobile")):
-        if not getattr(citizen, attr):
-            return step
-    return None
-
-
-@router.callback_query(ProfileCb.filter(F.action.in_(STEPS)))
+@router.callback_query(ProfileCb.filter(F.action.in_(flows.PROFILE_STEPS)))
 async def edit_one(query: CallbackQuery, callback_data: ProfileCb, l10n: L10n, state: FSMContext):
-    from handlers.form import discard_draft
-
-    await discard_draft(state)
+    await flows.discard_draft(state)
     await state.set_data({"single": True})
-    await ask(query.message, l10n, state, callback_data.action)
+    await flows.ask_profile(query.message, l10n, state, callback_data.action)
     await query.answer()
 
 
@@ -77,16 +44,14 @@ async def _saved(message: Message, l10n: L10n, citizen: Citizen, state: FSMConte
         setattr(citizen, k, v)
     await citizen.save(update_fields=[*fields, "updated_at"])
     data = await state.get_data()
-    step = None if data.get("single") else _next_missing(citizen)
+    step = None if data.get("single") else flows.next_missing(citizen)
     if step:
-        await ask(message, l10n, state, step)
+        await flows.ask_profile(message, l10n, state, step)
         return
     await state.clear()
     await message.answer(l10n("profile-saved"), reply_markup=ReplyKeyboardRemove())
     if (card := catalog.services.get(data.get("then_service") or "")) is not None:
-        from handlers.form import start_form
-
-        await start_form(message, l10n, citizen, state, card)
+        await flows.start_form(message, l10n, citizen, state, card)
     else:
         await message.answer(profile_text(l10n, citizen), reply_markup=keyboards.profile(l10n))
 

@@ -10,15 +10,18 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.access import authorise
 from bot.callbacks import StaffCb
+from bot.delivery.files import save_file, source_of
 from bot.filters import GroupChat, Magic
 from bot.l10n import L10n
+from bot.routes import Routes
 from bot.states import StaffStates
 from bot.views.keyboards import button
 from bot.views.render import pick
@@ -26,17 +29,12 @@ from bot.views.staff import card_view, transfer_keyboard
 from desk import staff, validators, workflow
 from desk.documents import KINDS
 from desk.staff import Access, Actor, Level
-from handlers import units
-from handlers.conversation import save_file, source_of
-from handlers.units import authorise
 from models import OutboxMessage, Request, RequestStatus, UnitGroup
 
 log = logging.getLogger("mizban.staff")
-router = Router(name="staff")
-router.include_router(units.router)
-groups = Router(name="staff-groups")
+router = Routes("staff")
+groups = router.include(Routes("staff-groups"))
 groups.message.filter(GroupChat())
-router.include_router(groups)
 
 # what each action asks for before it is done; "deliver" collects text and files until "send"
 INPUTS = {

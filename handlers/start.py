@@ -1,18 +1,21 @@
 """/start, the main menu, /help, /lang and /cancel."""
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.callbacks import LangCb, MenuCb
 from bot.filters import PrivateChat
+from bot.flows import discard_draft
 from bot.l10n import L10n
+from bot.routes import Routes
 from bot.states import FormStates
 from bot.views import keyboards
+from bot.views.catalog import send_service
 from models import Citizen
 
-router = Router(name="start")
+router = Routes("start")
 router.message.filter(PrivateChat())
 
 
@@ -26,8 +29,6 @@ def _home(l10n: L10n, citizen: Citizen, raw_state: str | None) -> tuple[str, obj
 
 @router.message(CommandStart(deep_link=True))
 async def start_deep_link(message: Message, command: CommandObject, l10n: L10n, catalog, citizen, raw_state):
-    from handlers.catalog import send_service
-
     arg = command.args or ""
     if arg.startswith("s_") and arg[2:] in catalog.services:
         await send_service(message, l10n, catalog.services[arg[2:]], catalog)
@@ -85,8 +86,6 @@ async def lang_set(query: CallbackQuery, callback_data: LangCb, citizen: Citizen
 
 @router.message(Command("cancel"))
 async def cancel(message: Message, l10n: L10n, state: FSMContext):
-    from handlers.form import discard_draft
-
     had = await state.get_state() is not None
     await discard_draft(state)
     await message.answer(l10n("cancelled" if had else "nothing-to-cancel"), reply_markup=ReplyKeyboardRemove())

@@ -1,7 +1,7 @@
 """The questionnaire (capability 9): one message edited in place step by step, with Back; left and
 resumed at will (the step is stored with the response); only the request's owner can answer."""
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -9,13 +9,14 @@ from aiogram.types import CallbackQuery, Message
 from bot.callbacks import RequestCb, SurveyCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
+from bot.routes import Routes
 from bot.states import SurveyStates
 from bot.views.render import pick
 from bot.views.survey import survey_view
 from desk import requests, survey
 from models import Citizen, SurveyResponse
 
-router = Router(name="survey")
+router = Routes("survey")
 router.message.filter(PrivateChat())
 
 

@@ -1,81 +1,19 @@
 """Following a request (capability 5): /track CODE, a code sent as text, and "my requests"."""
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import MenuCb, MineCb, RequestCb
 from bot.filters import PrivateChat
-from bot.l10n import L10n, Safe
+from bot.l10n import L10n
+from bot.routes import Routes
 from bot.views import keyboards
-from bot.views.keyboards import button
-from bot.views.render import esc, pick
-from desk import requests, tracking
-from models import Citizen, Request, RequestStatus
+from bot.views.tracking import show_request_by_code
+from desk import requests
+from models import Citizen
 
-router = Router(name="tracking")
-
-
-def request_view(l10n: L10n, request: Request, events) -> str:
-    lang = l10n.lang
-    stages = []
-    for stage, at, state in requests.stage_dates(request, events):
-        mark = {"done": "✅", "current": "⏳", "todo": "▫️"}[state]
-        when = f" — {l10n.date(at, with_time=True)}" if at else ""
-        stages.append(f"{mark} {esc(pick(stage['title'], lang))}{when}")
-    text = l10n(
-        "track-view",
-        code=l10n.code(request.tracking_code),
-        service=pick(request.card["title"], lang),
-        status=l10n.button(f"status-{request.status}"),
-        submitted=l10n.date(request.submitted_at, with_time=True),
-        promised=request.promised_date,
-        stages=Safe("\n".join(stages)),
-    )
-    if request.answered_at:
-        text += "\n" + l10n("track-answered", at=l10n.date(request.answered_at, with_time=True))
-    if request.status == RequestStatus.ANSWERED and request.result_text:
-        text += "\n\n" + l10n("track-result", result=request.result_text)
-    if request.status == RequestStatus.REJECTED and request.reject_reason:
-        text += "\n\n" + l10n("track-rejected", reason=request.reject_reason)
-    messages = [e for e in events if e.kind in ("question", "staff_message", "citizen_message")][-3:]
-    if messages:
-        text += (
-            "\n\n"
-            + l10n("track-messages")
-            + "\n"
-            + "\n".join(f"• {l10n.date(e.at, with_time=True)}: {esc((e.text or '')[:300])}" for e in messages)
-        )
-    return text
-
-
-def request_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
-    rows = [
-        [button(l10n.button("track-refresh"), RequestCb(code=request.tracking_code))],
-        [button(l10n.button("track-complain"), RequestCb(code=request.tracking_code, action="complain"))],
-    ]
-    if request.status in RequestStatus.CLOSED:
-        rows.append([button(l10n.button("track-survey"), RequestCb(code=request.tracking_code, action="survey"))])
-    rows.append(
-        [button(l10n.button("menu-mine"), MineCb(page=0)), button(l10n.button("nav-menu"), MenuCb(action="home"))]
-    )
-    return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-async def show_request_by_code(message: Message, l10n: L10n, citizen: Citizen, code: str, *, edit: bool = False):
-    if not tracking.is_valid(code):
-        await message.answer(l10n("track-typo"))
-        return
-    request = await requests.find_for_owner(citizen, code)
-    if request is None:
-        await message.answer(l10n("track-not-found"))
-        return
-    events = await requests.public_history(request)
-    text, kb = request_view(l10n, request, events), request_keyboard(l10n, request)
-    if edit:
-        await message.edit_text(text, reply_markup=kb)
-    else:
-        await message.answer(text, reply_markup=kb)
+router = Routes("tracking")
 
 
 @router.message(Command("track"), PrivateChat())

@@ -6,39 +6,21 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram import Bot
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bot.access import authorise
 from bot.filters import GroupChat
 from bot.l10n import L10n
+from bot.routes import Routes
 from bot.views.render import esc, pick
 from desk import staff, workflow
 from desk.text import normalize_digits
 from models import UnitGroup
 
-router = Router(name="units")
+router = Routes("units")
 in_group = GroupChat()
-
-
-def member_check(bot: Bot):
-    """Membership of a chat as the messenger reports it now."""
-
-    async def is_member(chat_id: int, user_id: int) -> bool:
-        try:
-            m = await bot.get_chat_member(chat_id, user_id)
-        except TelegramAPIError:
-            return False
-        return staff.counts_as_member(m.status, getattr(m, "is_member", None))
-
-    return is_member
-
-
-async def authorise(dispatcher, bot: Bot, settings, actor: staff.Actor, unit_code: str) -> staff.Access:
-    """The actor's level for a unit's requests (getChatMember answers cached for a minute)."""
-    cache = dispatcher.workflow_data.setdefault("staff_members", staff.MembershipCache())
-    return await staff.access(settings, actor, unit_code, member_check(bot), cache)
 
 
 async def _is_admin(settings, platform: str, message: Message) -> bool:

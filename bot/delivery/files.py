@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 
 from desk import documents, validators
-from desk.documents import DocumentStore
+from desk.documents import KINDS, DocumentStore
 from models import Citizen, Document
 
 IMAGE_KINDS = ["jpg", "png"]
@@ -69,3 +69,28 @@ async def keep_file(
         tg_file_id=file_id,
         tg_file_unique_id=unique,
     )
+
+
+async def save_file(
+    message: Message, bot: Bot, store: DocumentStore, settings, *, platform: str, citizen: Citizen | None, role: str
+) -> Document | None:
+    """A file sent in the conversation about a request (any kind the desk keeps)."""
+    return await keep_file(
+        message,
+        bot,
+        store,
+        platform=platform,
+        citizen=citizen,
+        role=role,
+        accept=KINDS,
+        max_mb=settings.documents.max_size_mb,
+    )
+
+
+def source_of(message: Message, platform: str) -> dict:
+    return {
+        "platform": platform,
+        "chat_id": message.chat.id,
+        "message_id": message.message_id,
+        "media": bool(message.photo or message.document),
+    }

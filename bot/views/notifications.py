@@ -1,7 +1,7 @@
 """Rendering outbox intents into Bot API calls, in the recipient's language, at send time.
 
 An outbox row holds an intent (`kind` + `data`, see desk/outbox.py). A renderer turns it into the
-calls to make. Renderers are registered by kind from any module listed in RENDERER_MODULES:
+calls to make. Renderers are registered by kind in the view modules `load_renderers` imports:
 
     from bot.views.notifications import Outgoing, renderer
 
@@ -18,7 +18,6 @@ would edit is gone). The sender owns rate limits, retries and marking the row se
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
@@ -34,9 +33,6 @@ from bot.l10n import L10n, Locales
 from models import Citizen, OutboxMessage
 
 log = logging.getLogger("mizban.outbox")
-
-# Modules whose import registers renderers; a module that does not exist (yet) is skipped.
-RENDERER_MODULES = ("bot.views.staff", "bot.views.survey", "bot.views.complaints")
 
 Render = Callable[["Outgoing"], AsyncGenerator[TelegramMethod, Any]]
 _RENDERERS: dict[str, Render] = {}
@@ -64,12 +60,9 @@ def load_renderers() -> None:
     global _loaded
     if _loaded:
         return
-    for name in RENDERER_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    # importing a view module registers its renderers (they import this module: hence here, not on top)
+    from bot.views import complaints, staff, survey  # noqa: F401
+
     _loaded = True
 
 

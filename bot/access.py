@@ -1,0 +1,28 @@
+"""Who the acting person is for a unit: desk/staff.py's rules, with the group membership the
+messenger reports (getChatMember, answers cached for a minute)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+
+from desk import staff
+
+
+def member_check(bot: Bot):
+    """Membership of a chat as the messenger reports it now."""
+
+    async def is_member(chat_id: int, user_id: int) -> bool:
+        try:
+            m = await bot.get_chat_member(chat_id, user_id)
+        except TelegramAPIError:
+            return False
+        return staff.counts_as_member(m.status, getattr(m, "is_member", None))
+
+    return is_member
+
+
+async def authorise(dispatcher, bot: Bot, settings, actor: staff.Actor, unit_code: str) -> staff.Access:
+    """The actor's level for a unit's requests (getChatMember answers cached for a minute)."""
+    cache = dispatcher.workflow_data.setdefault("staff_members", staff.MembershipCache())
+    return await staff.access(settings, actor, unit_code, member_check(bot), cache)

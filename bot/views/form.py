@@ -1,0 +1,126 @@
+"""The form's screens: a field's question and its buttons, the review before submitting, the receipt."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from bot.callbacks import FormCb, MenuCb, RequestCb
+from bot.l10n import L10n, Safe
+from bot.views import keyboards
+from bot.views.keyboards import button
+from bot.views.render import answer_text, pick, split_text
+from desk import forms
+from models import Document, Request
+
+REPLY_KEYBOARD_TYPES = {"location", "mobile"}  # fields that offer a share button under the chat
+
+
+def field_keyboard(l10n: L10n, card, draft: dict, field) -> InlineKeyboardMarkup:
+    rows = []
+    chosen = draft["answers"].get(field.name) or []
+    if field.type == "choice":
+        rows += [[button(pick(o.label, l10n.lang), FormCb(action="pick", value=o.value))] for o in field.options]
+    elif field.type == "multichoice":
+        rows += [
+            [
+                button(
+                    ("✅ " if o.value in chosen else "▫️ ") + pick(o.label, l10n.lang),
+                    FormCb(action="toggle", value=o.value),
+                )
+            ]
+            for o in field.options
+        ]
+        rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
+    elif field.type == "yesno":
+        rows.append(
+            [
+                button(l10n.button("answer-yes"), FormCb(action="yes")),
+                button(l10n.button("answer-no"), FormCb(action="no")),
+            ]
+        )
+    elif field.type in forms.FILE_TYPES and chosen:
+        rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
+    first = draft["pos"] == forms.first_position(card, draft)
+    rows += keyboards.form_nav(l10n, optional=not field.required, first=first and not draft["review"])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def question(l10n: L10n, card, draft: dict, field) -> str:
+    """The current field's question, with its help and what kind of answer it takes."""
+    return l10n(
+        "form-question",
+        step=draft["pos"] + 1,
+        total=len(card.form),
+        label=pick(field.label, l10n.lang),
+        help=pick(field.help, l10n.lang),
+        hint=l10n.button(
+            f"hint-{field.type}",
+            limit=field.max_length,
+            size=field.max_size_mb,
+            count=field.max_files,
+            kinds=", ".join(field.accept or ()),
+        ),
+        optional=str(not field.required).lower(),
+    )
+
+
+async def file_names(draft: dict, card) -> dict[int, str]:
+    ids = forms.document_ids(draft, card)
+    return dict(await Document.filter(id__in=ids).values_list("id", "file_name")) if ids else {}
+
+
+async def send_review(message: Message, l10n: L10n, card, draft: dict) -> None:
+    names = await file_names(draft, card)
+    lines = [
+        l10n(
+            "review-line",
+            label=pick(f.label, l10n.lang),
+            value=answer_text_safe(l10n, f, draft["answers"].get(f.name), names),
+        )
+        for f in card.form
+    ]
+    missing = forms.missing_required(card, draft)
+    rows = [
+        [button(l10n.button("review-edit", label=pick(f.label, l10n.lang)), FormCb(action="edit", value=f.name))]
+        for f in card.form
+    ]
+    if not missing:
+        rows.append([button(l10n.button("review-submit"), FormCb(action="submit", value=draft["token"]))])
+    rows.append(
+        [
+            button(l10n.button("form-back"), FormCb(action="back")),
+            button(l10n.button("form-cancel"), FormCb(action="cancel")),
+        ]
+    )
+    text = l10n("review", service=pick(card.title, l10n.lang), lines=Safe("\n".join(lines)))
+    if missing:
+        text += "\n\n" + l10n("review-missing", fields=l10n.join(pick(f.label, l10n.lang) for f in missing))
+    *first, last = split_text(text)  # long answers may take the review past one message
+    for part in first:
+        await message.answer(part)
+    await message.answer(last, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def answer_text_safe(l10n: L10n, field, value, names) -> str:
+    return Safe(answer_text(l10n, field.model_dump(mode="json"), value, names))
+
+
+async def send_receipt(message: Message, l10n: L10n, request: Request, *, again: bool = False) -> None:
+    """The electronic receipt (capability 3) with the tracking code (capability 4)."""
+    text = l10n(
+        "receipt",
+        code=l10n.code(request.tracking_code),
+        service=pick(request.card["title"], l10n.lang),
+        submitted=l10n.date(request.submitted_at, with_time=True),
+        promised=request.promised_date,
+        raw_code=request.tracking_code,
+    )
+    if again:
+        text = l10n("receipt-again") + "\n\n" + text
+    kb = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button(l10n.button("receipt-view"), RequestCb(code=request.tracking_code))],
+            [button(l10n.button("nav-menu"), MenuCb(action="home"))],
+        ]
+    )
+    await message.answer(text, reply_markup=kb)
