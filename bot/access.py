@@ -26,3 +26,7 @@ async def authorise(dispatcher, bot: Bot, settings, actor: staff.Actor, unit_cod
     """The actor's level for a unit's requests (getChatMember answers cached for a minute)."""
     cache = dispatcher.workflow_data.setdefault("staff_members", staff.MembershipCache())
     return await staff.access(settings, actor, unit_code, member_check(bot), cache)
+
+
+def actor_of(user, platform: str) -> staff.Actor:
+    return staff.Actor(platform, user.id, user.full_name)

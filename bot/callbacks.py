@@ -2,6 +2,8 @@
 
 from aiogram.filters.callback_data import CallbackData
 
+from desk.staff import StaffAction
+
 
 class MenuCb(CallbackData, prefix="m"):
     action: str  # catalog | mine | help | profile | lang | resume
@@ -40,7 +42,7 @@ class MineCb(CallbackData, prefix="mine"):
 
 
 class StaffCb(CallbackData, prefix="st"):
-    action: str  # take | stage | ask | inquiry | inquiry_done | deliver | reject | note | transfer | to | refresh
+    action: StaffAction
     request: int
     arg: str = ""
 

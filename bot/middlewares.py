@@ -1,4 +1,5 @@
-"""Outer middleware: who is acting, in which language, on which messenger."""
+"""Middlewares: who is acting, in which language, on which messenger (every update); for a staff
+card's button, the request and what the actor may do with it."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import CallbackQuery, TelegramObject, User
 
+from bot.access import actor_of, authorise
 from bot.l10n import Locales
-from models import Citizen
+from desk import staff
+from models import Citizen, Request
 from models.prepared import PreparedSelect
 
 # Every update looks its sender up: no cache (a profile edit, /lang or the outbox sender marking a
@@ -62,4 +65,34 @@ class CitizenMiddleware(BaseMiddleware):
             await citizen.save(update_fields=["chat_id", "blocked_at", "messenger_language", "updated_at"])
         data["citizen"] = citizen
         data["l10n"] = self.locales.pick(citizen.language, user.language_code)
+        return await handler(event, data)
+
+
+class StaffCardMiddleware(BaseMiddleware):
+    """For a button on a request's card (StaffCb, after its handler's filter matched): loads the
+    request and the actor's access once, injects `request`, `actor` and `access`, and refuses
+    whoever may not press it (desk/staff.ACTIONS), whatever the button says."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, CallbackQuery)
+        pressed, l10n = data["callback_data"], data["l10n"]
+        request = await Request.get_or_none(id=pressed.request)
+        actor = actor_of(event.from_user, data["platform"])
+        access = (
+            await authorise(data["dispatcher"], data["bot"], data["settings"], actor, request.unit_code)
+            if request is not None
+            else staff.Access(staff.Level.NONE)
+        )
+        if request is None or not access:  # a citizen, another unit's staff, a forged or foreign button
+            await event.answer(l10n.button("staff-denied"), show_alert=True)
+            return None
+        if not staff.may(access, request, actor, pressed.action):
+            await event.answer(l10n.button("staff-taken-by", name=request.assignee_name or ""), show_alert=True)
+            return None
+        data.update(request=request, actor=actor, access=access)
         return await handler(event, data)

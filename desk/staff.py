@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -30,6 +30,50 @@ class Level(IntEnum):
     STAFF = 1  # a member of the unit's group
     SUPERVISOR = 2  # may act on requests taken by someone else
     ADMIN = 3
+
+
+class StaffAction(StrEnum):
+    """What a button on a request's card (or under a staff input) asks for."""
+
+    TAKE = "take"
+    STAGE = "stage"  # to the stage the button names
+    TRANSFER = "transfer"  # show the units it may go to
+    TO = "to"  # transfer to the unit the button names
+    ASK = "ask"
+    INQUIRY = "inquiry"
+    INQUIRY_DONE = "inquiry_done"
+    REJECT = "reject"
+    NOTE = "note"
+    DELIVER = "deliver"
+    SEND = "send"  # deliver what was collected
+    CANCEL = "cancel"  # drop the input being typed
+    REFRESH = "refresh"
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    assignee_only: bool = False  # nobody took it, or the actor did (supervisors and admins: always)
+    inputs: tuple[str, ...] = ()  # what it asks for, in order, before it is done ("result": text and files)
+    open_only: bool = False  # refused once the request is closed
+
+
+# Every action on a card: who may press it (besides being staff of the request's unit) and what it needs.
+ACTIONS: dict[StaffAction, ActionRule] = {
+    StaffAction.TAKE: ActionRule(),  # workflow.take tells who has it when someone else was first
+    StaffAction.STAGE: ActionRule(assignee_only=True),
+    StaffAction.TRANSFER: ActionRule(assignee_only=True, open_only=True),
+    StaffAction.TO: ActionRule(assignee_only=True),
+    StaffAction.ASK: ActionRule(assignee_only=True, inputs=("question",), open_only=True),
+    StaffAction.INQUIRY: ActionRule(assignee_only=True, inputs=("to", "what"), open_only=True),
+    StaffAction.INQUIRY_DONE: ActionRule(assignee_only=True, inputs=("answer",), open_only=True),
+    StaffAction.REJECT: ActionRule(assignee_only=True, inputs=("reason",), open_only=True),
+    StaffAction.NOTE: ActionRule(inputs=("note",), open_only=True),  # open to every staff member of the unit
+    StaffAction.DELIVER: ActionRule(assignee_only=True, inputs=("result",), open_only=True),
+    StaffAction.SEND: ActionRule(),  # checked when pressed against the collected result (DELIVER's rule)
+    StaffAction.CANCEL: ActionRule(),
+    StaffAction.REFRESH: ActionRule(),
+}
+INPUT_ACTIONS = frozenset(action for action, rule in ACTIONS.items() if rule.inputs)
 
 
 @dataclass(frozen=True)
@@ -178,3 +222,10 @@ def may_change(access_: Access, request: Request, actor: Actor) -> bool:
     return request.assignee_user_id is None or (
         request.assignee_platform == actor.platform and request.assignee_user_id == actor.user_id
     )
+
+
+def may(access_: Access, request: Request, actor: Actor, action: StaffAction) -> bool:
+    """May this actor do this action on this request now (ACTIONS' rule over their access)?"""
+    if not access_:
+        return False
+    return not ACTIONS[action].assignee_only or may_change(access_, request, actor)

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from desk import survey
 from desk.outbox import enqueue
-from desk.staff import Actor
+from desk.staff import Actor, StaffAction
 from models import Citizen, Document, Request, RequestEvent, RequestStatus, UnitGroup
 from models.prepared import PreparedSelect
 
@@ -312,6 +312,24 @@ async def transfer(request_id: int, actor: Actor, unit_code: str, unit_place: st
     return Outcome("done", request)
 
 
+async def complete(
+    action: StaffAction, request_id: int, actor: Actor, values: list[str], *, actor_chat=None
+) -> Outcome:
+    """An action that asked for text (desk/staff.ACTIONS' inputs), done with what was typed."""
+    kw = {"actor_chat": actor_chat}
+    if action == StaffAction.ASK:
+        return await ask(request_id, actor, values[0], **kw)
+    if action == StaffAction.INQUIRY:
+        return await inquiry(request_id, actor, values[0], values[1], **kw)
+    if action == StaffAction.INQUIRY_DONE:
+        return await inquiry_answered(request_id, actor, values[0], **kw)
+    if action == StaffAction.REJECT:
+        return await reject(request_id, actor, values[0], **kw)
+    if action == StaffAction.NOTE:
+        return await note(request_id, actor, values[0], **kw)
+    raise ValueError(f"{action} is not done with typed text")
+
+
 # -- the conversation ------------------------------------------------------------------------------
 async def staff_message(
     request_id: int, actor: Actor, *, text: str | None, source: dict, document_ids: list[int]
@@ -431,4 +449,3 @@ async def announce_due(today: date, calendar) -> int:
                 )
                 count += 1
     return count
-

@@ -9,6 +9,7 @@ from handlers import (
     catalog,
     complaints,
     conversation,
+    errors,
     fallback,
     form,
     profile,
@@ -19,7 +20,21 @@ from handlers import (
     units,
 )
 
-ORDER = (start, profile, form, conversation, catalog, tracking, units, staff, admin, survey, complaints, fallback)
+ORDER = (
+    errors,
+    start,
+    profile,
+    form,
+    conversation,
+    catalog,
+    tracking,
+    units,
+    staff,
+    admin,
+    survey,
+    complaints,
+    fallback,
+)
 
 
 def routers() -> list[Router]:

@@ -17,8 +17,7 @@ from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
 from bot.states import ConversationStates
-from desk import validators, workflow
-from desk.documents import KINDS
+from desk import workflow
 from models import Citizen, OutboxMessage, Request, RequestStatus
 
 router = Routes("conversation")
@@ -90,11 +89,7 @@ async def free_message(
 async def _pass_on(
     message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store, settings, platform: str
 ) -> None:
-    try:
-        doc = await save_file(message, bot, store, settings, platform=platform, citizen=citizen, role="message")
-    except validators.ValidationError as e:
-        await message.answer(l10n.error(e, size=settings.documents.max_size_mb, kinds=", ".join(sorted(KINDS))))
-        return
+    doc = await save_file(message, bot, store, settings, platform=platform, citizen=citizen, role="message")
     await workflow.citizen_message(
         request,
         citizen,

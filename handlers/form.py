@@ -90,11 +90,7 @@ async def got_text(message: Message, l10n: L10n, state: FSMContext, catalog, set
     if field.type in forms.FILE_TYPES or field.type == "location":
         await message.answer(l10n(f"error-send-{field.type}"))
         return
-    try:
-        value = forms.parse_text(field, message.text, _today(settings))
-    except validators.ValidationError as e:
-        await message.answer(l10n.error(e))
-        return
+    value = forms.parse_text(field, message.text, _today(settings))
     await _accept(message, l10n, state, card, draft, value)
 
 
@@ -108,11 +104,7 @@ async def got_contact(message: Message, l10n: L10n, state: FSMContext, catalog):
     if message.contact.user_id != message.from_user.id:
         await message.answer(l10n("error-not-own-contact"))
         return
-    try:
-        value = validators.mobile_from_contact(message.contact.phone_number)
-    except validators.ValidationError as e:
-        await message.answer(l10n.error(e))
-        return
+    value = validators.mobile_from_contact(message.contact.phone_number)
     await message.answer(l10n("form-contact-received"), reply_markup=ReplyKeyboardRemove())
     await _accept(message, l10n, state, card, draft, value)
 
@@ -141,21 +133,17 @@ async def got_file(
         return
     limit_mb = min(field.max_size_mb, settings.documents.max_size_mb)
     accept = field.accept if field.type == "document" else IMAGE_KINDS
-    try:
-        doc = await keep_file(
-            message,
-            bot,
-            store,
-            platform=citizen.platform,
-            citizen=citizen,
-            role="form",
-            accept=accept,
-            max_mb=limit_mb,
-            field=field.name,
-        )
-    except validators.ValidationError as e:
-        await message.answer(l10n.error(e, size=limit_mb, kinds=", ".join(accept)))
-        return
+    doc = await keep_file(
+        message,
+        bot,
+        store,
+        platform=citizen.platform,
+        citizen=citizen,
+        role="form",
+        accept=accept,
+        max_mb=limit_mb,
+        field=field.name,
+    )
     files = list(draft["answers"].get(field.name) or []) + [doc.id]
     draft["answers"][field.name] = files
     if len(files) >= field.max_files:
@@ -235,11 +223,7 @@ async def done(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog, set
         return
     if field.type == "multichoice":
         low, high = field.limits(_today(settings))
-        try:
-            validators.multi_choice(draft["answers"].get(field.name) or [], [o.value for o in field.options], low, high)
-        except validators.ValidationError as e:
-            await query.message.answer(l10n.error(e))
-            return
+        validators.multi_choice(draft["answers"].get(field.name) or [], [o.value for o in field.options], low, high)
     await query.message.edit_reply_markup(reply_markup=None)
     forms.advance(card, draft)
     await show_form(query.message, l10n, state, card, draft)

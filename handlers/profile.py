@@ -58,21 +58,13 @@ async def _saved(message: Message, l10n: L10n, citizen: Citizen, state: FSMConte
 
 @router.message(StateFilter(ProfileStates.name), Magic(F.text))
 async def got_name(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
-    try:
-        name = validators.short_text(message.text, 100)
-    except validators.ValidationError as e:
-        await message.answer(l10n.error(e))
-        return
+    name = validators.short_text(message.text, 100)
     await _saved(message, l10n, citizen, state, catalog, full_name=name)
 
 
 @router.message(StateFilter(ProfileStates.national_id), Magic(F.text))
 async def got_national_id(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
-    try:
-        nid = validators.national_id(message.text)
-    except validators.ValidationError as e:
-        await message.answer(l10n.error(e))
-        return
+    nid = validators.national_id(message.text)
     await _saved(message, l10n, citizen, state, catalog, national_id=nid)
 
 
@@ -81,11 +73,7 @@ async def got_contact(message: Message, l10n: L10n, citizen: Citizen, state: FSM
     if message.contact.user_id != message.from_user.id:
         await message.answer(l10n("error-not-own-contact"), reply_markup=keyboards.share_contact(l10n))
         return
-    try:
-        mobile = validators.mobile_from_contact(message.contact.phone_number)
-    except validators.ValidationError as e:
-        await message.answer(l10n.error(e))
-        return
+    mobile = validators.mobile_from_contact(message.contact.phone_number)
     await _saved(message, l10n, citizen, state, catalog, mobile=mobile, mobile_verified=True)
 
 

@@ -16,40 +16,24 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.access import authorise
+from bot.access import actor_of, authorise
 from bot.callbacks import StaffCb
 from bot.delivery.files import save_file, source_of
 from bot.filters import GroupChat, Magic
 from bot.l10n import L10n
+from bot.middlewares import StaffCardMiddleware
 from bot.routes import Routes
 from bot.states import StaffStates
-from bot.views.keyboards import button
 from bot.views.render import pick
-from bot.views.staff import card_view, transfer_keyboard
-from desk import staff, validators, workflow
-from desk.documents import KINDS
-from desk.staff import Access, Actor, Level
+from bot.views.staff import PROMPTS, card_view, input_keyboard, transfer_keyboard
+from desk import staff, workflow
+from desk.staff import Access, Actor, StaffAction
 from models import OutboxMessage, Request, RequestStatus, UnitGroup
 
 log = logging.getLogger("mizban.staff")
 router = Routes("staff")
 groups = router.include(Routes("staff-groups"))
 groups.message.filter(GroupChat())
-
-# what each action asks for before it is done; "deliver" collects text and files until "send"
-INPUTS = {
-    "ask": ["staff-ask-question"],
-    "inquiry": ["staff-ask-inquiry-to", "staff-ask-inquiry-what"],
-    "inquiry_done": ["staff-ask-inquiry-answer"],
-    "reject": ["staff-ask-reason"],
-    "note": ["staff-ask-note"],
-    "deliver": ["staff-ask-result"],
-}
-CHANGES = {"take", "stage", "transfer", "to", *INPUTS} - {"note"}  # "note" is open to every staff member
-
-
-def actor_of(user, platform: str) -> Actor:
-    return Actor(platform, user.id, user.full_name)
 
 
 def group_l10n(locales) -> L10n:
@@ -101,82 +85,142 @@ def outcome_text(l10n: L10n, outcome: workflow.Outcome, done_key: str) -> str:
     return l10n.button(done_key if outcome.done else f"staff-outcome-{outcome.code}")
 
 
-# -- the card's buttons ---------------------------------------------------------------------------------
-@router.callback_query(StaffCb.filter())
-async def staff_button(
+# -- the card's buttons: one handler per action; StaffCardMiddleware has loaded the request and
+# refused whoever may not press the button (desk/staff.ACTIONS) -----------------------------------------
+router.callback_query.middleware(StaffCardMiddleware())
+
+
+def pressed(*actions: StaffAction):
+    return StaffCb.filter(F.action.in_(actions))
+
+
+def _card_kw(settings, catalog, locales) -> dict:
+    return dict(locales=locales, catalog=catalog, settings=settings)
+
+
+async def _show_after(query: CallbackQuery, bot: Bot, request: Request, card_kw: dict) -> None:
+    """After an action: the card pressed, and the request's card when it is another one in this chat."""
+    chat_id = query.message.chat.id if query.message else None
+    if query.message is not None:
+        await show_card(bot, await Request.get(id=request.id), chat_id, query.message.message_id, **card_kw)
+    if query.message is None or query.message.message_id != request.card_message_id:
+        await refresh_here(bot, request, chat_id, **card_kw)
+
+
+def _here(query: CallbackQuery, platform: str) -> tuple[str, int | None]:
+    return platform, query.message.chat.id if query.message else None
+
+
+@router.callback_query(pressed(StaffAction.TAKE))
+async def take(
+    query: CallbackQuery,
+    bot: Bot,
+    l10n: L10n,
+    platform: str,
+    request: Request,
+    actor: Actor,
+    settings,
+    catalog,
+    locales,
+):
+    outcome = await workflow.take(request.id, actor, actor_chat=_here(query, platform))
+    await query.answer(outcome_text(l10n, outcome, "staff-taken-ok"), show_alert=outcome.code == "taken")
+    await _show_after(query, bot, request, _card_kw(settings, catalog, locales))
+
+
+@router.callback_query(pressed(StaffAction.STAGE))
+async def next_stage(
     query: CallbackQuery,
     callback_data: StaffCb,
     bot: Bot,
     l10n: L10n,
     platform: str,
+    request: Request,
+    actor: Actor,
     settings,
     catalog,
     locales,
-    dispatcher,
-    state: FSMContext,
 ):
-    request = await Request.get_or_none(id=callback_data.request)
-    actor = actor_of(query.from_user, platform)
-    access = await authorise(dispatcher, bot, settings, actor, request.unit_code) if request else Access(Level.NONE)
-    if not access:  # a citizen, another unit's staff, a forged or foreign button: the same refusal
+    outcome = await workflow.move_to_stage(request.id, actor, callback_data.arg, actor_chat=_here(query, platform))
+    await query.answer(outcome_text(l10n, outcome, "staff-stage-ok"))
+    await _show_after(query, bot, request, _card_kw(settings, catalog, locales))
+
+
+@router.callback_query(pressed(StaffAction.TRANSFER))
+async def choose_unit(query: CallbackQuery, bot: Bot, l10n: L10n, request: Request, settings, catalog, locales):
+    if request.status in RequestStatus.CLOSED:
+        await query.answer(l10n.button("staff-outcome-closed"), show_alert=True)
+        return
+    await query.answer()
+    await show_card(
+        bot,
+        request,
+        query.message.chat.id,
+        query.message.message_id,
+        **_card_kw(settings, catalog, locales),
+        markup=transfer_keyboard(l10n, request, await _transfer_targets(request, catalog, l10n)),
+    )
+
+
+@router.callback_query(pressed(StaffAction.TO))
+async def transfer(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    bot: Bot,
+    l10n: L10n,
+    platform: str,
+    request: Request,
+    actor: Actor,
+    settings,
+    catalog,
+    locales,
+):
+    unit = catalog.units.get(callback_data.arg)
+    if unit is None:
         await query.answer(l10n.button("staff-denied"), show_alert=True)
         return
-    action = callback_data.action
-    if action in CHANGES and action != "take" and not staff.may_change(access, request, actor):
-        await query.answer(l10n.button("staff-taken-by", name=request.assignee_name or ""), show_alert=True)
-        return
-    chat_id = query.message.chat.id if query.message else None
-    here = (platform, chat_id)
-    card_kw = dict(locales=locales, catalog=catalog, settings=settings)
-    on_card = query.message is not None and query.message.message_id == request.card_message_id
+    outcome = await workflow.transfer(request.id, actor, unit.code, unit.place, actor_chat=_here(query, platform))
+    await query.answer(outcome_text(l10n, outcome, "staff-transfer-ok"), show_alert=not outcome.done)
+    await _show_after(query, bot, request, _card_kw(settings, catalog, locales))
 
-    if action == "take":
-        outcome = await workflow.take(request.id, actor, actor_chat=here)
-        await query.answer(outcome_text(l10n, outcome, "staff-taken-ok"), show_alert=outcome.code == "taken")
-    elif action == "stage":
-        outcome = await workflow.move_to_stage(request.id, actor, callback_data.arg, actor_chat=here)
-        await query.answer(outcome_text(l10n, outcome, "staff-stage-ok"))
-    elif action == "transfer":
-        if request.status in RequestStatus.CLOSED:
-            await query.answer(l10n.button("staff-outcome-closed"), show_alert=True)
-        else:
-            await query.answer()
-            await show_card(
-                bot,
-                request,
-                chat_id,
-                query.message.message_id,
-                **card_kw,
-                markup=transfer_keyboard(l10n, request, await _transfer_targets(request, catalog, l10n)),
-            )
+
+@router.callback_query(pressed(*staff.INPUT_ACTIONS))
+async def ask_input(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    bot: Bot,
+    l10n: L10n,
+    request: Request,
+    actor: Actor,
+    state: FSMContext,
+    settings,
+    catalog,
+    locales,
+):
+    """An action that needs text (a question, a reason...) or the result's files: ask for them."""
+    action = callback_data.action
+    if request.status in RequestStatus.CLOSED:
+        await query.answer(l10n.button("staff-outcome-closed"), show_alert=True)
         return
-    elif action == "to":
-        unit = catalog.units.get(callback_data.arg)
-        if unit is None:
-            await query.answer(l10n.button("staff-denied"), show_alert=True)
-            return
-        outcome = await workflow.transfer(request.id, actor, unit.code, unit.place, actor_chat=here)
-        await query.answer(outcome_text(l10n, outcome, "staff-transfer-ok"), show_alert=not outcome.done)
-    elif action in INPUTS:
-        if request.status in RequestStatus.CLOSED:
-            await query.answer(l10n.button("staff-outcome-closed"), show_alert=True)
-            return
-        if action == "inquiry_done" and request.status != RequestStatus.WAITING_INQUIRY:
-            await query.answer(l10n.button("staff-outcome-already"))
-            await show_card(bot, request, chat_id, query.message.message_id, **card_kw)
-            return
-        await query.answer()
-        await _ask(query.message, l10n, request, action, state, actor)
+    if action == StaffAction.INQUIRY_DONE and request.status != RequestStatus.WAITING_INQUIRY:
+        await query.answer(l10n.button("staff-outcome-already"))
+        await show_card(
+            bot, request, query.message.chat.id, query.message.message_id, **_card_kw(settings, catalog, locales)
+        )
         return
-    elif action in ("send", "cancel"):
-        await _finish_input(query, l10n, bot, request, actor, access, state, action, here, card_kw)
-        return
-    else:  # refresh, and anything this version does not know
-        await query.answer()
-    if query.message is not None:
-        await show_card(bot, await Request.get(id=request.id), chat_id, query.message.message_id, **card_kw)
-    if not on_card:
-        await refresh_here(bot, request, chat_id, **card_kw)
+    await query.answer()
+    await state.set_state(StaffStates.input)
+    await state.set_data({"request": request.id, "action": action, "step": 0, "values": [], "docs": []})
+    await query.message.answer(
+        l10n(PROMPTS[action][0], name=actor.name, code=l10n.code(request.tracking_code)),
+        reply_markup=input_keyboard(l10n, request, action),
+    )
+
+
+@router.callback_query(pressed(StaffAction.REFRESH))
+async def refresh(query: CallbackQuery, bot: Bot, request: Request, settings, catalog, locales):
+    await query.answer()
+    await _show_after(query, bot, request, _card_kw(settings, catalog, locales))
 
 
 async def _transfer_targets(request: Request, catalog, l10n: L10n) -> list[tuple[str, str]]:
@@ -190,19 +234,6 @@ async def _transfer_targets(request: Request, catalog, l10n: L10n) -> list[tuple
 
 
 # -- inputs: a question, a reason, the result... -----------------------------------------------------------
-async def _ask(message: Message, l10n: L10n, request: Request, action: str, state: FSMContext, actor: Actor):
-    await state.set_state(StaffStates.input)
-    await state.set_data({"request": request.id, "action": action, "step": 0, "values": [], "docs": []})
-    rows = []
-    if action == "deliver":
-        rows.append([button(l10n.button("staff-btn-send"), StaffCb(action="send", request=request.id))])
-    rows.append([button(l10n.button("staff-btn-cancel"), StaffCb(action="cancel", request=request.id))])
-    await message.answer(
-        l10n(INPUTS[action][0], name=actor.name, code=l10n.code(request.tracking_code)),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
-    )
-
-
 @groups.message(StateFilter(StaffStates.input), Magic(F.text | F.document | F.photo), Magic(~F.text.startswith("/")))
 async def got_input(
     message: Message,
@@ -219,15 +250,12 @@ async def got_input(
     data = await state.get_data()
     request = await Request.get_or_none(id=data.get("request"))
     action = data.get("action")
-    if request is None or action not in INPUTS:
+    if request is None or action not in staff.INPUT_ACTIONS:
         await state.clear()
         return
-    if action == "deliver":
-        try:
-            doc = await save_file(message, bot, store, settings, platform=platform, citizen=None, role="result")
-        except validators.ValidationError as e:
-            await message.reply(l10n.error(e, size=settings.documents.max_size_mb, kinds=", ".join(sorted(KINDS))))
-            return
+    action = StaffAction(action)
+    if action == StaffAction.DELIVER:  # text and files, collected until "send"
+        doc = await save_file(message, bot, store, settings, platform=platform, citizen=None, role="result")
         text = message.text or message.caption
         await state.update_data(
             values=data["values"] + ([text] if text else []), docs=data["docs"] + ([doc.id] if doc else [])
@@ -238,40 +266,60 @@ async def got_input(
         await message.reply(l10n("staff-text-only"))
         return
     values, step = data["values"] + [message.text], data["step"] + 1
-    if step < len(INPUTS[action]):
+    if step < len(PROMPTS[action]):
         await state.update_data(values=values, step=step)
         await message.reply(
-            l10n(INPUTS[action][step], name=message.from_user.full_name, code=l10n.code(request.tracking_code))
+            l10n(PROMPTS[action][step], name=message.from_user.full_name, code=l10n.code(request.tracking_code))
         )
         return
     await state.clear()
     actor = actor_of(message.from_user, platform)
-    await _complete(
-        message,
-        l10n,
-        bot,
-        request,
-        actor,
-        action,
-        values,
-        [],
-        (platform, message.chat.id),
-        dict(locales=locales, catalog=catalog, settings=settings),
-        dispatcher,
-        settings,
-    )
+    # authorised again: membership or the assignee may have changed while they typed
+    access = await authorise(dispatcher, bot, settings, actor, request.unit_code)
+    if not staff.may(access, await Request.get(id=request.id), actor, action):
+        await message.reply(l10n("staff-denied"))
+        return
+    outcome = await workflow.complete(action, request.id, actor, values, actor_chat=(platform, message.chat.id))
+    await message.reply(outcome_text(l10n, outcome, f"staff-{action}-ok"))
+    await refresh_here(bot, request, message.chat.id, **_card_kw(settings, catalog, locales))
 
 
-async def _finish_input(query: CallbackQuery, l10n, bot, request, actor, access, state, action, here, card_kw):
+async def _input_of(state: FSMContext, request: Request) -> dict | None:
+    """The input this chat is typing for this request (None: none, or another's)."""
     data = await state.get_data()
-    mine = await state.get_state() == StaffStates.input.state and data.get("request") == request.id
-    if action == "cancel" or not mine:
-        if mine:
-            await state.clear()
-        await query.answer(l10n.button("staff-cancelled" if mine else "staff-outcome-already"))
+    return data if await state.get_state() == StaffStates.input.state and data.get("request") == request.id else None
+
+
+@router.callback_query(pressed(StaffAction.CANCEL))
+async def cancel_input(query: CallbackQuery, l10n: L10n, request: Request, state: FSMContext):
+    mine = await _input_of(state, request) is not None
+    if mine:
+        await state.clear()
+    await query.answer(l10n.button("staff-cancelled" if mine else "staff-outcome-already"))
+    await query.message.edit_reply_markup(reply_markup=None)
+
+
+@router.callback_query(pressed(StaffAction.SEND))
+async def send_result(
+    query: CallbackQuery,
+    bot: Bot,
+    l10n: L10n,
+    platform: str,
+    request: Request,
+    actor: Actor,
+    access: Access,
+    state: FSMContext,
+    settings,
+    catalog,
+    locales,
+):
+    """The result collected since "deliver" goes to the citizen."""
+    data = await _input_of(state, request)
+    if data is None:
+        await query.answer(l10n.button("staff-outcome-already"))
         await query.message.edit_reply_markup(reply_markup=None)
         return
-    if not staff.may_change(access, await Request.get(id=request.id), actor):  # taken by another meanwhile
+    if not staff.may(access, await Request.get(id=request.id), actor, StaffAction.DELIVER):  # taken meanwhile
         await state.clear()
         await query.answer(l10n.button("staff-taken-by", name=request.assignee_name or ""), show_alert=True)
         return
@@ -281,35 +329,12 @@ async def _finish_input(query: CallbackQuery, l10n, bot, request, actor, access,
     await state.clear()
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
+    here = _here(query, platform)
     outcome = await workflow.deliver(
         request.id, actor, "\n\n".join(data["values"]) or None, data["docs"], actor_chat=here
     )
     await query.message.answer(outcome_text(l10n, outcome, "staff-deliver-ok"))
-    await refresh_here(bot, request, here[1], **card_kw)
-
-
-async def _complete(
-    message: Message, l10n, bot, request, actor, action, values, docs, here, card_kw, dispatcher, settings
-):
-    # authorised again: membership or the assignee may have changed while they typed
-    access = await authorise(dispatcher, bot, settings, actor, request.unit_code)
-    allowed = access and (action == "note" or staff.may_change(access, await Request.get(id=request.id), actor))
-    if not allowed:
-        await message.reply(l10n("staff-denied"))
-        return
-    kw = {"actor_chat": here}
-    if action == "ask":
-        outcome = await workflow.ask(request.id, actor, values[0], **kw)
-    elif action == "inquiry":
-        outcome = await workflow.inquiry(request.id, actor, values[0], values[1], **kw)
-    elif action == "inquiry_done":
-        outcome = await workflow.inquiry_answered(request.id, actor, values[0], **kw)
-    elif action == "reject":
-        outcome = await workflow.reject(request.id, actor, values[0], **kw)
-    else:
-        outcome = await workflow.note(request.id, actor, values[0], **kw)
-    await message.reply(outcome_text(l10n, outcome, f"staff-{action}-ok"))
-    await refresh_here(bot, request, here[1], **card_kw)
+    await refresh_here(bot, request, here[1], **_card_kw(settings, catalog, locales))
 
 
 # -- a reply to the card goes to the citizen ------------------------------------------------------------------
@@ -341,11 +366,7 @@ async def reply_to_citizen(
             l10n("staff-denied") if not access else l10n("staff-taken-by", name=request.assignee_name or "")
         )
         return
-    try:
-        doc = await save_file(message, bot, store, settings, platform=platform, citizen=None, role="message")
-    except validators.ValidationError as e:
-        await message.reply(l10n.error(e, size=settings.documents.max_size_mb, kinds=", ".join(sorted(KINDS))))
-        return
+    doc = await save_file(message, bot, store, settings, platform=platform, citizen=None, role="message")
     outcome = await workflow.staff_message(
         request.id,
         actor,

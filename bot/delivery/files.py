@@ -40,7 +40,16 @@ async def keep_file(
     field: str | None = None,
 ) -> Document | None:
     """The message's file kept by the desk (None when it has none). Raises
-    validators.ValidationError("file-too-big" | "file-type" | "file-download")."""
+    validators.ValidationError("file-too-big" | "file-type" | "file-download"), with the limits
+    it was checked against (`size`, `kinds`) for the person's explanation."""
+    try:
+        return await _keep_file(message, bot, store, platform, citizen, role, accept, max_mb, field)
+    except validators.ValidationError as e:
+        e.params = {**e.params, "size": max_mb, "kinds": ", ".join(accept)}
+        raise
+
+
+async def _keep_file(message, bot, store, platform, citizen, role, accept, max_mb, field) -> Document | None:
     found = file_of(message)
     if found is None:
         return None
@@ -82,7 +91,7 @@ async def save_file(
         platform=platform,
         citizen=citizen,
         role=role,
-        accept=KINDS,
+        accept=sorted(KINDS),
         max_mb=settings.documents.max_size_mb,
     )
 

@@ -14,6 +14,7 @@ from bot.l10n import L10n
 from bot.views.keyboards import button
 from bot.views.notifications import Outgoing, renderer
 from bot.views.render import answer_text, esc, pick
+from desk.staff import StaffAction
 from desk.workflow import next_stage_of
 from models import Document, Request, RequestEvent, RequestStatus, UnitGroup
 
@@ -114,34 +115,54 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
 
 
 def card_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
-    def b(key: str, action: str, arg: str = "", **args) -> InlineKeyboardButton:
+    def b(key: str, action: StaffAction, arg: str = "", **args) -> InlineKeyboardButton:
         return button(l10n.button(key, **args), StaffCb(action=action, request=request.id, arg=arg))
 
     rows = []
     if request.status in RequestStatus.OPEN:
         if request.assignee_user_id is None:
-            rows.append([b("staff-btn-take", "take")])
+            rows.append([b("staff-btn-take", StaffAction.TAKE)])
         if nxt := next_stage_of(request):
-            rows.append([b("staff-btn-stage", "stage", nxt["code"], stage=pick(nxt["title"], l10n.lang))])
+            rows.append([b("staff-btn-stage", StaffAction.STAGE, nxt["code"], stage=pick(nxt["title"], l10n.lang))])
         rows.append(
             [
-                b("staff-btn-ask", "ask"),
-                b("staff-btn-inquiry-done", "inquiry_done")
+                b("staff-btn-ask", StaffAction.ASK),
+                b("staff-btn-inquiry-done", StaffAction.INQUIRY_DONE)
                 if request.status == RequestStatus.WAITING_INQUIRY
-                else b("staff-btn-inquiry", "inquiry"),
+                else b("staff-btn-inquiry", StaffAction.INQUIRY),
             ]
         )
-        rows.append([b("staff-btn-deliver", "deliver"), b("staff-btn-reject", "reject")])
-        rows.append([b("staff-btn-note", "note"), b("staff-btn-transfer", "transfer")])
+        rows.append([b("staff-btn-deliver", StaffAction.DELIVER), b("staff-btn-reject", StaffAction.REJECT)])
+        rows.append([b("staff-btn-note", StaffAction.NOTE), b("staff-btn-transfer", StaffAction.TRANSFER)])
     else:
-        rows.append([b("staff-btn-note", "note")])
-    rows.append([b("staff-btn-refresh", "refresh")])
+        rows.append([b("staff-btn-note", StaffAction.NOTE)])
+    rows.append([b("staff-btn-refresh", StaffAction.REFRESH)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def transfer_keyboard(l10n: L10n, request: Request, units: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    rows = [[button(title, StaffCb(action="to", request=request.id, arg=code))] for code, title in units]
-    rows.append([button(l10n.button("staff-btn-back"), StaffCb(action="refresh", request=request.id))])
+    rows = [[button(title, StaffCb(action=StaffAction.TO, request=request.id, arg=code))] for code, title in units]
+    rows.append([button(l10n.button("staff-btn-back"), StaffCb(action=StaffAction.REFRESH, request=request.id))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+# what a staff member is asked for each input an action takes (desk/staff.ACTIONS)
+PROMPTS: dict[StaffAction, tuple[str, ...]] = {
+    StaffAction.ASK: ("staff-ask-question",),
+    StaffAction.INQUIRY: ("staff-ask-inquiry-to", "staff-ask-inquiry-what"),
+    StaffAction.INQUIRY_DONE: ("staff-ask-inquiry-answer",),
+    StaffAction.REJECT: ("staff-ask-reason",),
+    StaffAction.NOTE: ("staff-ask-note",),
+    StaffAction.DELIVER: ("staff-ask-result",),
+}
+
+
+def input_keyboard(l10n: L10n, request: Request, action: StaffAction) -> InlineKeyboardMarkup:
+    """Under the question for an input: "send" (for the result, collected until pressed) and "cancel"."""
+    rows = []
+    if action == StaffAction.DELIVER:
+        rows.append([button(l10n.button("staff-btn-send"), StaffCb(action=StaffAction.SEND, request=request.id))])
+    rows.append([button(l10n.button("staff-btn-cancel"), StaffCb(action=StaffAction.CANCEL, request=request.id))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
