@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from tortoise.transactions import in_transaction
 
 from desk import staff
-from desk.outbox import enqueue
+from desk.outbox import OutboxKind, enqueue
 from models import Citizen, Complaint, Request, Role
 
 MAX_TEXT = 2000
@@ -46,7 +46,7 @@ async def lodge(settings, citizen: Citizen, request: Request, text: str) -> Comp
             await enqueue(
                 platform=platform,
                 chat_id=chat_id,
-                kind="complaint-new",
+                kind=OutboxKind.COMPLAINT_NEW,
                 data={"complaint": complaint.id},
                 request=request,
             )
@@ -75,7 +75,7 @@ async def answer(complaint_id: int, text: str, by_name: str) -> Complaint | None
             await enqueue(
                 platform=citizen.platform,
                 chat_id=citizen.chat_id,
-                kind="complaint-answer",
+                kind=OutboxKind.COMPLAINT_ANSWER,
                 data={"complaint": complaint.id},
                 request=complaint.request,
             )

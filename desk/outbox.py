@@ -19,11 +19,27 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models import Citizen, OutboxMessage, OutboxStatus, Request
+
+
+class OutboxKind(StrEnum):
+    """What an outbox row asks the bot to send (each has a renderer in bot/views/)."""
+
+    STAFF_CARD = "staff-card"  # a request's card, new in its unit's group
+    STAFF_CARD_EDIT = "staff-card-edit"  # the card shown again after a change
+    STAFF_DUE = "staff-due"  # a request due soon or overdue, in its unit's group
+    CITIZEN_MESSAGE = "citizen-message"  # the citizen wrote about a request: under its card
+    NOTIFY = "notify"  # the citizen told about their request (an event, a staff message)
+    SURVEY_INVITE = "survey-invite"
+    SURVEY_REMIND = "survey-remind"
+    COMPLAINT_NEW = "complaint-new"
+    COMPLAINT_ANSWER = "complaint-answer"
+
 
 LEASE = timedelta(seconds=120)
 MAX_BACKOFF_SECONDS = 15 * 60
@@ -37,7 +53,7 @@ async def enqueue(
     *,
     platform: str,
     chat_id: int,
-    kind: str,
+    kind: OutboxKind | str,
     data: dict | None = None,
     is_group: bool = False,
     request: Request | None = None,

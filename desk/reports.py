@@ -14,6 +14,7 @@ from tortoise import Tortoise
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count
 
+from desk import staff
 from desk.calendar import PERIOD_MONTHS, parse_range, period, previous
 from desk.survey import load_form
 from desk.text import normalize_digits
@@ -38,6 +39,32 @@ class Query:
     def previous(self) -> Query:
         start, end = previous(self.start, self.end, self.kind)
         return Query(start, end, self.kind, self.scope)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a report was refused: `not-allowed` (neither admin nor supervisor), or `unit-only`
+    (a supervisor asking beyond their `units`)."""
+
+    reason: str
+    units: tuple[str, ...] = ()
+
+
+async def scoped(q: Query, settings, platform: str, user_id: int, *, admins_only: bool = False) -> Query | Refused:
+    """The report this person may see: admins everything; a unit's supervisor that unit (their only
+    unit when they named none); a supervisor of every unit everything but admins-only reports."""
+    if await staff.is_admin(settings, platform, user_id):
+        return q
+    units = [] if admins_only else await staff.supervised_units(platform, user_id)
+    if not units:
+        return Refused("not-allowed")
+    if None in units:  # a supervisor of every unit
+        return q
+    if not q.scope and len(units) == 1:
+        return Query(q.start, q.end, q.kind, {"unit_code": units[0]})
+    if q.scope.get("unit_code") in units:
+        return q
+    return Refused("unit-only", tuple(u for u in units if u is not None))
 
 
 @dataclass

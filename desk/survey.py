@@ -18,7 +18,7 @@ from pydantic import Field as Spec
 from tortoise.transactions import in_transaction
 
 from desk.catalog import Model, Text
-from desk.outbox import enqueue
+from desk.outbox import OutboxKind, enqueue
 from models import Citizen, Request, RequestStatus, SurveyAnswer, SurveyResponse
 
 FORM_PATH = Path(__file__).resolve().parent.parent / "catalog" / "survey.toml"
@@ -129,7 +129,7 @@ async def on_request_closed(request: Request) -> None:
         await enqueue(
             platform=citizen.platform,
             chat_id=citizen.chat_id,
-            kind="survey-invite",
+            kind=OutboxKind.SURVEY_INVITE,
             data={"request": request.id},
             request=request,
         )
@@ -216,7 +216,7 @@ async def send_reminders(settings, at: datetime | None = None) -> int:
                 await enqueue(
                     platform=citizen.platform,
                     chat_id=citizen.chat_id,
-                    kind="survey-remind",
+                    kind=OutboxKind.SURVEY_REMIND,
                     data={"request": response.request_id},
                     request=response.request,
                 )

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from tortoise.transactions import in_transaction
 
 from desk import survey
-from desk.outbox import enqueue
+from desk.outbox import OutboxKind, enqueue
 from desk.staff import Actor, StaffAction
 from models import Citizen, Document, Request, RequestEvent, RequestStatus, UnitGroup
 from models.prepared import PreparedSelect
@@ -48,7 +48,7 @@ async def on_submitted(request: Request) -> None:
         await enqueue(
             platform=group.platform,
             chat_id=group.chat_id,
-            kind="staff-card",
+            kind=OutboxKind.STAFF_CARD,
             data={"request": request.id},
             is_group=True,
             request=request,
@@ -62,7 +62,7 @@ async def notify_citizen(request: Request, event: RequestEvent, **extra) -> None
         await enqueue(
             platform=citizen.platform,
             chat_id=citizen.chat_id,
-            kind="notify",
+            kind=OutboxKind.NOTIFY,
             data={"request": request.id, "event": event.id, **extra},
             request=request,
         )
@@ -76,7 +76,7 @@ async def refresh_card(request: Request, actor_chat: tuple[str, int] | None) -> 
         await enqueue(
             platform=request.card_platform,
             chat_id=request.card_chat_id,
-            kind="staff-card-edit",
+            kind=OutboxKind.STAFF_CARD_EDIT,
             data={"request": request.id, "message_id": request.card_message_id},
             is_group=True,
             request=request,
@@ -302,7 +302,7 @@ async def transfer(request_id: int, actor: Actor, unit_code: str, unit_place: st
             await enqueue(
                 platform=old_card[0],
                 chat_id=old_card[1],
-                kind="staff-card-edit",
+                kind=OutboxKind.STAFF_CARD_EDIT,
                 is_group=True,
                 data={"request": request.id, "message_id": old_card[2]},
                 request=request,
@@ -375,7 +375,7 @@ async def citizen_message(
             await enqueue(
                 platform=group.platform,
                 chat_id=group.chat_id,
-                kind="citizen-message",
+                kind=OutboxKind.CITIZEN_MESSAGE,
                 is_group=True,
                 data={"request": request.id, "event": event.id, "source": source},
                 request=request,
@@ -406,7 +406,7 @@ async def cards_for_group(unit_code: str, group: UnitGroup) -> int:
             await enqueue(
                 platform=group.platform,
                 chat_id=group.chat_id,
-                kind="staff-card",
+                kind=OutboxKind.STAFF_CARD,
                 is_group=True,
                 data={"request": rid},
                 request=await Request.get(id=rid),
@@ -442,7 +442,7 @@ async def announce_due(today: date, calendar) -> int:
                 await enqueue(
                     platform=group.platform,
                     chat_id=group.chat_id,
-                    kind="staff-due",
+                    kind=OutboxKind.STAFF_DUE,
                     is_group=True,
                     data={"request": request.id, "which": which},
                     request=request,

@@ -34,20 +34,14 @@ async def _query(
             else l10n("admin-bad-date")
         )
         return None
-    if await staff.is_admin(settings, platform, user_id):
-        return q
-    units = [] if admins_only else await staff.supervised_units(platform, user_id)
-    if not units:
-        await message.answer(l10n("admin-not-allowed"))
+    scoped = await reports.scoped(q, settings, platform, user_id, admins_only=admins_only)
+    if isinstance(scoped, reports.Refused):
+        if scoped.reason == "unit-only":
+            await message.answer(l10n("admin-unit-only", units=", ".join(scoped.units)))
+        else:
+            await message.answer(l10n("admin-not-allowed"))
         return None
-    if None in units:  # a supervisor of every unit
-        return q
-    if not q.scope and len(units) == 1:
-        return reports.Query(q.start, q.end, q.kind, {"unit_code": units[0]})
-    if q.scope.get("unit_code") in units:
-        return q
-    await message.answer(l10n("admin-unit-only", units=", ".join(units)))
-    return None
+    return scoped
 
 
 def _period(l10n: L10n, q: reports.Query) -> str:

@@ -1,8 +1,10 @@
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
 
-class OutboxStatus:
+class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"  # gave up: the chat blocked the bot, or attempts ran out

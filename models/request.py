@@ -1,19 +1,22 @@
+from enum import StrEnum, nonmember
+
 from tortoise import fields
 from tortoise.models import Model
 
 from models.base import Timestamped
 
 
-class RequestStatus:
+class RequestStatus(StrEnum):
     SUBMITTED = "submitted"
     IN_PROGRESS = "in_progress"
     WAITING_CITIZEN = "waiting_citizen"
     WAITING_INQUIRY = "waiting_inquiry"
     ANSWERED = "answered"
     REJECTED = "rejected"
-    OPEN = (SUBMITTED, IN_PROGRESS, WAITING_CITIZEN, WAITING_INQUIRY)
-    CLOSED = (ANSWERED, REJECTED)
-    ALL = OPEN + CLOSED
+    # groups of statuses (not members themselves)
+    OPEN = nonmember((SUBMITTED, IN_PROGRESS, WAITING_CITIZEN, WAITING_INQUIRY))
+    CLOSED = nonmember((ANSWERED, REJECTED))
+    ALL = nonmember(OPEN + CLOSED)
 
 
 class Request(Timestamped):

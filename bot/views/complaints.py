@@ -11,10 +11,11 @@ from bot.views.keyboards import button
 from bot.views.notifications import Outgoing, renderer
 from bot.views.render import pick
 from bot.views.staff import unit_title
+from desk.outbox import OutboxKind
 from models import Complaint
 
 
-@renderer("complaint-new")
+@renderer(OutboxKind.COMPLAINT_NEW)
 async def render_new(out: Outgoing):
     complaint = await Complaint.get_or_none(id=out.data["complaint"]).select_related("request", "citizen")
     if complaint is None:
@@ -37,7 +38,7 @@ async def render_new(out: Outgoing):
     yield SendMessage(chat_id=out.chat_id, text=text, reply_markup=kb)
 
 
-@renderer("complaint-answer")
+@renderer(OutboxKind.COMPLAINT_ANSWER)
 async def render_answer(out: Outgoing):
     complaint = await Complaint.get_or_none(id=out.data["complaint"]).select_related("request")
     if complaint is None or complaint.answer is None:

@@ -14,6 +14,7 @@ from bot.l10n import L10n
 from bot.views.keyboards import button
 from bot.views.notifications import Outgoing, renderer
 from bot.views.render import answer_text, esc, pick
+from desk.outbox import OutboxKind
 from desk.staff import StaffAction
 from desk.workflow import next_stage_of
 from models import Document, Request, RequestEvent, RequestStatus, UnitGroup
@@ -231,7 +232,7 @@ def send_files(
 
 
 # -- group renderers ------------------------------------------------------------------------------
-@renderer("staff-card")
+@renderer(OutboxKind.STAFF_CARD)
 async def render_card(out: Outgoing):
     request = await Request.get_or_none(id=out.data["request"])
     group = await UnitGroup.get_or_none(unit_code=request.unit_code) if request else None
@@ -273,7 +274,7 @@ def _topic_name(l10n: L10n, request: Request) -> str:
     return f"{l10n.code(request.tracking_code)} — {pick(request.card['title'], l10n.lang)}"[:128]
 
 
-@renderer("staff-card-edit")
+@renderer(OutboxKind.STAFF_CARD_EDIT)
 async def render_card_edit(out: Outgoing):
     request = await Request.get_or_none(id=out.data["request"])
     if request is None:
@@ -295,7 +296,7 @@ async def _request_and_event(out: Outgoing) -> tuple[Request | None, RequestEven
     return (await Request.get_or_none(id=out.data["request"]), await RequestEvent.get_or_none(id=out.data["event"]))
 
 
-@renderer("citizen-message")
+@renderer(OutboxKind.CITIZEN_MESSAGE)
 async def render_citizen_message(out: Outgoing):
     """A citizen's message, threaded under the card (in its topic in a forum group)."""
     request, event = await _request_and_event(out)
@@ -310,7 +311,7 @@ async def render_citizen_message(out: Outgoing):
         yield call
 
 
-@renderer("staff-due")
+@renderer(OutboxKind.STAFF_DUE)
 async def render_due(out: Outgoing):
     request = await Request.get_or_none(id=out.data["request"])
     if request is None or request.status not in RequestStatus.OPEN:
@@ -341,7 +342,7 @@ def citizen_keyboard(l10n: L10n, request: Request, *, reply: bool) -> InlineKeyb
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-@renderer("notify")
+@renderer(OutboxKind.NOTIFY)
 async def render_notify(out: Outgoing):
     request, event = await _request_and_event(out)
     if request is None or event is None:

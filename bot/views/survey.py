@@ -12,6 +12,7 @@ from bot.views.keyboards import button
 from bot.views.notifications import Outgoing, renderer
 from bot.views.render import esc, pick
 from desk import survey
+from desk.outbox import OutboxKind
 from models import Citizen, Request, SurveyResponse
 
 
@@ -88,8 +89,8 @@ def invitation(l10n: L10n, request: Request, key: str) -> tuple[str, InlineKeybo
     return text, kb
 
 
-@renderer("survey-invite")
-@renderer("survey-remind")
+@renderer(OutboxKind.SURVEY_INVITE)
+@renderer(OutboxKind.SURVEY_REMIND)
 async def render_invite(out: Outgoing):
     """The invitation when a request is closed, and the one reminder (same buttons)."""
     response = await SurveyResponse.get_or_none(request_id=out.data["request"]).select_related("request")

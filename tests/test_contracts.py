@@ -1,0 +1,64 @@
+"""The typed contracts between layers: every outbox kind has a renderer, every staff action a rule
+(and a prompt for each input it takes), and the layers import only what docs/ARCHITECTURE.md allows."""
+
+import ast
+from pathlib import Path
+
+from bot.views.notifications import renderer_for
+from bot.views.staff import PROMPTS
+from desk.outbox import OutboxKind
+from desk.staff import ACTIONS, INPUT_ACTIONS, StaffAction
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_outbox_kind_has_a_renderer():
+    missing = [kind for kind in OutboxKind if renderer_for(kind) is None]
+    assert missing == []
+
+
+def test_every_staff_action_has_a_rule_and_its_inputs_a_prompt():
+    assert set(ACTIONS) == set(StaffAction)
+    assert {action: len(PROMPTS[action]) for action in INPUT_ACTIONS} == {
+        action: len(ACTIONS[action].inputs) for action in INPUT_ACTIONS
+    }
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_no_handler_module_imports_another():
+    handlers = sorted((ROOT / "handlers").glob("*.py"))
+    names = {f"handlers.{p.stem}" for p in handlers if p.stem != "__init__"}
+    assert len(names) > 10
+    crossing = {p.stem: sorted(_imports(p) & (names | {"handlers"})) for p in handlers if p.stem != "__init__"}
+    assert {k: v for k, v in crossing.items() if v} == {}
+
+
+def test_desk_imports_no_messenger_and_no_upper_layer():
+    bad = {}
+    for path in sorted((ROOT / "desk").glob("*.py")):
+        found = {
+            m for m in _imports(path) if m.split(".")[0] in ("aiogram", "bot", "handlers", "openpyxl", "matplotlib")
+        }
+        if found:
+            bad[path.name] = sorted(found)
+    assert bad == {}
+
+
+def test_no_module_imports_a_feature_if_present():
+    users = [
+        str(p.relative_to(ROOT))
+        for folder in ("bot", "desk", "handlers", "models")
+        for p in (ROOT / folder).rglob("*.py")
+        if "importlib" in _imports(p)
+    ]
+    assert users == []
