@@ -9,6 +9,7 @@ import asyncio
 import logging
 import sys
 
+from bot import logs
 from bot.config import load_settings
 
 
@@ -27,10 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--port", type=int, default=8000, help="sandbox: the web page's port")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # aiogram logs every update it handles (a line per citizen's tap); the web process counts and times
-    # them in its metrics (bot/metrics.py), and failures are still logged as errors
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # them in its metrics (bot/metrics.py), and failures are still logged as errors; no personal data
+    logs.configure(logging.INFO)
     settings = load_settings()
     command = args.command or ("run" if settings.accounts() else "sandbox")
 

@@ -204,6 +204,8 @@ class ServiceCard(Model):
     faq: list[Faq] = []
     form: list[Field] = Spec(min_length=1)
     sla: Sla | None = None
+    # the unit needs citizens' national IDs and mobile numbers in full on its cards (else they are masked)
+    show_ids_in_full: bool = False
 
     def field(self, name: str) -> Field:
         return next(f for f in self.form if f.name == name)

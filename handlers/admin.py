@@ -1,5 +1,7 @@
 """Reports for admins (capability 10): /stats, /chart, /export, /audit. Admins see everything;
-a unit's supervisors see their own unit (/audit covers the whole catalogue: admins only)."""
+a unit's supervisors see their own unit (/audit covers the whole catalogue: admins only).
+Reports that carry personal data (/export: national IDs, mobiles, addresses among the answers) are
+made only in the asker's private chat, never in a group."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -20,9 +22,19 @@ router = Routes("admin")
 
 
 async def _query(
-    message: Message, command: CommandObject, l10n: L10n, settings, platform: str, *, admins_only: bool = False
+    message: Message,
+    command: CommandObject,
+    l10n: L10n,
+    settings,
+    platform: str,
+    *,
+    admins_only: bool = False,
+    personal: bool = False,
 ) -> reports.Query | None:
-    """The report asked for, if this person may see it (else an explanation is sent)."""
+    """The report asked for, if this person may see it here (else an explanation is sent)."""
+    if personal and message.chat.type != "private":
+        await message.answer(l10n("admin-private-only"))
+        return None
     user_id = message.from_user.id if message.from_user else 0
     today = datetime.now(ZoneInfo(settings.calendar.timezone)).date()
     try:
@@ -180,7 +192,7 @@ async def chart(message: Message, command: CommandObject, l10n: L10n, settings, 
 
 @router.message(Command("export"))
 async def export_requests(message: Message, command: CommandObject, l10n: L10n, settings, platform: str):
-    if (q := await _query(message, command, l10n, settings, platform)) is None:
+    if (q := await _query(message, command, l10n, settings, platform, personal=True)) is None:
         return
     data = await export.build(q, l10n.button, l10n.lang, tz=settings.calendar.timezone)
     count = await reports.accepted(q, settings.calendar.timezone)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bot.reports import cells
 from desk import reports
 from desk.audit import ANNOUNCED, EDESK, PLACES, PUBLISHED, audited, place_counts, ratios
 from desk.catalog import Catalog
@@ -24,9 +25,9 @@ T = Callable[[str], str]
 def _sheet(wb: Workbook, title: str, caption: str, headers: list[str]):
     ws = wb.create_sheet(title[:31])
     ws.sheet_view.rightToLeft = True
-    ws.append([caption])
+    cells.append(ws, [caption])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append(headers)
+    cells.append(ws, headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -69,7 +70,8 @@ async def build(catalog: Catalog, q: reports.Query, t: T, lang: str, *, service_
         ],
     )
     for card in cards:
-        ws.append(
+        cells.append(
+            ws,
             [
                 agency(card),
                 title(card.title),
@@ -77,15 +79,15 @@ async def build(catalog: Catalog, q: reports.Query, t: T, lang: str, *, service_
                 card.type,
                 *[_mark(card.delivery == p) for p in PLACES],
                 title(card.not_edesk_reason) if card.not_edesk_reason else "",
-            ]
+            ],
         )
     counts = place_counts(cards)
-    ws.append([t("audit-total"), "", f"a = {counts['a']}", "", *(f"{x} = {counts[x]}" for x in "bcde"), ""])
+    cells.append(ws, [t("audit-total"), "", f"a = {counts['a']}", "", *(f"{x} = {counts[x]}" for x in "bcde"), ""])
     in_person, electronic = ratios(counts)
-    ws.append([])
-    ws.append([t("audit-s1-results")])
-    ws.append([t("audit-ratio-in-person"), _pct(in_person)])
-    ws.append([t("audit-ratio-electronic"), _pct(electronic)])
+    cells.append(ws, [])
+    cells.append(ws, [t("audit-s1-results")])
+    cells.append(ws, [t("audit-ratio-in-person"), _pct(in_person)])
+    cells.append(ws, [t("audit-ratio-electronic"), _pct(electronic)])
 
     # §3 what is published for each service
     ws = _sheet(
@@ -105,14 +107,15 @@ async def build(catalog: Catalog, q: reports.Query, t: T, lang: str, *, service_
             (card.web or "✓") if a == "website" and a in card.announced else _mark(a in card.announced)
             for a in ANNOUNCED
         ]
-        ws.append(
+        cells.append(
+            ws,
             [
                 title(card.title),
                 card.registry_id or card.code,
                 t(f"audit-place-{card.delivery.replace('_', '-')}"),
                 *announced,
                 *(_mark(p in card.published) for p in PUBLISHED),
-            ]
+            ],
         )
 
     # §5 e-desk capabilities: this desk gives every e-desk service all of them
@@ -129,13 +132,14 @@ async def build(catalog: Catalog, q: reports.Query, t: T, lang: str, *, service_
     )
     for card in cards:
         if card.delivery in ("edesk", "both"):
-            ws.append(
+            cells.append(
+                ws,
                 [
                     title(card.title),
                     card.registry_id or card.code,
                     service_link(card.code),
                     *(t("audit-has") for _ in EDESK),
-                ]
+                ],
             )
 
     # §6 questionnaire results
@@ -161,7 +165,8 @@ async def build(catalog: Catalog, q: reports.Query, t: T, lang: str, *, service_
         n = sum(dist.values())
         good = sum(v for s, v in dist.items() if s >= form.satisfied_from)
         mean = figures.item_means.get(item.number)
-        ws.append(
+        cells.append(
+            ws,
             [
                 item.number,
                 title(axis.title),
@@ -170,12 +175,12 @@ async def build(catalog: Catalog, q: reports.Query, t: T, lang: str, *, service_
                 n,
                 round(mean, 2) if mean is not None else "—",
                 _pct(good / n if n else None),
-            ]
+            ],
         )
     for axis in form.axis:
         mean = figures.axis_means.get(axis.code)
-        ws.append(
-            ["", title(axis.title), t("audit-axis-mean"), "", "", "", "", "", round(mean, 2) if mean else "—", ""]
+        cells.append(
+            ws, ["", title(axis.title), t("audit-axis-mean"), "", "", "", "", "", round(mean, 2) if mean else "—", ""]
         )
 
     # appendix 3, table 2: roll-up per agency
@@ -197,7 +202,9 @@ async def build(catalog: Catalog, q: reports.Query, t: T, lang: str, *, service_
         mine = [c for c in cards if c.agency == code]
         if mine:
             c = place_counts(mine)
-            ws.append([title(ag.title), title(ag.parent) if ag.parent else "", c["a"], c["b"], c["c"], c["d"], c["e"]])
+            cells.append(
+                ws, [title(ag.title), title(ag.parent) if ag.parent else "", c["a"], c["b"], c["c"], c["d"], c["e"]]
+            )
 
     out = io.BytesIO()
     wb.save(out)

@@ -1,4 +1,5 @@
 """/export: an XLSX of the requests accepted in a period, with their answers, stages and survey.
+Every cell is written by bot/reports/cells.py (text stays text, never a formula).
 Requests are read in chunks into a write-only workbook, so a large period does not sit in memory."""
 
 from __future__ import annotations
@@ -8,9 +9,9 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from bot.reports import cells
 from desk import reports
 from desk.calendar import jalali
 from desk.survey import load_form
@@ -76,12 +77,7 @@ async def build(q: reports.Query, t: Callable[[str], str], lang: str, *, tz: str
         + [f"{t('export-item')} {n}" for n in items]
         + [t("export-suggestion")]
     )
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    ws.append(header_cells)
+    cells.append(ws, headers, font=Font(bold=True))
     query = Request.filter(submitted_at__gte=start, submitted_at__lt=end, **q.scope).order_by("submitted_at", "id")
     offset = 0
     while chunk := await query.offset(offset).limit(CHUNK):
@@ -99,7 +95,8 @@ async def build(q: reports.Query, t: Callable[[str], str], lang: str, *, tz: str
         for r in chunk:
             s = surveys.get(r.id)
             days = round((r.answered_at - r.submitted_at).total_seconds() / 86400, 1) if r.answered_at else None
-            ws.append(
+            cells.append(
+                ws,
                 [
                     r.tracking_code,
                     _text(r.card.get("title"), lang),
@@ -116,7 +113,7 @@ async def build(q: reports.Query, t: Callable[[str], str], lang: str, *, tz: str
                     jalali(s.completed_at, digits="en", with_time=True) if s and s.completed_at else None,
                     *((scores[s.id].get(n) if s else None) for n in items),
                     s.suggestion if s else None,
-                ]
+                ],
             )
     out = io.BytesIO()
     wb.save(out)

@@ -19,6 +19,7 @@ from desk.staff import StaffAction
 from desk.workflow import next_stage_of
 from models import Document, Request, RequestEvent, RequestStatus, UnitGroup
 
+MASKED_TYPES = ("national_id", "mobile")  # answers shown masked unless the card asks for them in full
 MAX_CARD = 4000
 MAX_CAPTION = 800
 MAX_ANSWER = 300
@@ -62,6 +63,7 @@ def _event_line(l10n: L10n, request: Request, e: RequestEvent, catalog) -> str:
 async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved: bool = False) -> str:
     citizen = await request.citizen
     lang = l10n.lang
+    shown_id = (lambda v: v or "—") if request.card.get("show_ids_in_full") else mask
     answers = []
     fields = {f["name"]: f for f in request.card["form"]}
     doc_ids = [i for a in request.answers if a.get("type") in ("document", "photo") for i in (a.get("value") or [])]
@@ -70,6 +72,8 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
         field = fields.get(a["name"]) or {"type": a.get("type"), "label": a["name"]}
         if a.get("value") in (None, "", []):
             continue
+        if field.get("type") in MASKED_TYPES:
+            a = {**a, "value": shown_id(str(a["value"]))}
         value = answer_text(l10n, field, a["value"], names)
         if len(value) > MAX_ANSWER:
             value = esc(str(a["value"])[:MAX_ANSWER]) + "…"
@@ -87,8 +91,8 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
         promised=request.promised_date,
         overdue=overdue,
         citizen=citizen.full_name or citizen.first_name,
-        national_id=l10n.digits(mask(citizen.national_id)),
-        mobile=l10n.digits(mask(citizen.mobile)),
+        national_id=l10n.digits(shown_id(citizen.national_id)),
+        mobile=l10n.digits(shown_id(citizen.mobile)),
     )
     tail = []
     if request.result_text:

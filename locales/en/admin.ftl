@@ -1,6 +1,7 @@
 ## Admin reports: /stats, /chart, /export, /audit.
 
 admin-not-allowed = This command is for admins (and supervisors, for their own unit) only.
+admin-private-only = This report carries citizens' personal data and is sent only in your private chat with the bot; send the command there.
 admin-unit-only = You supervise { $units }; ask for one of them with "unit UNIT_CODE".
 admin-bad-args = I did not understand "{ $arg }".
     Examples: <code>/stats season</code>, <code>/stats year unit muni-d5</code>, <code>/stats 1404/01/01-1404/03/31 hq</code>

@@ -1,6 +1,7 @@
 ## Admin reports: /stats, /chart, /export, /audit.
 
 admin-not-allowed = این فرمان فقط برای مدیران (و سرپرستان، برای واحد خودشان) است.
+admin-private-only = این گزارش اطلاعات شخصی شهروندان را دارد و فقط در گفت‌وگوی خصوصی با ربات فرستاده می‌شود؛ فرمان را همان‌جا بفرستید.
 admin-unit-only = شما سرپرست واحد(های) { $units } هستید؛ گزارش را با «unit کد_واحد» برای یکی از آن‌ها بخواهید.
 admin-bad-args = ورودی «{ $arg }» را نفهمیدم.
     نمونه: <code>/stats season</code>، <code>/stats year unit muni-d5</code>، <code>/stats 1404/01/01-1404/03/31 hq</code>
