@@ -57,11 +57,12 @@ class Survey(BaseModel):
 
 
 class Webhook(BaseModel):
-    host: str = "0.0.0.0"
+    host: str = "127.0.0.1"  # behind the reverse proxy; "0.0.0.0" only when the process itself faces the network
     port: int = 8080
     path: str = "/webhook"
     base_url: str = ""
     secret: str = ""
+    metrics_token: str = ""  # when set, /metrics answers only `Authorization: Bearer TOKEN`
 
 
 class CatalogCfg(BaseModel):
@@ -123,6 +124,8 @@ class _FlatEnv(PydanticBaseSettingsSource):
         "WEBHOOK_SECRET": ("webhook", "secret"),
         "DOCUMENTS_DIR": ("documents", "dir"),
         "PORT": ("webhook", "port"),
+        "WEBHOOK_HOST": ("webhook", "host"),
+        "METRICS_TOKEN": ("webhook", "metrics_token"),
     }
 
     def get_field_value(self, field, field_name):  # pragma: no cover - required by the base class

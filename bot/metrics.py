@@ -16,6 +16,7 @@ from models import OutboxMessage, OutboxStatus
 
 UPDATES = Counter("mizban_updates_total", "Updates handled, by messenger and update type", ["platform", "type"])
 DUPLICATES = Counter("mizban_duplicate_updates_total", "Webhook updates dropped as already processed", ["platform"])
+MALFORMED = Counter("mizban_malformed_updates_total", "Webhook updates dropped as malformed", ["platform"])
 HANDLER_SECONDS = Histogram(
     "mizban_handler_seconds",
     "Time to handle one update",

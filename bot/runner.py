@@ -99,7 +99,7 @@ async def run_worker(settings: Settings) -> None:
         from bot.delivery.webhook import add_status_routes
 
         app = web.Application()
-        add_status_routes(app)
+        add_status_routes(app, token=settings.webhook.metrics_token)
         background.append(asyncio.create_task(_serve(app, settings.webhook.host, int(port)), name="status"))
     try:
         await asyncio.gather(*background)

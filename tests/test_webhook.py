@@ -105,7 +105,7 @@ async def test_wrong_or_missing_secret_is_refused_and_nothing_is_processed(web, 
     assert await hosted.post(bot, update, secret="wrong") == 401
     resp = await hosted.client.post(webhook_path(hosted.settings, bot), json=update)  # no header at all
     assert resp.status == 401
-    assert await hosted.post(bot, {"no": "update id"}) == 400
+    assert await hosted.post(bot, {"no": "update id"}) == 200  # malformed: dropped, see below
     assert standin.calls == []
     assert await ProcessedUpdate.all().count() == 0
     assert await Citizen.all().count() == 0
@@ -242,3 +242,51 @@ async def test_two_deliveries_of_one_update_at_the_same_moment_are_processed_onc
     assert statuses == [200, 200, 200]
     assert [c.method for c in standin.calls] == ["sendMessage"] and len(user.texts()) == 1
     assert await ProcessedUpdate.filter(bot_id=bot.id).count() == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"no": "update id"},
+        {"update_id": "x", "message": {}},
+        {"update_id": 9, "message": {"message_id": "not a number", "chat": 5}},
+        {"update_id": 10, "callback_query": {"id": "1"}},
+        {"update_id": 11, "something_new": {"a": 1}},
+        {"update_id": 12},
+        [1, 2, 3],
+        "plain text",
+    ],
+)
+async def test_a_malformed_update_is_logged_and_answered_200(web, standin, body, caplog):
+    hosted = await web()
+    before = sample("mizban_malformed_updates_total", platform="telegram")
+    assert await hosted.post(hosted.bots[TOKEN], body) == 200
+    assert sample("mizban_malformed_updates_total", platform="telegram") == before + 1
+    assert "dropped a malformed update" in caplog.text and "not a number" not in caplog.text
+    assert standin.calls == [] and await ProcessedUpdate.all().count() == 0
+    resp = await hosted.client.post(
+        webhook_path(hosted.settings, hosted.bots[TOKEN]),
+        data=b"{not json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+    )
+    assert resp.status == 200
+
+
+async def test_metrics_can_require_a_token(web):
+    hosted = await web(webhook={"secret": SECRET, "path": "/hook", "metrics_token": "m-token"})
+    assert (await hosted.client.get("/metrics")).status == 401
+    assert (await hosted.client.get("/metrics", headers={"Authorization": "Bearer wrong"})).status == 401
+    ok = await hosted.client.get("/metrics", headers={"Authorization": "Bearer m-token"})
+    assert ok.status == 200 and "mizban_updates_total" in await ok.text()
+    assert (await hosted.client.get("/healthz")).status == 200  # the health check stays open
+
+
+def test_the_web_process_listens_on_localhost_by_default(monkeypatch):
+    from bot.config import Settings
+
+    monkeypatch.delenv("WEBHOOK_HOST", raising=False)
+    assert Settings().webhook.host == "127.0.0.1"
+    monkeypatch.setenv("WEBHOOK_HOST", "0.0.0.0")
+    monkeypatch.setenv("METRICS_TOKEN", "t")
+    settings = Settings()
+    assert (settings.webhook.host, settings.webhook.metrics_token) == ("0.0.0.0", "t")

@@ -5,7 +5,10 @@ Each bot has its own route, `{webhook.path}/{bot id}`, and its own secret token,
 request. An update is answered only after it has been handled: the Bot API server sends a chat's
 next update once the previous one is answered, so one citizen's updates are handled in order, and
 an update whose handling failed is answered 500 and delivered again. A delivery of an update
-already processed is dropped (bot/delivery/dedupe.py)."""
+already processed is dropped (bot/delivery/dedupe.py). A malformed update (not JSON, no update id,
+not a valid Update, of no known type) is logged and answered 200: the Bot API would otherwise send it
+again forever, and no later handling can make it valid. `/metrics` asks for a bearer token when
+`webhook.metrics_token` is set."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import logging
 import time
 
 from aiogram import Bot, Dispatcher
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from tortoise import Tortoise
@@ -55,13 +59,18 @@ class DeskRequestHandler(SimpleRequestHandler):
         bot = self.bot
         if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
             return web.json_response({"error": "unauthorized"}, status=401)
-        try:
-            update = await request.json(loads=bot.session.json_loads)
-            update_id = int(update["update_id"])
-        except (ValueError, KeyError, TypeError):
-            return web.json_response({"error": "not an update"}, status=400)
         platform = getattr(bot, "platform", "telegram")
-        kind = update_type(update)
+        try:
+            raw = await request.json(loads=bot.session.json_loads)
+            update_id = int(raw["update_id"])
+            kind = update_type(raw)
+            update = Update.model_validate(raw, context={"bot": bot})
+            update.event_type  # noqa: B018  (raises for an update of no known type)
+        except Exception as e:  # whatever is wrong with it, it will be as wrong when delivered again
+            # the update's content is never logged: it is a citizen's message
+            log.warning("dropped a malformed update for bot %s: %s", bot.id, type(e).__name__)
+            metrics.MALFORMED.labels(platform).inc()
+            return web.json_response({})
         started = time.perf_counter()
         delivery = dedupe.Delivery(bot.id, update_id)
         current = dedupe.CURRENT_DELIVERY.set(delivery)
@@ -97,8 +106,9 @@ async def _check_database() -> None:
     await Tortoise.get_connection("default").execute_query("SELECT 1")
 
 
-def add_status_routes(app: web.Application, redis=None) -> None:
-    """/healthz (the database and, when configured, Redis: 200 or 503 with a JSON report) and /metrics."""
+def add_status_routes(app: web.Application, redis=None, token: str = "") -> None:
+    """/healthz (the database and, when configured, Redis: 200 or 503 with a JSON report) and /metrics
+    (with `Authorization: Bearer TOKEN` when a token is set)."""
 
     async def healthz(request: web.Request) -> web.Response:
         checks = {"database": _check_database}
@@ -114,6 +124,10 @@ def add_status_routes(app: web.Application, redis=None) -> None:
         return web.json_response(report, status=200 if healthy else 503)
 
     async def serve_metrics(request: web.Request) -> web.Response:
+        if token and not hmac.compare_digest(
+            request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()
+        ):
+            return web.json_response({"error": "unauthorized"}, status=401, headers={"WWW-Authenticate": "Bearer"})
         return web.Response(body=await metrics.render(), headers={"Content-Type": metrics.CONTENT_TYPE})
 
     app.router.add_get("/healthz", healthz)
@@ -131,7 +145,7 @@ def make_app(settings: Settings, dp: Dispatcher, bots: list[Bot]) -> web.Applica
     dp.update.outer_middleware(dedupe.FirstDelivery(record))
     for bot in bots:
         DeskRequestHandler(dp, bot, webhook_secret(settings, bot)).register(app, path=webhook_path(settings, bot))
-    add_status_routes(app, redis)
+    add_status_routes(app, redis, settings.webhook.metrics_token)
 
     async def set_webhooks(app: web.Application) -> None:
         base = settings.webhook.base_url.rstrip("/")
