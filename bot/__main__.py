@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot import logs
 from bot.config import load_settings
@@ -24,8 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="deliver the outbox and check promised dates (production worker)")
     sandbox = sub.add_parser("sandbox", help="the whole desk in a browser, with no token and no network")
     for p in (parser, sandbox):  # `python -m bot --reset` works when it means the sandbox
-        p.add_argument("--reset", action="store_true", help="sandbox: start afresh with the sample catalogue")
+        p.add_argument("--reset", action="store_true", help="sandbox: delete the sandbox's own data, start afresh")
         p.add_argument("--port", type=int, default=8000, help="sandbox: the web page's port")
+        p.add_argument("--data", type=Path, default=None, help="sandbox: its own data folder (default data/sandbox)")
+        p.add_argument(
+            "--use-configured-data",
+            action="store_true",
+            help="sandbox: run against the configured database and documents folder (a real desk's!)",
+        )
     args = parser.parse_args(argv)
 
     # aiogram logs every update it handles (a line per citizen's tap); the web process counts and times
@@ -65,9 +72,21 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(run_worker(settings))
         return 0
-    from bot.sandbox.server import run_sandbox
+    from bot.sandbox.server import Refused, run_sandbox
 
-    asyncio.run(run_sandbox(settings, reset=getattr(args, "reset", False), port=getattr(args, "port", 8000)))
+    try:
+        asyncio.run(
+            run_sandbox(
+                settings,
+                reset=args.reset,
+                port=args.port,
+                data_dir=args.data,
+                use_configured=args.use_configured_data,
+            )
+        )
+    except Refused as e:
+        print(e, file=sys.stderr)
+        return 2
     return 0
 
 

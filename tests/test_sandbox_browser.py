@@ -58,8 +58,8 @@ def _free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def running_sandbox(tmp_path: Path, *, reset: bool):
-    """`python -m bot sandbox` as a subprocess on a free port, with a temporary database and documents
-    folder; stopped with Ctrl+C (SIGINT), as a person stops it."""
+    """`python -m bot sandbox` as a subprocess on a free port, with its data folder (database and
+    documents) in a temporary folder; stopped with Ctrl+C (SIGINT), as a person stops it."""
     config = tmp_path / "bot.toml"
     config.write_text(f'[catalog]\ndir = "{CATALOG}"\n', encoding="utf-8")
     env = {
@@ -68,9 +68,9 @@ async def running_sandbox(tmp_path: Path, *, reset: bool):
         "BOT_ADMINS": "",
         "BOT_CONFIG": str(config),
         "REDIS_URL": "",
-        "DATABASE_URL": f"sqlite://{tmp_path}/sandbox.sqlite3",
-        "DOCUMENTS_DIR": str(tmp_path / "documents"),
     }
+    for name in ("DATABASE_URL", "DOCUMENTS_DIR"):  # a real desk's settings: the sandbox would refuse them
+        env.pop(name, None)
     port = _free_port()
     log_path = tmp_path / f"sandbox-{port}.log"
     with log_path.open("wb") as log:
@@ -81,6 +81,8 @@ async def running_sandbox(tmp_path: Path, *, reset: bool):
             "sandbox",
             "--port",
             str(port),
+            "--data",
+            str(tmp_path),
             *(["--reset"] if reset else []),
             cwd=ROOT,
             env=env,
@@ -109,7 +111,9 @@ async def _wait_until_bound(url: str, process) -> None:
         while time.monotonic() < deadline:
             assert process.returncode is None, "the sandbox exited at start-up"
             try:
-                async with http.get(url + "api/world") as response:
+                async with http.get(url) as page:
+                    secret = re.search(r'name="sandbox-secret" content="([^"]+)"', await page.text()).group(1)
+                async with http.get(url + "api/world", headers={"X-Sandbox-Secret": secret}) as response:
                     group = (await response.json())["group"] if response.status == 200 else {}
                     if group and group["bound"] == group["units"]:
                         return

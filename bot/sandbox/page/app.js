@@ -16,6 +16,9 @@ const state = { world: null, chats: new Map(), events: 0, botEvents: 0, lastBotE
 window.sandbox = state;
 
 const $ = (selector, root = document) => root.querySelector(selector);
+// The run's secret, given to this page only (in its HTML): the API answers nothing without it.
+const SECRET = document.querySelector('meta[name="sandbox-secret"]').content;
+const withSecret = (path) => `${path}${path.includes("?") ? "&" : "?"}secret=${encodeURIComponent(SECRET)}`;
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -31,8 +34,10 @@ function chat(chatId) {
 }
 
 async function api(path, body) {
-  const options = body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  const options = body === undefined ? { headers: { "X-Sandbox-Secret": SECRET } } : {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Sandbox-Secret": SECRET },
+    body: JSON.stringify(body),
   };
   const response = await fetch(path, options);
   if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
@@ -77,7 +82,7 @@ function plain(view) {
 }
 
 function fileUrl(fileId) {
-  return `/api/files/${encodeURIComponent(fileId)}`;
+  return withSecret(`/api/files/${encodeURIComponent(fileId)}`);
 }
 
 function sizeText(bytes) {
@@ -407,7 +412,7 @@ function apply(event) {
 
 function connect() {
   const status = $("#status");
-  const events = new EventSource("/api/events");
+  const events = new EventSource(withSecret("/api/events"));
   events.onopen = () => {
     status.textContent = "● متصل";
     status.className = "status online";
