@@ -1,6 +1,8 @@
 """Periodic checks of the worker: promised dates (requests one working day before theirs, and
 overdue ones, are announced once each in their unit's group: desk/workflow.announce_due) and the
-one survey reminder (desk/survey.send_reminders). The outbox delivers what they queue."""
+one survey reminder (desk/survey.send_reminders), and the daily reminder to admins and supervisors of
+each unit whose group the bot cannot post in (desk/reachability.remind_lost_groups). The outbox
+delivers what they queue."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from desk import survey, workflow
+from desk import reachability, survey, workflow
 from desk.calendar import WorkCalendar, parse_holidays
 
 log = logging.getLogger("mizban.deadlines")
@@ -35,6 +37,8 @@ async def run_deadline_checks(settings: Settings) -> None:
                 log.info("announced %s due or overdue requests", count)
             if count := await survey.send_reminders(settings):
                 log.info("queued %s survey reminders", count)
+            if count := await reachability.remind_lost_groups(settings):
+                log.info("reminded overseers of %s units without a working group", count)
         except asyncio.CancelledError:
             raise
         except Exception:

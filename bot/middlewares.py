@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, TelegramObject, User
 
 from bot.access import actor_of, authorise
 from bot.l10n import Locales
-from desk import staff
+from desk import reachability, staff
 from models import Citizen, Request
 from models.prepared import PreparedSelect
 
@@ -55,14 +55,23 @@ class CitizenMiddleware(BaseMiddleware):
                     "messenger_language": user.language_code,
                 },
             )
-        elif private_chat and (
-            citizen.chat_id != private_chat
-            or citizen.blocked_at is not None
-            or citizen.messenger_language != user.language_code
+            if private_chat:  # an admin told of a group before they ever wrote: those notices go out now
+                await reachability.citizen_returned(platform, private_chat)
+        elif (
+            private_chat
+            and getattr(event, "my_chat_member", None) is None  # blocking and unblocking: handlers/group_health.py
+            and (
+                citizen.chat_id != private_chat
+                or citizen.blocked_at is not None
+                or citizen.messenger_language != user.language_code
+            )
         ):
+            returned = citizen.blocked_at is not None
             citizen.chat_id, citizen.blocked_at = private_chat, None
             citizen.messenger_language = user.language_code
             await citizen.save(update_fields=["chat_id", "blocked_at", "messenger_language", "updated_at"])
+            if returned:  # they had blocked the bot: what waited for them goes out now
+                await reachability.citizen_returned(platform, private_chat)
         data["citizen"] = citizen
         data["l10n"] = self.locales.pick(citizen.language, user.language_code)
         return await handler(event, data)

@@ -14,6 +14,7 @@ from bot import db
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.delivery.polling import PacedPolling
+from bot.delivery.updates import allowed_updates
 from bot.platforms import make_bot
 
 log = logging.getLogger("mizban")
@@ -46,7 +47,7 @@ async def run_polling(settings: Settings) -> None:
     background = start_background(settings, bots)
     settle(settings)
     try:
-        await dp.start_polling(*bots, handle_signals=True)
+        await dp.start_polling(*bots, handle_signals=True, allowed_updates=allowed_updates(dp))
     finally:
         for task in background:
             task.cancel()

@@ -17,6 +17,7 @@ than a rare duplicate, and renderers that edit or store ids are idempotent anywa
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -24,7 +25,7 @@ from enum import StrEnum
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from models import Citizen, OutboxMessage, OutboxStatus, Request
+from models import GroupHealth, OutboxMessage, OutboxStatus, Request, UnitGroup
 
 
 class OutboxKind(StrEnum):
@@ -39,6 +40,9 @@ class OutboxKind(StrEnum):
     SURVEY_REMIND = "survey-remind"
     COMPLAINT_NEW = "complaint-new"
     COMPLAINT_ANSWER = "complaint-answer"
+    STAFF_DOCUMENTS = "staff-documents"  # a request's documents, to the staff member who asked for them
+    GROUP_HEALTH = "group-health"  # to admins and supervisors: a unit's group lost, limited, back, reminder
+    CITIZEN_UNREACHABLE = "citizen-unreachable"  # under the card: it did not reach the citizen (blocked)
 
 
 LEASE = timedelta(seconds=120)
@@ -57,8 +61,13 @@ async def enqueue(
     data: dict | None = None,
     is_group: bool = False,
     request: Request | None = None,
+    waiting: bool = False,
 ) -> OutboxMessage:
-    """Queue a message to someone other than the person acting."""
+    """Queue a message to someone other than the person acting (`waiting`: its chat cannot be reached
+    now; it goes out when the chat is back, desk/reachability.py). A row to a group the bot lost
+    waits too."""
+    if is_group and not waiting:
+        waiting = await UnitGroup.exists(platform=platform, chat_id=chat_id, health=GroupHealth.LOST)
     return await OutboxMessage.create(
         platform=platform,
         chat_id=chat_id,
@@ -67,6 +76,7 @@ async def enqueue(
         payload=data or {},
         request=request,
         next_attempt_at=now(),
+        status=OutboxStatus.WAITING if waiting else OutboxStatus.PENDING,
     )
 
 
@@ -119,15 +129,28 @@ async def claim(
                     rows.append(row)
             if not left_out or len(rows) >= limit:
                 break
+        token = secrets.token_hex(8)
         if rows:
             await (
                 OutboxMessage.filter(id__in=[r.id for r in rows])
                 .using_db(conn)
-                .update(next_attempt_at=now() + lease, attempts=F("attempts") + 1)
+                .update(next_attempt_at=now() + lease, attempts=F("attempts") + 1, lease=token)
             )
     for row in rows:
         row.attempts += 1
+        row.lease = token
     return rows
+
+
+async def renew(row: OutboxMessage, lease: timedelta = LEASE) -> bool:
+    """Just before a leased row is sent: extend its lease, if it is still this claim's. False: its
+    lease ran out while it waited in the sender's queue and another claim (of any sender) took it,
+    or it was settled meanwhile: this copy must not be sent."""
+    return bool(
+        await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING, lease=row.lease).update(
+            next_attempt_at=now() + lease
+        )
+    )
 
 
 async def release(ids: list[int], at: datetime | None = None) -> None:
@@ -165,12 +188,19 @@ async def mark_dead(row: OutboxMessage, error: str) -> None:
     await row.save(update_fields=["status", "last_error"])
 
 
-async def chat_unreachable(row: OutboxMessage, error: str) -> int:
-    """The chat refused the bot (403: blocked, kicked): mark the citizen, stop every pending row
-    for that chat. Returns how many rows were given up."""
-    async with in_transaction():
-        if not row.is_group:
-            await Citizen.filter(platform=row.platform, chat_id=row.chat_id, blocked_at=None).update(blocked_at=now())
-        return await OutboxMessage.filter(
-            platform=row.platform, chat_id=row.chat_id, status=OutboxStatus.PENDING
-        ).update(status=OutboxStatus.DEAD, last_error=error[:2000])
+async def park_chat(platform: str, chat_id: int, error: str) -> list[OutboxMessage]:
+    """The chat cannot be reached now (a citizen blocked the bot, a group removed it): its pending
+    rows wait, uncounted, until `wake_chat`. Returns the rows parked (call inside a transaction)."""
+    rows = await OutboxMessage.filter(platform=platform, chat_id=chat_id, status=OutboxStatus.PENDING)
+    if rows:
+        await OutboxMessage.filter(id__in=[r.id for r in rows]).update(
+            status=OutboxStatus.WAITING, last_error=error[:2000], lease=None
+        )
+    return rows
+
+
+async def wake_chat(platform: str, chat_id: int) -> int:
+    """The chat can be reached again: what waited for it is due now, in its order."""
+    return await OutboxMessage.filter(platform=platform, chat_id=chat_id, status=OutboxStatus.WAITING).update(
+        status=OutboxStatus.PENDING, next_attempt_at=now(), attempts=0
+    )

@@ -16,7 +16,8 @@ from enum import IntEnum, StrEnum
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from models import Request, Role, UnitGroup
+from desk import outbox
+from models import GroupHealth, Request, Role, UnitGroup
 
 MEMBER_STATUSES = {"creator", "administrator", "member"}
 ROLES = ("admin", "supervisor")
@@ -48,6 +49,7 @@ class StaffAction(StrEnum):
     SEND = "send"  # deliver what was collected
     CANCEL = "cancel"  # drop the input being typed
     REFRESH = "refresh"
+    DOCS = "docs"  # the request's documents, to the presser's private chat
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ ACTIONS: dict[StaffAction, ActionRule] = {
     StaffAction.SEND: ActionRule(),  # checked when pressed against the collected result (DELIVER's rule)
     StaffAction.CANCEL: ActionRule(),
     StaffAction.REFRESH: ActionRule(),
+    StaffAction.DOCS: ActionRule(),  # any staff member of the unit
 }
 INPUT_ACTIONS = frozenset(action for action, rule in ACTIONS.items() if rule.inputs)
 
@@ -160,6 +163,8 @@ async def revoke(platform: str, user_id: int, role: str, unit_code: str | None) 
 async def bind(*, unit_code: str, platform: str, chat_id: int, title: str, forum: bool, by: int) -> UnitGroup | None:
     """Make this group the unit's group (a unit has one group; binding again moves it).
     Returns the group the unit had before, if it was another one."""
+    from desk import reachability
+
     async with in_transaction():
         before = await UnitGroup.get_or_none(unit_code=unit_code)
         if before is None:
@@ -168,9 +173,21 @@ async def bind(*, unit_code: str, platform: str, chat_id: int, title: str, forum
             )
             return None
         moved = (before.platform, before.chat_id) != (platform, chat_id)
+        # /bind is sent in the group, so the bot is there: the unit has a working group again
         await UnitGroup.filter(id=before.id).update(
-            platform=platform, chat_id=chat_id, title=title[:255], forum=forum, bound_by=by
+            platform=platform,
+            chat_id=chat_id,
+            title=title[:255],
+            forum=forum,
+            bound_by=by,
+            health=GroupHealth.OK,
+            health_since=None,
+            health_reason=None,
+            health_reminded_at=None,
         )
+        if moved:
+            await reachability.rebound(unit_code, before, await UnitGroup.get(id=before.id))
+        await outbox.wake_chat(platform, chat_id)
         return before if moved else None
 
 

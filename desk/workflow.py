@@ -56,15 +56,17 @@ async def on_submitted(request: Request) -> None:
 
 
 async def notify_citizen(request: Request, event: RequestEvent, **extra) -> None:
-    """Tell the request's owner about an event (skipped while they have blocked the bot)."""
+    """Tell the request's owner about an event (while they have blocked the bot it waits for their
+    return: desk/reachability.py)."""
     citizen = await Citizen.get(id=request.citizen_id)
-    if citizen.chat_id is not None and citizen.blocked_at is None:
+    if citizen.chat_id is not None:
         await enqueue(
             platform=citizen.platform,
             chat_id=citizen.chat_id,
             kind=OutboxKind.NOTIFY,
             data={"request": request.id, "event": event.id, **extra},
             request=request,
+            waiting=citizen.blocked_at is not None,
         )
 
 
@@ -382,6 +384,14 @@ async def citizen_message(
             )
             await refresh_card(request, None)
     return Outcome("done", request)
+
+
+async def documents_to(request: Request, platform: str, chat_id: int) -> int:
+    """Queue the request's documents to a staff member's private chat; returns how many there are."""
+    count = await Document.filter(request=request, role="form").count()
+    if count:
+        await enqueue(platform=platform, chat_id=chat_id, kind="staff-documents", data={"request": request.id})
+    return count
 
 
 async def waiting_for(citizen: Citizen) -> Request | None:

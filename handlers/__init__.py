@@ -12,6 +12,7 @@ from handlers import (
     errors,
     fallback,
     form,
+    group_health,
     profile,
     staff,
     start,
@@ -22,6 +23,7 @@ from handlers import (
 
 ORDER = (
     errors,
+    group_health,  # the messenger's lifecycle first: nothing else may take its service messages
     start,
     profile,
     form,

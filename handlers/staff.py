@@ -26,7 +26,7 @@ from bot.routes import Routes
 from bot.states import StaffStates
 from bot.views.render import pick
 from bot.views.staff import PROMPTS, card_view, input_keyboard, transfer_keyboard
-from desk import staff, workflow
+from desk import reachability, staff, workflow
 from desk.staff import Access, Actor, StaffAction
 from models import OutboxMessage, Request, RequestStatus, UnitGroup
 
@@ -77,6 +77,13 @@ async def refresh_here(bot: Bot, request: Request, chat_id: int, **kw) -> None:
     request = await Request.get(id=request.id)
     if (request.card_platform, request.card_chat_id) == (bot.platform, chat_id) and request.card_message_id:
         await show_card(bot, request, chat_id, request.card_message_id, **kw)
+
+
+async def to_citizen_text(l10n: L10n, outcome: workflow.Outcome, done_key: str) -> str:
+    """After staff asked, wrote to or answered the citizen: "sent", or that it did not reach them."""
+    if outcome.done and not await reachability.reachable(outcome.request):
+        return l10n("staff-sent-unreachable")
+    return outcome_text(l10n, outcome, done_key)
 
 
 def outcome_text(l10n: L10n, outcome: workflow.Outcome, done_key: str) -> str:
@@ -217,6 +224,16 @@ async def ask_input(
     )
 
 
+@router.callback_query(pressed(StaffAction.DOCS))
+async def documents(query: CallbackQuery, l10n: L10n, platform: str, request: Request, citizen=None):
+    """The request's documents, to the presser's private chat with the bot (never to the group)."""
+    if citizen is None or citizen.chat_id is None or citizen.blocked_at is not None:
+        await query.answer(l10n.button("staff-docs-start"), show_alert=True)
+        return
+    await workflow.documents_to(request, platform, citizen.chat_id)
+    await query.answer(l10n.button("staff-docs-sent"))
+
+
 @router.callback_query(pressed(StaffAction.REFRESH))
 async def refresh(query: CallbackQuery, bot: Bot, request: Request, settings, catalog, locales):
     await query.answer()
@@ -280,7 +297,10 @@ async def got_input(
         await message.reply(l10n("staff-denied"))
         return
     outcome = await workflow.complete(action, request.id, actor, values, actor_chat=(platform, message.chat.id))
-    await message.reply(outcome_text(l10n, outcome, f"staff-{action}-ok"))
+    if action in (StaffAction.ASK, StaffAction.REJECT):  # the citizen is told: did it reach them
+        await message.reply(await to_citizen_text(l10n, outcome, f"staff-{action}-ok"))
+    else:
+        await message.reply(outcome_text(l10n, outcome, f"staff-{action}-ok"))
     await refresh_here(bot, request, message.chat.id, **_card_kw(settings, catalog, locales))
 
 
@@ -333,7 +353,7 @@ async def send_result(
     outcome = await workflow.deliver(
         request.id, actor, "\n\n".join(data["values"]) or None, data["docs"], actor_chat=here
     )
-    await query.message.answer(outcome_text(l10n, outcome, "staff-deliver-ok"))
+    await query.message.answer(await to_citizen_text(l10n, outcome, "staff-deliver-ok"))
     await refresh_here(bot, request, here[1], **_card_kw(settings, catalog, locales))
 
 
@@ -374,4 +394,4 @@ async def reply_to_citizen(
         source=source_of(message, platform),
         document_ids=[doc.id] if doc else [],
     )
-    await message.reply(outcome_text(l10n, outcome, "staff-message-sent"))
+    await message.reply(await to_citizen_text(l10n, outcome, "staff-message-sent"))

@@ -3,7 +3,7 @@
 from models.citizen import Citizen
 from models.outbox import OutboxMessage, OutboxStatus
 from models.request import Document, Request, RequestEvent, RequestStatus
-from models.staff import Role, UnitGroup
+from models.staff import GroupHealth, Role, UnitGroup
 from models.survey import Complaint, SurveyAnswer, SurveyResponse
 from models.system import FsmRecord, ProcessedUpdate
 
@@ -21,4 +21,4 @@ __models__ = [
     FsmRecord,
     ProcessedUpdate,
 ]
-__all__ = [m.__name__ for m in __models__] + ["RequestStatus", "OutboxStatus"]
+__all__ = [m.__name__ for m in __models__] + ["RequestStatus", "OutboxStatus", "GroupHealth"]

@@ -7,7 +7,8 @@ from tortoise.models import Model
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
-    DEAD = "dead"  # gave up: the chat blocked the bot, or attempts ran out
+    WAITING = "waiting"  # its chat cannot be reached now (a citizen blocked the bot, a group lost it)
+    DEAD = "dead"  # gave up: attempts ran out, or the call itself was refused
 
 
 class OutboxMessage(Model):
@@ -29,6 +30,7 @@ class OutboxMessage(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
     sent_message_id = fields.BigIntField(null=True)
+    lease = fields.CharField(max_length=16, null=True)  # the claim holding it: a stale claim never sends
 
     class Meta:
         table = "outbox"

@@ -1,7 +1,17 @@
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
 from models.base import Timestamped
+
+
+class GroupHealth(StrEnum):
+    """Whether the bot can post in a unit's group."""
+
+    OK = "ok"
+    LOST = "lost"
+    LIMITED = "limited"
 
 
 class UnitGroup(Timestamped):
@@ -14,6 +24,13 @@ class UnitGroup(Timestamped):
     title = fields.CharField(max_length=255, default="")
     forum = fields.BooleanField(default=False)
     bound_by = fields.BigIntField(null=True)
+    # can the bot post in it: ok | lost (removed, kicked, restricted, chat gone: cards and
+    # notifications wait) | limited (demoted from administrator: cards go out, typed answers may not
+    # be seen); since when, why, and when admins were last reminded of it
+    health = fields.CharField(max_length=8, default=GroupHealth.OK)
+    health_since = fields.DatetimeField(null=True)
+    health_reason = fields.CharField(max_length=255, null=True)
+    health_reminded_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "unit_group"

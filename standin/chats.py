@@ -161,6 +161,19 @@ class FakeUser(ChatBase):
     async def send(self, text: str) -> dict:
         return await self.standin.incoming(self, self, text_content(text))
 
+    async def block_bot(self, *, announce: bool = True) -> dict | None:
+        """The person blocks the bot: sends to them answer 403; Telegram tells the bot with a
+        my_chat_member update (`announce=False`: only the refused sends tell). Writing to the bot
+        again unblocks it."""
+        self.blocked = True
+        if not announce:
+            return None
+        account = self.standin.bot(self.token)
+        body = {"chat": self.chat, "from": self.user, "date": self.standin.now()}
+        body["old_chat_member"] = {"status": "member", "user": account.user}
+        body["new_chat_member"] = {"status": "kicked", "user": account.user, "until_date": 0}
+        return await self.standin.deliver(account, {"my_chat_member": body})
+
     async def reply(self, to_message_id: int, text: str) -> dict:
         return await self.standin.incoming(self, self, text_content(text), reply_to=to_message_id)
 
@@ -199,7 +212,13 @@ class FakeUser(ChatBase):
 
 
 class FakeGroup(ChatBase):
-    """A supergroup (optionally a forum) with members; the bot is an administrator unless told otherwise."""
+    """A supergroup (optionally a forum), or a basic group (`basic=True`), with members; the bot is an
+    administrator unless told otherwise.
+
+    What real groups do to a bot, switchable per test: `upgrade()` (a basic group becomes a
+    supergroup with a new id: sends to the old id answer 400 with migrate_to_chat_id), `set_bot()`
+    (the bot removed, kicked, demoted or restricted: a my_chat_member update, then 403 or 400
+    answers), `vanish()` (the chat is gone: "chat not found")."""
 
     def __init__(
         self,
@@ -210,15 +229,56 @@ class FakeGroup(ChatBase):
         forum: bool = False,
         members: dict[int, str] | None = None,
         token: str | None = None,
+        basic: bool = False,
     ) -> None:
-        chat = {"id": chat_id, "title": title, "type": "supergroup"}
+        chat = {"id": chat_id, "title": title, "type": "group" if basic else "supergroup"}
         if forum:
             chat["is_forum"] = True
         super().__init__(standin, chat, token)
         self.title = title
         self.forum = forum
         self.members: dict[int, str] = dict(members or {})
+        self.can_send: dict[int, bool] = {}  # for restricted members: may they send messages
         self.topics: dict[int, str] = {}  # message_thread_id -> name
+        self.migrated_to: int | None = None  # the supergroup this group became
+
+    # -- what a group does to the bot ------------------------------------------------------------
+    async def set_bot(self, by: FakeUser, status: str, *, can_send: bool = True, announce: bool = True) -> dict | None:
+        """An admin changes the bot's status: left, kicked, member, administrator or restricted (with
+        or without the right to send). Telegram tells the bot with a my_chat_member update
+        (`announce=False`: the update is lost, and only the refused sends tell)."""
+        account = self.standin.bot(self.token)
+        old = self.standin.chat_member(self, account.id)
+        self.members[account.id] = status
+        if status == "restricted":
+            self.can_send[account.id] = can_send
+        if not announce:
+            return None
+        new = self.standin.chat_member(self, account.id)
+        body = {"chat": self.chat, "from": by.user, "date": self.standin.now(), "old_chat_member": old}
+        return await self.standin.deliver(account, {"my_chat_member": {**body, "new_chat_member": new}})
+
+    async def upgrade(self, by: FakeUser, *, announce: bool = True) -> FakeGroup:
+        """The basic group becomes a supergroup with a new id, its members and messages (same ids)
+        along. Telegram posts a service message in both (`announce=False`: the bot misses them and
+        learns it from the 400 answer "group chat was upgraded to a supergroup chat")."""
+        new = self.standin.group(self.title, members=self.members, bot=self.token)
+        new.can_send = dict(self.can_send)
+        for message_id, stored in self.history.items():
+            api = {**stored.api, "chat": new.chat}
+            new.history[message_id] = StoredMessage(
+                api, stored.bot_token, stored.raw, stored.plain, stored.markup, stored.parse_mode
+            )
+        new._last_id = self._last_id
+        self.migrated_to = new.id
+        if announce:
+            await self.standin.incoming(self, by, {"migrate_to_chat_id": new.id})
+            await self.standin.incoming(new, by, {"migrate_from_chat_id": self.id})
+        return new
+
+    def vanish(self) -> None:
+        """The chat is deleted: every call about it answers "chat not found"."""
+        self.standin.chats.pop(self.id, None)
 
     def add_member(self, user: FakeUser | int, status: str = "member") -> None:
         self.members[user if isinstance(user, int) else user.id] = status

@@ -114,14 +114,18 @@ class Standin:
         forum: bool = False,
         members: dict[int, str] | None = None,
         bot: str | None = None,
+        basic: bool = False,
     ) -> FakeGroup:
+        """A supergroup; `basic=True`: a basic group (a small negative id), which may `upgrade()`."""
+        number = next(self._group_ids)
         group = FakeGroup(
             self,
-            chat_id or -(10**12 + next(self._group_ids)),
+            chat_id or (-(number % 10**9) if basic else -(10**12 + number)),
             title,
             forum=forum,
             members=members,
             token=bot,
+            basic=basic,
         )
         self.chats[group.id] = group
         return group
@@ -143,6 +147,12 @@ class Standin:
         if bot := self.bot_by_id(user_id):
             return bot.user
         return {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+
+    def chat_member(self, chat: ChatBase, user_id: int) -> dict:
+        """The ChatMember object of anyone in a chat, as getChatMember answers."""
+        from standin.methods import member
+
+        return member(self, chat, user_id)
 
     # -- the Bot API -----------------------------------------------------------------------------
     async def call(self, token: str, method: str, params: dict, files: Files | None = None) -> Any:

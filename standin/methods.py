@@ -41,6 +41,26 @@ ADMIN_RIGHTS = (
     "can_manage_topics",
 )
 
+# what a restricted member may do (ChatMemberRestricted): all allowed, or all refused
+RESTRICTED_RIGHTS = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_react_to_messages",
+    "can_edit_tag",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+)
+
 
 def api(name: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
@@ -56,11 +76,18 @@ def writable_chat(w: Standin, account: BotAccount, chat_id: int | str) -> ChatBa
     if isinstance(chat, FakeUser) and chat.blocked:
         raise ApiError(403, "Forbidden: bot was blocked by the user")
     if isinstance(chat, FakeGroup):
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400, "Bad Request: group chat was upgraded to a supergroup chat", migrate_to_chat_id=chat.migrated_to
+            )
         status = chat.status_of(account.id)
+        kind = "supergroup chat" if chat.chat["type"] == "supergroup" else "group chat"
         if status == "kicked":
-            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+            raise ApiError(403, f"Forbidden: bot was kicked from the {kind}")
         if status == "left":
-            raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat")
+            raise ApiError(403, f"Forbidden: bot is not a member of the {kind}")
+        if status == "restricted" and not chat.can_send.get(account.id, True):
+            raise ApiError(400, "Bad Request: not enough rights to send text messages to the chat")
     return chat
 
 
@@ -232,6 +259,15 @@ def member(w: Standin, chat: ChatBase, user_id: int) -> dict:
         }
     if status == "kicked":
         return {"status": status, "user": user, "until_date": 0}
+    if status == "restricted":
+        allowed = chat.can_send.get(user_id, True)
+        return {
+            "status": status,
+            "user": user,
+            "is_member": True,
+            **dict.fromkeys(RESTRICTED_RIGHTS, allowed),
+            "until_date": 0,
+        }
     return {"status": status, "user": user}
 
 

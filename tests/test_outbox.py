@@ -69,22 +69,25 @@ async def test_limits_space_a_chats_messages_so_no_429_comes(make_desk):
     assert all(b - a >= 0.3 for a, b in zip(calls, calls[1:]))
 
 
-async def test_403_marks_the_citizen_blocked_and_stops(desk):
+async def test_403_marks_the_citizen_blocked_and_their_rows_wait_for_their_return(desk):
     user = desk.citizen()
     await user.send("/start")
-    user.blocked = True
+    await user.block_bot(announce=False)  # the bot learns it from the refused send only
     await _queue(user.id, 3)
     assert await desk.deliver_outbox() == 0
     citizen = await Citizen.get(user_id=user.id)
     assert citizen.blocked_at is not None
     rows = await OutboxMessage.filter(chat_id=user.id)
-    assert {r.status for r in rows} == {OutboxStatus.DEAD} and "blocked" in rows[0].last_error
+    assert {r.status for r in rows} == {OutboxStatus.WAITING} and "blocked" in rows[0].last_error
     sends = [c for c in desk.standin.calls if c.method == "sendMessage" and c.params["chat_id"] == user.id]
-    assert len(sends) == 2  # /start's answer, then one refused try; the other rows were given up unsent
-    # writing to the bot again unblocks
-    user.blocked = False
+    assert len(sends) == 2  # /start's answer, then one refused try; the other rows wait unsent
+    assert await desk.deliver_outbox() == 0  # waiting rows are not tried again
+    # writing to the bot again unblocks, and what waited is delivered, in order
     await user.send("/start")
     assert (await Citizen.get(user_id=user.id)).blocked_at is None
+    assert await desk.deliver_outbox() == 3
+    assert user.texts()[-3:] == ["0", "1", "2"]
+    assert {r.status for r in await OutboxMessage.filter(chat_id=user.id)} == {OutboxStatus.SENT}
 
 
 class FlakyBot:

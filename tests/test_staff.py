@@ -138,10 +138,25 @@ async def test_card_shows_the_request_with_masked_identity_and_its_documents(wor
     assert "TF-<42>" in text  # the answers
     labels = [b["text"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
     assert any("برمی‌دارم" in t for t in labels) and any("تحویل نتیجه" in t for t in labels)
-    doc = world.group.messages[-1]
-    assert doc["document"]["file_name"] == "deed.pdf" and doc["reply_to_message"]["message_id"] == card["message_id"]
     row = await OutboxMessage.get(method="staff-card")
     assert row.status == "sent" and request.card_chat_id == world.group.id
+    # the card is the group's only message for the request; its documents come on demand, privately
+    assert world.group.messages[-1]["message_id"] == card["message_id"]
+    assert not any("document" in m for m in world.group.messages)
+    answer = await world.press(world.clerk, "مدارک (۱)", request)
+    assert answer["show_alert"] and "شروع" in answer["text"]  # no private chat with the bot yet
+    await world.clerk.send("/start")
+    answer = await world.press(world.clerk, "مدارک (۱)", request)
+    assert "خصوصی" in answer["text"] and not answer.get("show_alert")
+    doc = world.clerk.messages[-1]
+    assert doc["document"]["file_name"] == "deed.pdf"  # in the clerk's own chat
+    assert "مدارک درخواست" in doc["plain"]
+    assert not any("document" in m for m in world.group.messages)
+    # a citizen pressing a forged Documents button gets the refusal, and no file
+    forged = StaffCb(action="docs", request=request.id).pack()
+    await world.user.send("/start")
+    answer = await world.user.press_data(forged)
+    assert "اجازه" in answer["text"] and not any("document" in m for m in world.user.messages)
 
 
 async def test_bind_after_submission_sends_the_waiting_cards(desk):
@@ -464,8 +479,12 @@ async def test_a_bale_group_serves_telegram_citizens(desk):
     await deliver_pending(desk.settings, {"telegram": desk.bot, "bale": bale})
     request = await Request.get(id=sub.request.id)
     assert request.card_platform == "bale" and world.card(request)
-    # the Telegram file id is not reused on Bale: the file is uploaded from the document store
-    assert group.messages[-1]["document"]["file_name"] == "deed.pdf"
+    # the documents, asked for on Bale: the Telegram file id is not reused there, the file is
+    # uploaded from the document store
+    await clerk.send("/start")
+    await group.press(clerk, "مدارک", request.card_message_id)
+    await deliver_pending(desk.settings, {"telegram": desk.bot, "bale": bale})
+    assert clerk.messages[-1]["document"]["file_name"] == "deed.pdf"
     upload = [c for c in desk.standin.calls if c.method == "sendDocument" and c.token == bale_token][-1]
     assert upload.files  # an upload, not a file id
     await group.press(clerk, "برمی‌دارم", request.card_message_id)

@@ -7,7 +7,12 @@ one sender at a time (desk.outbox.claim), and with Redis configured the limiter 
 (bot/delivery/limits.py), so together they stay within the bot's limits.
 A 429 pauses only that chat for retry_after and the same call is tried again; 5xx and network
 errors put the row (and the rest of that chat's batch, to keep the order) back with an
-exponential backoff; 403 marks the chat unreachable (a citizen who blocked the bot) and stops.
+exponential backoff. A chat that refuses the bot (403, "chat not found", no right to send) stops:
+a citizen's rows wait for their return, a group's for the bot to be back in it, and people are told
+(desk/reachability.py). A group that became a supergroup ("group chat was upgraded", with the new
+chat's id) takes its binding, rows and cards along, and the row is sent again to the new chat.
+A row is sent only if its lease is still this claim's: one that waited in a queue past its lease
+may have been claimed again, and that claim sends it.
 """
 
 from __future__ import annotations
@@ -18,12 +23,18 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
 
 from bot.config import Settings
 from bot.delivery.limits import LimiterUnavailable, Limits, RedisLimits
 from bot.views.notifications import Context, outgoing, renderer_for
-from desk import outbox
+from desk import outbox, reachability
 from models import OutboxMessage
 
 log = logging.getLogger("mizban.outbox")
@@ -32,6 +43,9 @@ INLINE_RETRY_AFTER = 60  # longer 429 waits put the row back instead of holding 
 POLL_SECONDS = 1.0
 LIMITER_RETRY_SECONDS = 5.0  # Redis (the shared limiter) unreachable: rows wait this long
 DONE, RETRY, GONE = "done", "retry", "gone"  # a row settled; put back for later; its chat refuses the bot
+STALE = "stale"  # its lease ran out while it waited here: another claim has it
+# 400 answers that mean the chat itself cannot be written to (as a 403 does), not a wrong call
+UNREACHABLE_400 = ("chat not found", "not enough rights to send", "have no rights to send", "need administrator rights")
 
 
 @dataclass
@@ -41,6 +55,8 @@ class Stats:
     retry_after: int = 0  # 429 answers received
     retried: int = 0  # rows put back for later
     dead: int = 0  # rows given up
+    parked: int = 0  # rows waiting for their chat to be reachable again
+    stale: int = 0  # rows not sent because another claim took them (their lease ran out here)
 
 
 class Sender:
@@ -109,7 +125,7 @@ class Sender:
                 held.discard(row.id)
                 if outcome == GONE:
                     held.difference_update(r.id for r in queue)
-                    queue.clear()  # the chat refused the bot: its other rows were given up with it
+                    queue.clear()  # the chat refused the bot: its other rows wait with it
                 elif outcome == RETRY and queue:
                     # keep this chat's order: the rest waits for the row that failed
                     pending = list(queue)
@@ -137,6 +153,9 @@ class Sender:
             return DONE
         if bot is None:
             return await self._retry(row, f"no bot for platform {row.platform!r}", max_attempts)
+        if not await outbox.renew(row):
+            self.stats.stale += 1
+            return STALE
         calls = render(await outgoing(row, bot, self.ctx))
         result = None
         try:
@@ -149,10 +168,14 @@ class Sender:
             self.stats.sent += 1
             return DONE
         except TelegramForbiddenError as e:
-            given_up = await outbox.chat_unreachable(row, e.message)
-            self.stats.dead += max(1, given_up)
-            log.info("chat %s:%s refused the bot: %s", row.platform, row.chat_id, e.message)
-            return GONE
+            return await self._unreachable(row, e.message)
+        except TelegramMigrateToChat as e:
+            log.info("chat %s:%s became %s", row.platform, row.chat_id, e.migrate_to_chat_id)
+            await reachability.move_chat(row.platform, row.chat_id, e.migrate_to_chat_id)
+            row.chat_id, row.next_attempt_at = e.migrate_to_chat_id, outbox.now()
+            await outbox.release([row.id], row.next_attempt_at)  # not the row's fault: no attempt counted
+            self.stats.retried += 1
+            return RETRY
         except TelegramRetryAfter as e:
             return await self._retry(row, e.message, max_attempts, delay=e.retry_after)
         except LimiterUnavailable as e:  # not the message's fault: no attempt is counted
@@ -162,6 +185,8 @@ class Sender:
             self.stats.retried += 1
             return RETRY
         except TelegramBadRequest as e:  # the call itself is wrong: trying again will not help
+            if any(words in e.message.lower() for words in UNREACHABLE_400):
+                return await self._unreachable(row, e.message)
             log.warning("outbox row %s (%s) refused: %s", row.id, row.method, e.message)
             await outbox.mark_dead(row, e.message)
             self.stats.dead += 1
@@ -173,6 +198,16 @@ class Sender:
             return await self._retry(row, repr(e), max_attempts)
         finally:
             await calls.aclose()
+
+    async def _unreachable(self, row: OutboxMessage, error: str) -> str:
+        """The chat refuses the bot: its rows wait (a group's units are marked, a citizen's staff told)."""
+        log.info("chat %s:%s refused the bot: %s", row.platform, row.chat_id, error)
+        if row.is_group:
+            await reachability.group_lost(self.settings, row.platform, row.chat_id, error)
+            self.stats.parked += 1
+        else:
+            self.stats.parked += max(1, len(await reachability.citizen_blocked(row.platform, row.chat_id, error)))
+        return GONE
 
     async def _retry(self, row: OutboxMessage, error: str, max_attempts: int, *, delay: float | None = None) -> str:
         if await outbox.retry_later(row, error, delay=delay, max_attempts=max_attempts):

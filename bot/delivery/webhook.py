@@ -26,6 +26,7 @@ from tortoise import Tortoise
 from bot import metrics
 from bot.config import Settings
 from bot.delivery import dedupe
+from bot.delivery.updates import allowed_updates
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ def make_app(settings: Settings, dp: Dispatcher, bots: list[Bot]) -> web.Applica
         base = settings.webhook.base_url.rstrip("/")
         if not base:
             return
-        allowed = dp.resolve_used_update_types()
+        allowed = allowed_updates(dp)
         for bot in bots:
             url = f"{base}{webhook_path(settings, bot)}"
             await bot.set_webhook(url, secret_token=webhook_secret(settings, bot), allowed_updates=allowed)

@@ -9,8 +9,8 @@ from bot.l10n import L10n, Safe
 from bot.views import keyboards
 from bot.views.keyboards import button
 from bot.views.render import answer_text, pick, split_text
-from desk import forms
-from models import Document, Request
+from desk import forms, reachability
+from models import Document, GroupHealth, Request
 
 REPLY_KEYBOARD_TYPES = {"location", "mobile"}  # fields that offer a share button under the chat
 
@@ -114,6 +114,8 @@ async def send_receipt(message: Message, l10n: L10n, request: Request, *, again:
         submitted=l10n.date(request.submitted_at, with_time=True),
         promised=request.promised_date,
         raw_code=request.tracking_code,
+        # whether a working group of the unit gets its card now (else the card waits for one)
+        reached=await reachability.health_of(request.unit_code) in (GroupHealth.OK, GroupHealth.LIMITED),
     )
     if again:
         text = l10n("receipt-again") + "\n\n" + text

@@ -61,7 +61,7 @@ def load_renderers() -> None:
     if _loaded:
         return
     # importing a view module registers its renderers (they import this module: hence here, not on top)
-    from bot.views import complaints, staff, survey  # noqa: F401
+    from bot.views import complaints, reachability, staff, survey  # noqa: F401
 
     _loaded = True
 

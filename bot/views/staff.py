@@ -1,6 +1,11 @@
 """The request card in a unit's group, and the outbox renderers of the staff workflow: cards,
-card edits, citizens' messages threaded under the card, promised-date announcements, and the
-notifications a citizen gets about their request (always with its tracking code)."""
+card edits, a request's documents to the staff member who asks for them, citizens' messages
+threaded under the card, promised-date announcements, and the notifications a citizen gets about
+their request (always with its tracking code).
+
+A card is one message: its documents are not posted in the group (a group takes about 20 messages
+a minute, and a message per document made a busy unit wait minutes for its cards) but sent, on a
+press of the card's Documents button, to the private chat of the staff member who pressed it."""
 
 from __future__ import annotations
 
@@ -119,11 +124,13 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
     return "\n\n".join([text, *tail])
 
 
-def card_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
+def card_keyboard(l10n: L10n, request: Request, documents: int = 0) -> InlineKeyboardMarkup:
     def b(key: str, action: StaffAction, arg: str = "", **args) -> InlineKeyboardButton:
         return button(l10n.button(key, **args), StaffCb(action=action, request=request.id, arg=arg))
 
     rows = []
+    if documents:  # sent to the staff member who asks: a card costs its group one message
+        rows.append([b("staff-btn-docs", StaffAction.DOCS, count=documents)])
     if request.status in RequestStatus.OPEN:
         if request.assignee_user_id is None:
             rows.append([b("staff-btn-take", StaffAction.TAKE)])
@@ -185,7 +192,9 @@ async def card_view(
     `message_id` None: the card about to be sent, live by definition."""
     current = message_id is None or is_current_card(request, platform, chat_id, message_id)
     text = await card_text(l10n, request, catalog, today, moved=not current)
-    return text, card_keyboard(l10n, request) if current else None
+    if not current:
+        return text, None
+    return text, card_keyboard(l10n, request, await Document.filter(request=request, role="form").count())
 
 
 def reply_to(message_id: int | None) -> ReplyParameters | None:
@@ -256,22 +265,17 @@ async def render_card(out: Outgoing):
             card_platform=out.platform, card_chat_id=out.chat_id, card_message_id=sent.message_id, card_thread_id=thread
         )
         request = await Request.get(id=request.id)
-    if not out.data.get("files_sent"):
-        docs = await Document.filter(request=request, role="form").order_by("id")
-        if docs:
-            caption = l10n("staff-card-files", code=l10n.code(request.tracking_code))
-            for call in send_files(
-                out.chat_id,
-                docs,
-                out.platform,
-                out.ctx.store,
-                caption=caption,
-                reply=request.card_message_id,
-                thread=request.card_thread_id,
-            ):
-                yield call
-        out.row.payload = {**out.data, "files_sent": True}
-        await out.row.save(update_fields=["payload"])
+
+
+@renderer(OutboxKind.STAFF_DOCUMENTS)
+async def render_documents(out: Outgoing):
+    """A request's documents, to the staff member who pressed the card's Documents button."""
+    request = await Request.get_or_none(id=out.data["request"])
+    docs = await Document.filter(request=request, role="form").order_by("id") if request else []
+    if docs:
+        caption = out.l10n("staff-card-files", code=out.l10n.code(request.tracking_code))
+        for call in send_files(out.chat_id, docs, out.platform, out.ctx.store, caption=caption):
+            yield call
 
 
 def _topic_name(l10n: L10n, request: Request) -> str:

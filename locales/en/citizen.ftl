@@ -157,7 +157,10 @@ receipt = 🧾 <b>Electronic receipt</b>
     Submitted: { $submitted }
     Promised answer date: { $promised }
 
-    Your request was sent to the responsible unit. You will be told about every stage in this chat. To follow it, send the tracking code or open “My requests”.
+    { $reached ->
+        [yes] Your request was sent to the responsible unit. You will be told about every stage in this chat. To follow it, send the tracking code or open “My requests”.
+       *[no] Your request is registered, but the responsible unit cannot receive it at the moment; it will reach them as soon as it can. You will be told about every stage in this chat. To follow it, send the tracking code or open “My requests”.
+    }
 receipt-again = This form was already submitted; here is the receipt of that request:
 receipt-view = 🔎 View the request
 
