@@ -15,7 +15,7 @@ from bot.filters import GroupChat
 from bot.l10n import L10n
 from bot.routes import Routes
 from bot.views.render import esc, pick
-from desk import staff, workflow
+from desk import reachability, staff, workflow
 from desk.text import normalize_digits
 from models import UnitGroup
 
@@ -46,6 +46,7 @@ async def bind(message: Message, command: CommandObject, l10n: L10n, platform: s
         forum=bool(message.chat.is_forum),
         by=message.from_user.id,
     )
+    await reachability.group_back(settings, platform, message.chat.id)  # the bot is here: other units' too
     group = await UnitGroup.get(unit_code=unit.code)
     cards = await workflow.cards_for_group(unit.code, group)
     await message.reply(

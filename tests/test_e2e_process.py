@@ -92,6 +92,10 @@ async def test_bot_process_completes_a_request_over_http(tmp_path):
         receipt = await _until(user, lambda t: "کد رهگیری" in t)
         code = receipt["plain"].split("کد رهگیری:")[1].split()[0]
         assert tracking.is_valid(code)
+        assert "فعلاً نمی‌تواند" in receipt["plain"]  # no group is bound to the unit: the receipt says so
+        # getUpdates asked for every update type the desk's lifecycle needs (chat_member is opt-in)
+        lifecycle = {"message", "edited_message", "callback_query", "my_chat_member", "chat_member"}
+        assert lifecycle <= set(standin.bots[TOKEN].allowed_updates or ())
         assert not standin.violations
     finally:
         proc.terminate()

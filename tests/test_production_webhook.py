@@ -247,3 +247,6 @@ async def test_web_process_requires_the_secret_and_reports_health(deployment):
     text = await worker.metrics(dep.session)
     assert f'mizban_http_requests_total{{route="/webhook/{BOT_ID}",status="401"}} 1.0' in text
     assert await ProcessedUpdate.all().count() == 0
+    # setWebhook asked for every update type the desk's lifecycle needs (chat_member is opt-in)
+    lifecycle = {"message", "edited_message", "callback_query", "my_chat_member", "chat_member"}
+    assert lifecycle <= set(dep.standin.bots[TOKEN].allowed_updates or ())
