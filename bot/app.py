@@ -9,7 +9,7 @@ from aiogram.methods.base import Response, TelegramMethod
 from bot.config import Settings
 from bot.delivery.fsm_storage import DatabaseStorage
 from bot.l10n import Locales
-from bot.middlewares import CitizenMiddleware
+from bot.middlewares import CitizenMiddleware, ContextMiddleware
 from desk.calendar import WorkCalendar, parse_holidays
 from desk.catalog import load_catalog
 from desk.documents import DocumentStore
@@ -79,6 +79,8 @@ def build_dispatcher(
     dp = Dispatcher(storage=storage, **kwargs)
     locales = Locales(default=settings.default_language)
     dp.update.outer_middleware(CitizenMiddleware(locales))
+    dp.message.outer_middleware(ContextMiddleware())
+    dp.callback_query.outer_middleware(ContextMiddleware())
     dp.workflow_data.update(
         settings=settings,
         locales=locales,

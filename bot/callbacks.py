@@ -20,7 +20,7 @@ class ServiceCb(CallbackData, prefix="s"):
 
 
 class FormCb(CallbackData, prefix="f"):
-    action: str  # back | cancel | skip | pick | toggle | done | yes | no | edit | submit | review
+    action: str  # back | cancel | discard | keep | skip | pick | toggle | done | yes | no | edit | submit | review
     value: str = ""
 
 
@@ -61,3 +61,12 @@ class ComplaintCb(CallbackData, prefix="cp"):
 
 class ReplyCb(CallbackData, prefix="rp"):
     request: int  # the citizen answers staff about this request
+
+
+class SearchCb(CallbackData, prefix="q"):
+    page: int  # a page of the last search's matches (the words are kept in the FSM data)
+    key: str = ""  # which search: a short checksum of its words (an older search's buttons expire)
+
+
+class StepCb(CallbackData, prefix="sp"):
+    action: str  # back | cancel: of the short step in progress (profile, complaint, message to staff)

@@ -1,6 +1,13 @@
 """Conversation steps several routers share: opening a service's form (after the profile it
 needs), showing the form's next step, dropping a half-filled draft, asking for the profile.
-They move the chat's FSM state and answer with bot/views/; the rules are desk/'s."""
+They move the chat's FSM state and answer with bot/views/; the rules are desk/'s.
+
+What a citizen is in the middle of is kept in the FSM: a form (filling, on its review, or paused
+by a command or the menu) and, on top of it, at most one short step (a profile question, a
+complaint, a message to staff, the survey). Leaving a short step comes back to the paused form, if
+any; the form's draft stays in the FSM data under its own keys (desk/forms.py) the whole time. A
+command or a menu button during a form pauses it (bot/middlewares.ContextMiddleware): the menu then
+offers Continue and Discard, and text typed meanwhile is a search, not an answer."""
 
 from __future__ import annotations
 
@@ -8,14 +15,85 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, ReplyKeyboardRemove
 
 from bot.l10n import L10n
-from bot.states import FormStates, ProfileStates
+from bot.states import ComplaintStates, ConversationStates, FormStates, ProfileStates, SurveyStates
 from bot.views import form as form_views
 from bot.views import keyboards
+from bot.views import steps as step_views
 from bot.views.render import pick
 from desk import forms
 from models import Citizen
 
+# --- what the citizen is in the middle of --------------------------------------------------------
+FORM = (FormStates.filling.state, FormStates.review.state)
+PAUSED = FormStates.paused.state
+# short steps a command leaves (their own keys in the FSM data, removed on leaving)
+STEPS = {
+    ProfileStates.name.state: ("single", "then_service", "profile_asked"),
+    ProfileStates.national_id.state: ("single", "then_service", "profile_asked"),
+    ProfileStates.mobile.state: ("single", "then_service", "profile_asked"),
+    ComplaintStates.text.state: ("complaint_request",),
+    ConversationStates.replying.state: ("request",),
+    SurveyStates.suggestion.state: ("survey_request",),
+    SurveyStates.answering.state: ("survey_request",),
+}
+STEP_KEYS = {key for keys in STEPS.values() for key in keys}
+
+
+def has_form(data: dict) -> bool:
+    return "svc" in data and "answers" in data
+
+
+async def pause(state: FSMContext) -> bool:
+    """A form being filled is paused (its draft kept); True when there was one."""
+    if await state.get_state() in FORM:
+        await state.set_state(FormStates.paused)
+        return True
+    return False
+
+
+async def enter(state: FSMContext, step, **data) -> None:
+    """Start a short step, keeping a paused form's draft underneath."""
+    current = await state.get_data()
+    kept = {k: v for k, v in current.items() if k not in STEP_KEYS} if has_form(current) else {}
+    if not has_form(current):
+        kept = {k: v for k, v in current.items() if k == "search"}
+    await state.set_state(step)
+    await state.set_data({**kept, **data})
+
+
+async def leave(state: FSMContext) -> None:
+    """End the short step: back to the paused form if there is one, else nothing in progress
+    (the last search is remembered for its Next and Previous buttons)."""
+    data = await state.get_data()
+    if has_form(data):
+        await state.set_state(FormStates.paused)
+        await state.set_data({k: v for k, v in data.items() if k not in STEP_KEYS})
+        return
+    await state.set_state(None)
+    await state.set_data({k: v for k, v in data.items() if k == "search"})
+
+
+async def paused_form(state: FSMContext) -> dict | None:
+    """The draft of a form the citizen left unfinished (paused, or interrupted by a step)."""
+    data = await state.get_data()
+    return data if has_form(data) else None
+
+
 # --- the form -------------------------------------------------------------------------------------
+
+
+async def ask_discard(message: Message, l10n: L10n, state: FSMContext, catalog) -> None:
+    """Discard the unfinished form: at once when it has no answers of the citizen's own, else after
+    a confirmation (FormCb discard / keep)."""
+    draft = await paused_form(state)
+    card = catalog.services.get(draft["svc"]) if draft else None
+    count = forms.given_answers(card, draft) if draft else 0
+    if count == 0:
+        await discard_draft(state)
+        await message.answer(l10n("cancelled"), reply_markup=keyboards.main_menu(l10n))
+        return
+    text, kb = step_views.discard_confirm(l10n, pick(card.title, l10n.lang) if card else draft["svc"], count)
+    await message.answer(text, reply_markup=kb)
 
 
 async def discard_draft(state: FSMContext) -> None:
@@ -69,11 +147,15 @@ PROFILE_STEPS = {"name": ProfileStates.name, "national_id": ProfileStates.nation
 
 
 async def ask_profile(message: Message, l10n: L10n, state: FSMContext, step: str) -> None:
+    """Ask one profile question, with Back (to the question before it in this round) and Cancel."""
+    asked = [s for s in (await state.get_data()).get("profile_asked", []) if s != step] + [step]
     await state.set_state(PROFILE_STEPS[step])
-    if step == "mobile":
-        await message.answer(l10n("profile-ask-mobile"), reply_markup=keyboards.share_contact(l10n))
-    else:
-        await message.answer(l10n(f"profile-ask-{step.replace('_', '-')}"))
+    await state.update_data(profile_asked=asked)
+    if step == "mobile":  # the share button is a reply keyboard, on a message of its own
+        await message.answer(l10n("form-mobile-button"), reply_markup=keyboards.share_contact(l10n))
+    await message.answer(
+        l10n(f"profile-ask-{step.replace('_', '-')}"), reply_markup=step_views.step_nav(l10n, back=len(asked) > 1)
+    )
 
 
 async def begin_profile(

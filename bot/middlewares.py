@@ -7,8 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, TelegramObject, User
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
+from bot import flows
 from bot.access import actor_of, authorise
 from bot.l10n import Locales
 from desk import reachability, staff
@@ -105,3 +106,47 @@ class StaffCardMiddleware(BaseMiddleware):
             return None
         data.update(request=request, actor=actor, access=access)
         return await handler(event, data)
+
+
+# the buttons that belong to each kind of step (any other button leaves it)
+OWN_BUTTONS = {
+    "FormStates": {"f"},
+    "ProfileStates": {"p", "sp"},
+    "ComplaintStates": {"sp"},
+    "ConversationStates": {"rp", "th", "sp"},
+    "SurveyStates": {"sv"},
+}
+
+
+class ContextMiddleware(BaseMiddleware):
+    """A command, or a button of another screen, while a citizen is in the middle of something: a
+    form being filled is paused (its draft kept; the menu offers Continue and Discard, and text is
+    a search meanwhile), a short step (a profile question, a complaint, a message to staff, the
+    survey) is left, back to a paused form if any. Then the update goes where it was meant to, and
+    every filter sees the state it left (`raw_state`). /cancel is left to its handler."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        raw = data.get("raw_state")
+        if raw is not None and (raw in flows.FORM or raw in flows.STEPS) and self._elsewhere(event, raw):
+            state = data["state"]
+            if raw in flows.FORM:
+                await flows.pause(state)
+            else:
+                await flows.leave(state)
+            data["raw_state"] = await state.get_state()
+        return await handler(event, data)
+
+    @staticmethod
+    def _elsewhere(event: TelegramObject, raw: str) -> bool:
+        if isinstance(event, Message):
+            text = event.text or ""
+            return text.startswith("/") and not text.startswith("/cancel") and event.chat.type == "private"
+        if isinstance(event, CallbackQuery):
+            prefix = (event.data or "").split(":", 1)[0]
+            return prefix not in OWN_BUTTONS.get(raw.split(":", 1)[0], ())
+        return False

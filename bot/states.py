@@ -12,6 +12,7 @@ class ProfileStates(StatesGroup):
 class FormStates(StatesGroup):
     filling = State()
     review = State()
+    paused = State()  # left by a command or the menu: the draft is kept, text is a search again
 
 
 class StaffStates(StatesGroup):
@@ -24,6 +25,7 @@ class ConversationStates(StatesGroup):
 
 class SurveyStates(StatesGroup):
     suggestion = State()  # the questionnaire's closing free text (data: survey_request)
+    answering = State()  # a questionnaire open at a button step: text gets a hint (data: survey_request)
 
 
 class ComplaintStates(StatesGroup):

@@ -121,3 +121,10 @@ async def discard_files(draft: dict) -> int:
         return 0
     ids = [i for v in draft.get("answers", {}).values() if isinstance(v, list) for i in v if isinstance(i, int)]
     return await Document.filter(id__in=ids, request=None).delete() if ids else 0
+
+
+def given_answers(card: ServiceCard | None, draft: dict) -> int:
+    """How many questions the citizen answered themselves (profile prefills not counted)."""
+    answers = draft.get("answers") or {}
+    prefilled = {f.name for f in card.form if getattr(f, "prefill", None) in PROFILE_ATTRS} if card else set()
+    return sum(1 for name, value in answers.items() if name not in prefilled and value not in (None, "", []))

@@ -2,12 +2,14 @@
 
 from aiogram import F
 from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import CatalogCb, MenuCb, ServiceCb
+from bot.callbacks import CatalogCb, MenuCb, SearchCb, ServiceCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.states import FormStates
 from bot.views import keyboards
 from bot.views.catalog import send_service
 from bot.views.render import pick
@@ -48,14 +50,35 @@ async def show_service(query: CallbackQuery, callback_data: ServiceCb, l10n: L10
     await query.answer()
 
 
-@router.message(StateFilter(None), PrivateChat(), Magic(F.text), Magic(~F.text.startswith("/")))
-async def search(message: Message, l10n: L10n, catalog, citizen):
+@router.message(StateFilter(None, FormStates.paused), PrivateChat(), Magic(F.text), Magic(~F.text.startswith("/")))
+async def search(message: Message, l10n: L10n, catalog, citizen, state: FSMContext):
     """Free text outside a form: a tracking code is looked up, anything else searches services."""
     if tracking.looks_like_code(message.text):
         await show_request_by_code(message, l10n, citizen, message.text)
         return
-    found = catalog.search(message.text[:200], l10n.lang)
+    words = message.text[:200]
+    found = catalog.search(words, l10n.lang)
     if not found:
-        await message.answer(l10n("search-none", query=message.text[:200]), reply_markup=keyboards.main_menu(l10n))
+        await message.answer(l10n("search-none", query=words), reply_markup=keyboards.main_menu(l10n))
         return
-    await message.answer(l10n("search-found", count=len(found)), reply_markup=keyboards.services(l10n, found))
+    await state.update_data(search=words)  # for the pages' buttons
+    await message.answer(
+        l10n("search-found", count=len(found), query=words),
+        reply_markup=keyboards.search_results(l10n, found, 0, words),
+    )
+
+
+@router.callback_query(SearchCb.filter())
+async def search_page(query: CallbackQuery, callback_data: SearchCb, l10n: L10n, catalog, state: FSMContext):
+    words = (await state.get_data()).get("search")
+    same = words and keyboards.search_key(words) == callback_data.key
+    found = catalog.search(words, l10n.lang) if same else []
+    pages = (len(found) + keyboards.PAGE - 1) // keyboards.PAGE
+    if not found or not 0 <= callback_data.page < pages:
+        await query.answer(l10n.button("search-expired"), show_alert=True)
+        return
+    await query.message.edit_text(
+        l10n("search-found", count=len(found), query=words),
+        reply_markup=keyboards.search_results(l10n, found, callback_data.page, words),
+    )
+    await query.answer()

@@ -6,12 +6,14 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks import ComplaintCb, FormCb, RequestCb
+from bot import flows
+from bot.callbacks import ComplaintCb, RequestCb, StepCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
 from bot.states import ComplaintStates
-from bot.views.keyboards import button
+from bot.views import steps as flow_views
+from bot.views.tracking import show_request_by_code
 from desk import complaints, requests
 from models import Citizen, Complaint
 
@@ -20,7 +22,7 @@ router.message.filter(PrivateChat())
 
 
 def _cancel(l10n: L10n) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[button(l10n.button("form-cancel"), FormCb(action="cancel"))]])
+    return flow_views.step_nav(l10n, back=False)
 
 
 @router.callback_query(RequestCb.filter(F.action == "complain"))
@@ -30,26 +32,46 @@ async def start(query: CallbackQuery, callback_data: RequestCb, l10n: L10n, citi
         await query.answer(l10n.button("track-not-found"), show_alert=True)
         return
     await query.answer()
-    await state.set_state(ComplaintStates.text)
-    await state.update_data(complaint_request=request.id)
+    await flows.enter(state, ComplaintStates.text, complaint_request=request.id)
     await query.message.answer(
-        l10n("complaint-write", code=l10n.code(request.tracking_code)), reply_markup=_cancel(l10n)
+        l10n("complaint-write", code=l10n.code(request.tracking_code)), reply_markup=flow_views.step_nav(l10n)
     )
 
 
-@router.message(StateFilter(ComplaintStates.text), Magic(F.text))
+@router.callback_query(StateFilter(ComplaintStates.text), StepCb.filter())
+async def leave_writing(query: CallbackQuery, callback_data: StepCb, l10n: L10n, citizen: Citizen, state: FSMContext):
+    """Back: to the request's view; Cancel: nothing is lodged."""
+    request = await citizen.requests.filter(id=(await state.get_data()).get("complaint_request") or 0).first()
+    await flows.leave(state)
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.action == "back" and request is not None:
+        await show_request_by_code(query.message, l10n, citizen, request.tracking_code)
+    else:
+        await query.message.answer(l10n("complaint-cancelled"))
+
+
+@router.callback_query(StateFilter(ComplaintStates.answer), StepCb.filter(F.action == "cancel"))
+async def leave_answering(query: CallbackQuery, l10n: L10n, state: FSMContext):
+    await state.clear()
+    await query.answer(l10n.button("cancelled"))
+    await query.message.edit_reply_markup(reply_markup=None)
+
+
+@router.message(StateFilter(ComplaintStates.text), Magic(F.text), Magic(~F.text.startswith("/")))
 async def lodge(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, settings):
     request_id = (await state.get_data()).get("complaint_request")
     request = await citizen.requests.filter(id=request_id or 0).first()
-    await state.clear()
     if request is None:
+        await flows.leave(state)
         await message.answer(l10n("track-not-found"))
         return
     if len(message.text) > complaints.MAX_TEXT:
-        await state.set_state(ComplaintStates.text)
-        await state.update_data(complaint_request=request.id)
-        await message.answer(l10n("complaint-too-long", max=complaints.MAX_TEXT), reply_markup=_cancel(l10n))
+        await message.answer(
+            l10n("complaint-too-long", max=complaints.MAX_TEXT), reply_markup=flow_views.step_nav(l10n)
+        )
         return
+    await flows.leave(state)
     complaint = await complaints.lodge(settings, citizen, request, message.text)
     await message.answer(l10n("complaint-lodged", number=complaint.id, code=l10n.code(request.tracking_code)))
 

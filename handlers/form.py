@@ -46,20 +46,45 @@ async def apply(
 @router.callback_query(MenuCb.filter(F.action == "resume"))
 async def resume(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
     await query.answer()
-    data = await state.get_data()
+    data = await flows.paused_form(state) or {}
     card = catalog.services.get(data.get("svc", ""))
     if card is None:
         await query.message.answer(l10n("form-none"))
         return
-    await show_form(query.message, l10n, state, card, data)
+    await show_form(query.message, l10n, state, card, {k: v for k, v in data.items() if k not in flows.STEP_KEYS})
 
 
 @router.callback_query(FormCb.filter(F.action == "cancel"))
-async def cancel(query: CallbackQuery, l10n: L10n, state: FSMContext):
-    await discard_draft(state)
-    await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(l10n("cancelled"), reply_markup=keyboards.main_menu(l10n))
+async def cancel(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
+    """Cancel (or the menu's Discard): a form with answers is discarded only once confirmed."""
+    if await flows.paused_form(state) is None:
+        await query.answer(l10n.button("form-none"), show_alert=True)
+        return
     await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await flows.ask_discard(query.message, l10n, state, catalog)
+
+
+@router.callback_query(FormCb.filter(F.action == "discard"))
+async def discard(query: CallbackQuery, l10n: L10n, state: FSMContext):
+    if await flows.paused_form(state) is None:
+        await query.answer(l10n.button("form-none"), show_alert=True)
+        return
+    await query.answer()
+    await discard_draft(state)
+    await query.message.edit_text(l10n("form-discarded"), reply_markup=keyboards.main_menu(l10n))
+
+
+@router.callback_query(FormCb.filter(F.action == "keep"))
+async def keep(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
+    draft = await flows.paused_form(state)
+    card = catalog.services.get(draft["svc"]) if draft else None
+    if card is None:
+        await query.answer(l10n.button("form-none"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await show_form(query.message, l10n, state, card, draft)
 
 
 # --- asking ---------------------------------------------------------------------------------------

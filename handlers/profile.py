@@ -6,7 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot import flows
-from bot.callbacks import MenuCb, ProfileCb
+from bot.callbacks import MenuCb, ProfileCb, StepCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
@@ -33,10 +33,31 @@ async def show_profile_button(query: CallbackQuery, l10n: L10n, citizen: Citizen
 
 @router.callback_query(ProfileCb.filter(F.action.in_(flows.PROFILE_STEPS)))
 async def edit_one(query: CallbackQuery, callback_data: ProfileCb, l10n: L10n, state: FSMContext):
-    await flows.discard_draft(state)
-    await state.set_data({"single": True})
+    await flows.enter(state, flows.PROFILE_STEPS[callback_data.action], single=True)  # a paused form stays
     await flows.ask_profile(query.message, l10n, state, callback_data.action)
     await query.answer()
+
+
+@router.callback_query(StateFilter(*flows.PROFILE_STEPS.values()), StepCb.filter(F.action == "back"))
+async def step_back(query: CallbackQuery, l10n: L10n, state: FSMContext):
+    asked = (await state.get_data()).get("profile_asked", [])
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    if len(asked) < 2:
+        return
+    await state.update_data(profile_asked=asked[:-1])
+    if asked[-1] == "mobile":
+        await query.message.answer(l10n("form-going-back"), reply_markup=ReplyKeyboardRemove())
+    await flows.ask_profile(query.message, l10n, state, asked[-2])
+
+
+@router.callback_query(StateFilter(*flows.PROFILE_STEPS.values()), StepCb.filter(F.action == "cancel"))
+async def step_cancel(query: CallbackQuery, l10n: L10n, state: FSMContext):
+    """Leave the profile questions: what was answered is kept, a paused form waits on the menu."""
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await flows.leave(state)
+    await query.message.answer(l10n("profile-cancelled"), reply_markup=ReplyKeyboardRemove())
 
 
 async def _saved(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog, **fields) -> None:
@@ -48,7 +69,7 @@ async def _saved(message: Message, l10n: L10n, citizen: Citizen, state: FSMConte
     if step:
         await flows.ask_profile(message, l10n, state, step)
         return
-    await state.clear()
+    await flows.leave(state)
     await message.answer(l10n("profile-saved"), reply_markup=ReplyKeyboardRemove())
     if (card := catalog.services.get(data.get("then_service") or "")) is not None:
         await flows.start_form(message, l10n, citizen, state, card)

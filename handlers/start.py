@@ -5,47 +5,56 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
+from bot import flows
 from bot.callbacks import LangCb, MenuCb
 from bot.filters import PrivateChat
-from bot.flows import discard_draft
 from bot.l10n import L10n
 from bot.routes import Routes
-from bot.states import FormStates
 from bot.views import keyboards
+from bot.views import steps as step_views
 from bot.views.catalog import send_service
+from bot.views.render import pick
+from desk import forms
 from models import Citizen
 
 router = Routes("start")
 router.message.filter(PrivateChat())
 
 
-def _home(l10n: L10n, citizen: Citizen, raw_state: str | None) -> tuple[str, object]:
-    """The greeting and the menu; `raw_state` is the FSM state aiogram read for this update."""
-    resume = raw_state in (FormStates.filling.state, FormStates.review.state)
-    return l10n("start-greeting", name=citizen.full_name or citizen.first_name), keyboards.main_menu(
-        l10n, resume=resume
-    )
+async def _home(l10n: L10n, citizen: Citizen, state: FSMContext, raw_state: str | None, catalog) -> tuple[str, object]:
+    """The greeting and the menu, with Continue and Discard for a form left unfinished (paused by
+    bot.middlewares.ContextMiddleware before this handler ran)."""
+    text = l10n("start-greeting", name=citizen.full_name or citizen.first_name)
+    draft = await flows.paused_form(state) if raw_state is not None else None  # idle: no extra read
+    if draft is None:
+        return text, keyboards.main_menu(l10n)
+    card = catalog.services.get(draft["svc"])
+    service = pick(card.title, l10n.lang) if card else draft["svc"]
+    line = step_views.paused_line(l10n, service, forms.given_answers(card, draft))
+    return text + "\n\n" + line, keyboards.main_menu(l10n, resume=True)
 
 
 @router.message(CommandStart(deep_link=True))
-async def start_deep_link(message: Message, command: CommandObject, l10n: L10n, catalog, citizen, raw_state):
+async def start_deep_link(
+    message: Message, command: CommandObject, l10n: L10n, catalog, citizen, state: FSMContext, raw_state: str | None
+):
     arg = command.args or ""
     if arg.startswith("s_") and arg[2:] in catalog.services:
         await send_service(message, l10n, catalog.services[arg[2:]], catalog)
         return
-    text, kb = _home(l10n, citizen, raw_state)
+    text, kb = await _home(l10n, citizen, state, raw_state, catalog)
     await message.answer(text, reply_markup=kb)
 
 
 @router.message(CommandStart())
-async def start(message: Message, l10n: L10n, citizen: Citizen, raw_state: str | None):
-    text, kb = _home(l10n, citizen, raw_state)
+async def start(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, raw_state: str | None, catalog):
+    text, kb = await _home(l10n, citizen, state, raw_state, catalog)
     await message.answer(text, reply_markup=kb)
 
 
 @router.callback_query(MenuCb.filter(F.action == "home"))
-async def home(query: CallbackQuery, l10n: L10n, citizen: Citizen, raw_state: str | None):
-    text, kb = _home(l10n, citizen, raw_state)
+async def home(query: CallbackQuery, l10n: L10n, citizen: Citizen, state: FSMContext, raw_state: str | None, catalog):
+    text, kb = await _home(l10n, citizen, state, raw_state, catalog)
     await query.message.edit_text(text, reply_markup=kb)
     await query.answer()
 
@@ -85,7 +94,16 @@ async def lang_set(query: CallbackQuery, callback_data: LangCb, citizen: Citizen
 
 
 @router.message(Command("cancel"))
-async def cancel(message: Message, l10n: L10n, state: FSMContext):
-    had = await state.get_state() is not None
-    await discard_draft(state)
-    await message.answer(l10n("cancelled" if had else "nothing-to-cancel"), reply_markup=ReplyKeyboardRemove())
+async def cancel(message: Message, l10n: L10n, state: FSMContext, raw_state: str | None, catalog):
+    """/cancel: leaves a short step (back to a paused form), or discards a form (confirmed when it
+    has answers)."""
+    if raw_state in flows.STEPS:
+        await flows.leave(state)
+        await message.answer(l10n("cancelled"), reply_markup=ReplyKeyboardRemove())
+    elif raw_state is not None and await flows.paused_form(state) is not None:
+        await flows.ask_discard(message, l10n, state, catalog)
+    elif raw_state is not None:
+        await state.clear()
+        await message.answer(l10n("cancelled"), reply_markup=ReplyKeyboardRemove())
+    else:
+        await message.answer(l10n("nothing-to-cancel"), reply_markup=ReplyKeyboardRemove())

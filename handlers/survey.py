@@ -6,6 +6,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot import flows
 from bot.callbacks import RequestCb, SurveyCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
@@ -39,11 +40,18 @@ async def _show(
         await message.edit_text(text, reply_markup=kb)
         message_id = message.message_id
     await survey.remember_message(response, message_id)
-    if survey.load_form().step(response.step).kind == "suggestion":
-        await state.set_state(SurveyStates.suggestion)
-        await state.update_data(survey_request=response.request_id)
-    elif await state.get_state() == SurveyStates.suggestion.state:
-        await state.clear()
+    await _context(state, response)
+
+
+async def _context(state: FSMContext, response: SurveyResponse) -> None:
+    """While the questionnaire is open, text is its free-text answer or gets a hint (never a search)."""
+    kind = survey.load_form().step(response.step).kind
+    if response.completed_at is not None or kind == "done":
+        if await state.get_state() in (SurveyStates.suggestion.state, SurveyStates.answering.state):
+            await flows.leave(state)
+        return
+    step = SurveyStates.suggestion if kind == "suggestion" else SurveyStates.answering
+    await flows.enter(state, step, survey_request=response.request_id)
 
 
 @router.callback_query(RequestCb.filter(F.action == "survey"))
@@ -71,7 +79,7 @@ async def on_button(query: CallbackQuery, callback_data: SurveyCb, l10n: L10n, c
     action, value = callback_data.action, callback_data.value
     if action == "later":
         await query.answer()
-        await state.clear()
+        await flows.leave(state)
         text = l10n(
             "survey-left",
             code=l10n.code(response.request.tracking_code),
@@ -97,11 +105,29 @@ async def suggestion(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, s
     try:
         response = await survey.open_for(citizen, request_id or 0)
     except survey.SurveyRefused:
-        await state.clear()
+        await flows.leave(state)
         return
     await survey.answer(response, citizen, response.step, message.text)
-    await state.clear()
+    await flows.leave(state)
     if response.message_id:
         await _show(message, l10n, citizen, response, state, bot=bot, message_id=response.message_id)
     else:
         await message.answer(l10n("survey-done"))
+
+
+@router.message(StateFilter(SurveyStates.answering, SurveyStates.suggestion))
+async def hint(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext):
+    """Something typed or sent while the questionnaire waits for a button: a hint, and the
+    questionnaire again below it (the earlier message may have scrolled away)."""
+    data = await state.get_data()
+    try:
+        response = await survey.open_for(citizen, data.get("survey_request") or 0)
+    except survey.SurveyRefused:
+        await flows.leave(state)
+        await message.answer(l10n("unknown-input"))
+        return
+    suggestion = await state.get_state() == SurveyStates.suggestion.state
+    await message.answer(l10n("survey-text-only" if suggestion else "survey-use-buttons"))
+    text, kb = survey_view(l10n, response, response.request, citizen, await survey.answered_scores(response))
+    sent = await message.answer(text, reply_markup=kb)
+    await survey.remember_message(response, sent.message_id)

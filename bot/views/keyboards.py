@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
 from functools import lru_cache
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.callbacks import CatalogCb, FormCb, LangCb, MenuCb, MineCb, ProfileCb, RequestCb, ServiceCb
+from bot.callbacks import CatalogCb, FormCb, LangCb, MenuCb, MineCb, ProfileCb, RequestCb, SearchCb, ServiceCb
 from bot.l10n import L10n
 from bot.views.render import per_catalog, pick
 
@@ -28,7 +29,12 @@ def markup(*rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
 @lru_cache(maxsize=64)
 def main_menu(l10n: L10n, *, resume: bool = False) -> InlineKeyboardMarkup:
     return markup(
-        [button(l10n.button("menu-resume"), MenuCb(action="resume"))] if resume else [],
+        [
+            button(l10n.button("menu-resume"), MenuCb(action="resume")),
+            button(l10n.button("menu-discard"), FormCb(action="cancel")),
+        ]
+        if resume
+        else [],
         [button(l10n.button("menu-catalog"), MenuCb(action="catalog"))],
         [
             button(l10n.button("menu-mine"), MenuCb(action="mine")),
@@ -50,6 +56,13 @@ def pager(l10n: L10n, page: int, total: int, make_cb) -> list[InlineKeyboardButt
     row = []
     if page > 0:
         row.append(button(l10n.button("nav-prev"), make_cb(page - 1)))
+    if total > PAGE:  # where we are: 2/12
+        pages = (total + PAGE - 1) // PAGE
+        row.append(
+            button(
+                l10n.button("nav-page", page=l10n.digits(str(page + 1)), pages=l10n.digits(str(pages))), make_cb(page)
+            )
+        )
     if (page + 1) * PAGE < total:
         row.append(button(l10n.button("nav-next"), make_cb(page + 1)))
     return row
@@ -79,15 +92,26 @@ def agency_services(l10n: L10n, catalog, agency: str, page: int) -> InlineKeyboa
     )
 
 
-def services(l10n: L10n, cards: list, *, page: int = 0, agency: str = "") -> InlineKeyboardMarkup:
+def services(l10n: L10n, cards: list, *, page: int = 0, agency: str = "", make_cb=None) -> InlineKeyboardMarkup:
+    """One page of services; `make_cb(page)` makes the pager's buttons (default: the agency's pages)."""
     return markup(
         *(
             [button(pick(card.title, l10n.lang), ServiceCb(code=card.code))]
             for card in cards[page * PAGE : (page + 1) * PAGE]
         ),
-        pager(l10n, page, len(cards), lambda p: CatalogCb(agency=agency, page=p)),
+        pager(l10n, page, len(cards), make_cb or (lambda p: CatalogCb(agency=agency, page=p))),
         [button(l10n.button("nav-back"), CatalogCb()), button(l10n.button("nav-menu"), MenuCb(action="home"))],
     )
+
+
+def search_key(words: str) -> str:
+    return format(zlib.crc32(words.encode()), "08x")
+
+
+def search_results(l10n: L10n, cards: list, page: int, words: str) -> InlineKeyboardMarkup:
+    """A page of a search's matches, best first, with its own Next and Previous."""
+    key = search_key(words)
+    return services(l10n, cards, page=page, make_cb=lambda p: SearchCb(page=p, key=key))
 
 
 def service_info(l10n: L10n, catalog, card, current: str = "main") -> InlineKeyboardMarkup:

@@ -4,6 +4,8 @@ start-greeting = Hello { $name }, welcome to the <b>electronic service desk</b>.
     Here you can read about government services, submit requests with their documents and follow every stage.
     To search, just type a service's name; to track a request, send its tracking code.
 menu-resume = ▶️ Continue my unfinished form
+menu-discard = 🗑 Discard the form
+menu-paused-form = 📝 Your form “{ $service }” is unfinished ({ $count } answers). Continue it or discard it; until then, whatever you type is a search.
 menu-catalog = 📚 Services
 menu-mine = 📄 My requests
 menu-profile = 👤 My profile
@@ -11,6 +13,7 @@ menu-help = ❓ Help
 menu-lang = 🌐 زبان / Language
 nav-prev = ◀️ Previous
 nav-next = Next ▶️
+nav-page = { $page } of { $pages }
 nav-menu = 🏠 Main menu
 nav-back = ↩️ Back
 help = <b>Service desk help</b>
@@ -38,7 +41,8 @@ catalog-agencies = <b>Services</b>
 catalog-services = <b>{ $agency }</b>
     { $count } services. Choose one:
 search-none = No service matches “{ $query }”. Try another word or browse the services.
-search-found = { $count } services found:
+search-found = { $count } services found for “{ $query }” (best matches first):
+search-expired = These results are out of date; type your search again.
 
 info-main = { $description }
 
@@ -225,3 +229,10 @@ error-send-photo = Please send the photo.
 error-send-location = Please send the location with the “Share my location” button.
 error-unexpected = That does not answer this question.
 track-typo = This tracking code is not right; a digit was probably mistyped. Please check the code.
+
+## Pausing and discarding a form
+form-discard-confirm = The form “{ $service }” has { $count } answers. Discard them all?
+form-discard-yes = 🗑 Yes, discard
+form-discard-no = ↩️ No, keep filling it
+form-discarded = The form was discarded with its answers and files.
+profile-cancelled = Cancelled; what you entered so far is kept. Continue from the main menu whenever you like.

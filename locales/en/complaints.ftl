@@ -19,3 +19,4 @@ complaint-answered = 📬 <b>Answer to complaint no. { $number }</b> (request { 
     Your complaint: <i>{ $text }</i>
 
     { $answer }
+complaint-cancelled = No complaint was lodged.

@@ -21,3 +21,5 @@ survey-done = 🙏 Thank you. Your answers have been recorded.
 survey-left = The survey for request { $code } ({ $service }) is paused. Whenever you like, press "Survey" on the request's tracking page to continue where you left off.
 survey-not-found = No survey was found for this request.
 survey-stale = That button belongs to another step; here is the current one.
+survey-use-buttons = ✋ The questionnaire is open: please answer with its buttons, or press “Later” to leave it. Your message was not sent anywhere.
+survey-text-only = ✋ Please write your suggestion as text, or press the button to finish without one.

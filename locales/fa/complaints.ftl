@@ -19,3 +19,4 @@ complaint-answered = 📬 <b>پاسخ شکایت شمارهٔ { $number }</b> (�
     شکایت شما: <i>{ $text }</i>
 
     { $answer }
+complaint-cancelled = شکایتی ثبت نشد.
