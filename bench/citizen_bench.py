@@ -421,6 +421,7 @@ async def main(args: argparse.Namespace) -> int:
     db_url = f"sqlite://{workdir / 'desk.sqlite3'}"
     base_env = {
         "BOT_TOKEN": MIZBAN_TOKEN,
+        "BOT_PLATFORM": "telegram",
         "DATABASE_URL": db_url,
         "DOCUMENTS_DIR": str(workdir / "docs"),
         "REDIS_URL": "",

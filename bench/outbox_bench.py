@@ -100,8 +100,8 @@ async def run(
     await Tortoise.init(config=tortoise_config(url))
     await Tortoise.generate_schemas()
     await OutboxMessage.all().delete()
-    settings = Settings(token=TOKEN, api_url=f"http://127.0.0.1:{port}", database={"url": url})
-    bot = make_bot(BotAccount(token=TOKEN, api_url=settings.api_url))
+    settings = Settings(token=TOKEN, api_url=f"http://127.0.0.1:{port}", platform="telegram", database={"url": url})
+    bot = make_bot(BotAccount(token=TOKEN, api_url=settings.api_url, platform="telegram"))
 
     # 5% of the notifications go to the groups, as many to each and at most a minute's worth (20:
     # a group's next minute would otherwise decide the time alone); the rest spread at random over

@@ -160,12 +160,13 @@ def mizban(n: int, api_url: str, workdir: Path) -> Proc:
         "BOT_CONFIG": str(config),
         "BOT_TOKEN": TOKEN,
         "BOT_API_URL": api_url,
+        "BOT_PLATFORM": "telegram",
         "DATABASE_URL": PG_URL,
         "REDIS_URL": REDIS_URL,
         "WEBHOOK_SECRET": SECRET,
         "WEBHOOK_BASE_URL": "",
     }
-    return Proc(f"mizban web {n}", ["-m", "bot", "webhook"], port, f"/webhook/{TOKEN.split(':')[0]}", env)
+    return Proc(f"mizban web {n}", ["-m", "bot", "webhook"], port, f"/webhook/{TOKEN.split(':')[0]}/{SECRET}", env)
 
 
 async def fresh_database() -> None:

@@ -10,6 +10,8 @@ import logging
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot import logs
 from bot.config import load_settings
 
@@ -38,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     # aiogram logs every update it handles (a line per citizen's tap); the web process counts and times
     # them in its metrics (bot/metrics.py), and failures are still logged as errors; no personal data
     logs.configure(logging.INFO)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValidationError as e:  # a configuration Mizban cannot run with: say what to change, no traceback
+        for error in e.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            print(f"Configuration error{' in ' + where if where else ''}: {error['msg']}", file=sys.stderr)
+        return 2
     command = args.command or ("run" if settings.accounts() else "sandbox")
 
     if command == "catalog":

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_API = "https://api.telegram.org"
+KNOWN_PLATFORMS = ("telegram", "bale")
 
 
-def platform_of(api_url: str) -> str:
-    """The messenger behind an API base URL (one place for this guess)."""
-    return "bale" if "bale" in api_url else "telegram"
+def stated_platform(platform: str, api_url: str, where: str) -> str:
+    """The messenger of a bot is stated, never guessed from its URL: without `platform` a bot is a
+    Telegram bot only when its API URL is Telegram's own."""
+    platform = platform.strip().lower()
+    if platform:
+        if platform not in KNOWN_PLATFORMS:
+            raise ValueError(f"{where}: platform {platform!r} is not one of {', '.join(KNOWN_PLATFORMS)}")
+        return platform
+    if urlparse(api_url).hostname == urlparse(TELEGRAM_API).hostname:
+        return "telegram"
+    raise ValueError(
+        f"{where}: the bot with API URL {api_url!r} does not say which messenger it is; "
+        f'add platform = "telegram" or platform = "bale"'
+    )
 
 
 class BotAccount(BaseModel):
@@ -22,8 +35,10 @@ class BotAccount(BaseModel):
     api_url: str = TELEGRAM_API
     platform: str = ""
 
-    def model_post_init(self, __context) -> None:
-        self.platform = self.platform or platform_of(self.api_url)
+    @model_validator(mode="after")
+    def _platform_stated(self) -> BotAccount:
+        self.platform = stated_platform(self.platform, self.api_url, "[[bots]]")
+        return self
 
 
 class Database(BaseModel):
@@ -74,6 +89,7 @@ class Settings(BaseSettings):
 
     token: str = ""
     api_url: str = TELEGRAM_API
+    platform: str = ""
     admins: list[str] = []
     default_language: str = "fa"
     bots: list[BotAccount] = []
@@ -93,6 +109,12 @@ class Settings(BaseSettings):
             v = [p for p in str(v).replace(" ", "").split(",") if p]
         return [str(x) for x in v]
 
+    @model_validator(mode="after")
+    def _primary_platform_stated(self) -> Settings:
+        if self.token:
+            self.platform = stated_platform(self.platform, self.api_url, "the primary bot (BOT_TOKEN)")
+        return self
+
     @classmethod
     def settings_customise_sources(
         cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
@@ -101,7 +123,7 @@ class Settings(BaseSettings):
 
     def accounts(self) -> list[BotAccount]:
         """Every bot this deployment serves: the primary one first."""
-        primary = [BotAccount(token=self.token, api_url=self.api_url)] if self.token else []
+        primary = [BotAccount(token=self.token, api_url=self.api_url, platform=self.platform)] if self.token else []
         return primary + [b for b in self.bots if b.token != self.token]
 
     def is_admin(self, platform: str, user_id: int) -> bool:
@@ -117,6 +139,7 @@ class _FlatEnv(PydanticBaseSettingsSource):
     NAMES = {
         "BOT_TOKEN": ("token",),
         "BOT_API_URL": ("api_url",),
+        "BOT_PLATFORM": ("platform",),
         "BOT_ADMINS": ("admins",),
         "DATABASE_URL": ("database", "url"),
         "REDIS_URL": ("redis", "url"),

@@ -11,6 +11,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.l10n import L10n
+from bot.platforms import deep_link
 from bot.reports import audit, charts, export
 from bot.routes import Routes
 from desk import reports, staff
@@ -208,9 +209,8 @@ async def audit_form(message: Message, command: CommandObject, bot: Bot, l10n: L
     if (q := await _query(message, command, l10n, settings, platform, admins_only=True)) is None:
         return
     me = await bot.me()
-    host = "ble.ir" if platform == "bale" else "t.me"
     data = await audit.build(
-        catalog, q, l10n.button, l10n.lang, service_link=lambda code: f"https://{host}/{me.username}?start=s_{code}"
+        catalog, q, l10n.button, l10n.lang, service_link=lambda code: deep_link(platform, me.username, f"s_{code}")
     )
     await message.answer_document(
         BufferedInputFile(data, filename=f"audit-{q.start:%Y%m%d}-{q.end:%Y%m%d}.xlsx"),

@@ -214,6 +214,8 @@ class FakeUser(ChatBase):
 class FakeGroup(ChatBase):
     """A supergroup (optionally a forum), or a basic group (`basic=True`), with members; the bot is an
     administrator unless told otherwise.
+    On Bale every group is of type "group" and never a forum (Bale has neither supergroups nor topics),
+    and Bale sends no my_chat_member updates.
 
     What real groups do to a bot, switchable per test: `upgrade()` (a basic group becomes a
     supergroup with a new id: sends to the old id answer 400 with migrate_to_chat_id), `set_bot()`
@@ -230,12 +232,17 @@ class FakeGroup(ChatBase):
         members: dict[int, str] | None = None,
         token: str | None = None,
         basic: bool = False,
+        platform: str = "telegram",
     ) -> None:
-        chat = {"id": chat_id, "title": title, "type": "group" if basic else "supergroup"}
+        if forum and platform == "bale":
+            raise ValueError("Bale has no forum groups")
+        kind = "group" if basic or platform == "bale" else "supergroup"
+        chat = {"id": chat_id, "title": title, "type": kind}
         if forum:
             chat["is_forum"] = True
         super().__init__(standin, chat, token)
         self.title = title
+        self.platform = platform
         self.forum = forum
         self.members: dict[int, str] = dict(members or {})
         self.can_send: dict[int, bool] = {}  # for restricted members: may they send messages
@@ -252,7 +259,7 @@ class FakeGroup(ChatBase):
         self.members[account.id] = status
         if status == "restricted":
             self.can_send[account.id] = can_send
-        if not announce:
+        if not announce or self.platform == "bale":  # Bale sends no my_chat_member updates
             return None
         new = self.standin.chat_member(self, account.id)
         body = {"chat": self.chat, "from": by.user, "date": self.standin.now(), "old_chat_member": old}
@@ -262,6 +269,8 @@ class FakeGroup(ChatBase):
         """The basic group becomes a supergroup with a new id, its members and messages (same ids)
         along. Telegram posts a service message in both (`announce=False`: the bot misses them and
         learns it from the 400 answer "group chat was upgraded to a supergroup chat")."""
+        if self.platform == "bale":
+            raise ValueError("Bale has no supergroups")
         new = self.standin.group(self.title, members=self.members, bot=self.token)
         new.can_send = dict(self.can_send)
         for message_id, stored in self.history.items():

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from standin import bale
 from standin.chats import ChatBase, FakeGroup, FakeUser, StoredMessage
 from standin.errors import ApiError, SpecViolation
 from standin.files import FileStore
@@ -39,8 +40,10 @@ class Standin:
         strict: bool = True,
         rate_limits: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        platform: str = "telegram",
     ) -> None:
         self.spec = spec or ApiSpec()
+        self.platform = platform  # of bots added without one: "telegram", or "bale" (standin/bale.py)
         self.strict = strict
         self.rate_limits = rate_limits
         self.clock = clock
@@ -61,8 +64,11 @@ class Standin:
         self._media_group_ids = itertools.count(13_000_000_000_000_001)
 
     # -- bots ------------------------------------------------------------------------------------
-    def add_bot(self, token: str, *, username: str = "mizban_bot", first_name: str = "Mizban") -> BotAccount:
-        bot = BotAccount(self, token, username=username, first_name=first_name)
+    def add_bot(
+        self, token: str, *, username: str = "mizban_bot", first_name: str = "Mizban", platform: str | None = None
+    ) -> BotAccount:
+        """A bot on Telegram, or on Bale (`platform="bale"`: it answers as Bale documents, standin/bale.py)."""
+        bot = BotAccount(self, token, username=username, first_name=first_name, platform=platform or self.platform)
         self.bots[token] = bot
         return bot
 
@@ -126,9 +132,16 @@ class Standin:
             members=members,
             token=bot,
             basic=basic,
+            platform=self.platform_of(bot),
         )
         self.chats[group.id] = group
         return group
+
+    def platform_of(self, token: str | None) -> str:
+        """The messenger of a chat's bot (by default the first bot, else the world's own)."""
+        if token in self.bots:
+            return self.bots[token].platform
+        return next(iter(self.bots.values())).platform if self.bots and token is None else self.platform
 
     def chat_of(self, chat_id: int | str) -> ChatBase:
         if isinstance(chat_id, str) and chat_id.startswith("@"):
@@ -160,16 +173,31 @@ class Standin:
         files = files or {}
         account = self.bot(token)
         checked = self.spec.validate(method, params, files)
+        on_bale = account.platform == bale.PLATFORM
+        refused: list[str] = []
+        if on_bale:  # Bale's documentation decides which parameters exist (some Telegram dropped)
+            legacy = {f"{checked.method}: unknown parameter {key!r}" for key in bale.LEGACY}
+            checked.schema[:] = [v for v in checked.schema if v not in legacy]
+            bale.decode_legacy(checked.params)
+            refused = bale.refusals(checked.method, method, checked.params)
         self.calls.append(Call(token, checked.method or method, checked.params, files, self.clock()))
         self.violations.extend(checked.violations)
         if checked.schema and self.strict:
             raise SpecViolation(checked.schema)
+        if refused:
+            self.violations.extend(refused)
+            raise bale.refused(refused)
         if checked.method is None:
             raise ApiError(404, "Not Found")
         handler = METHODS.get(checked.method)
         if handler is None:
             return True
-        return await handler(self, account, checked.params, files)
+        if not on_bale:
+            return await handler(self, account, checked.params, files)
+        try:
+            return await handler(self, account, bale.as_rendered(checked.params), files)
+        except ApiError as e:
+            raise bale.translate(e) from e
 
     # -- rate limits -----------------------------------------------------------------------------
     def check_rate(self, account: BotAccount, chat: ChatBase) -> None:

@@ -161,6 +161,10 @@ def plain_text(text: str, parse_mode: str | None) -> Parsed:
     if (parse_mode or "").lower() == "html":
         plain, entities = _parsed_html(text)
         return Parsed(plain, [dict(e) for e in entities])
+    if parse_mode == "bale-markdown":  # a Bale bot's text (standin/bale.py): Bale renders its markdown
+        from standin.bale import render
+
+        return render(text)
     return Parsed(text)
 
 

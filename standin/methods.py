@@ -602,6 +602,12 @@ async def get_chat_member(w: Standin, account: BotAccount, p: Params, files: Fil
     chat = w.chat_of(p["chat_id"])
     if isinstance(chat, FakeUser) and p["user_id"] not in (chat.id, account.id):
         raise ApiError(400, "Bad Request: user not found")
+    if (
+        account.platform == "bale"
+        and isinstance(chat, FakeGroup)
+        and chat.status_of(p["user_id"]) in ("left", "kicked")
+    ):
+        raise ApiError(400, "Bad Request: user not found")  # Bale reports members only (docs/BALE.md)
     return member(w, chat, p["user_id"])
 
 

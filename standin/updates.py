@@ -38,9 +38,12 @@ def update_type(update: dict) -> str:
 
 
 class BotAccount:
-    def __init__(self, standin: Standin, token: str, *, username: str, first_name: str) -> None:
+    def __init__(
+        self, standin: Standin, token: str, *, username: str, first_name: str, platform: str = "telegram"
+    ) -> None:
         self.standin = standin
         self.token = token
+        self.platform = platform
         self.id = int(token.split(":")[0])
         self.username = username
         self.first_name = first_name

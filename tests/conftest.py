@@ -1,6 +1,10 @@
 """Test harness: the real dispatcher, a real Bot whose calls go to the in-process Bot API stand-in
 (every call checked against the official spec), and a fresh database per test on SQLite and, where
-reachable, PostgreSQL (mandatory when CI or REQUIRE_POSTGRES is set)."""
+reachable, PostgreSQL (mandatory when CI or REQUIRE_POSTGRES is set).
+
+The desk is a Telegram bot; in a module marked `pytestmark = pytest.mark.both_platforms` every test
+that uses the desk runs twice: against Telegram and against Bale (the stand-in then answers as Bale
+documents, standin/bale.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +28,22 @@ SPEC = ApiSpec(ROOT / "tests" / "telegram-bot-api" / "api.json")
 PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 PG_REQUIRED = bool(os.environ.get("REQUIRE_POSTGRES") or os.environ.get("CI"))
 TOKEN = "123456:TEST-token"
+PLATFORMS = ("telegram", "bale")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "both_platforms: run the module's desk tests on Telegram and on Bale")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "platform" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_platforms"):
+        metafunc.parametrize("platform", PLATFORMS, indirect=True)
+
+
+@pytest.fixture
+def platform(request) -> str:
+    """The desk's messenger: "telegram", or each of both in a module marked both_platforms."""
+    return getattr(request, "param", "telegram")
 
 
 def reachable(host: str, port: int) -> bool:
@@ -96,7 +116,8 @@ def make_settings(tmp_path: Path, **overrides) -> Settings:
     base = dict(
         token=TOKEN,
         api_url="http://standin.invalid",
-        admins=["900"],
+        platform="telegram",
+        admins=["bale:900" if overrides.get("platform") == "bale" else "900"],  # user 900 on the desk's messenger
         documents={"dir": str(tmp_path / "documents")},
         redis={"url": ""},
         database={"url": "sqlite://:memory:"},
@@ -110,6 +131,10 @@ class Desk:
 
     def __init__(self, standin: Standin, bot: DeskBot, dp, settings: Settings):
         self.standin, self.bot, self.dp, self.settings = standin, bot, dp, settings
+
+    @property
+    def platform(self) -> str:
+        return self.bot.platform
 
     def citizen(self, first_name: str = "Ali", **kw):
         return self.standin.user(first_name, **kw)
@@ -130,7 +155,7 @@ class Desk:
     async def restart(self) -> Desk:
         """A new dispatcher and bot over the same database and stand-in (a process restart)."""
         await self.bot.session.close()
-        bot = DeskBot(TOKEN, platform="telegram", session=StandinSession(self.standin))
+        bot = DeskBot(TOKEN, platform=self.platform, session=StandinSession(self.standin))
         dp = build_dispatcher(self.settings)
         _wire(self.standin, bot, dp)
         self.bot, self.dp = bot, dp
@@ -150,14 +175,14 @@ def standin() -> Standin:
 
 
 @pytest.fixture
-async def make_desk(db, tmp_path, standin):
-    """`await make_desk(**settings_overrides)`: a deployment under test (see `desk`)."""
+async def make_desk(db, tmp_path, standin, platform):
+    """`await make_desk(**settings_overrides)`: a deployment under test (see `desk`), on `platform`."""
     made: list[Desk] = []
 
     async def factory(**overrides) -> Desk:
-        settings = make_settings(tmp_path, **overrides)
-        standin.add_bot(TOKEN)
-        bot = DeskBot(TOKEN, platform="telegram", session=StandinSession(standin))
+        settings = make_settings(tmp_path, platform=platform, **overrides)
+        standin.add_bot(TOKEN, platform=platform)
+        bot = DeskBot(TOKEN, platform=platform, session=StandinSession(standin))
         dp = build_dispatcher(settings)
         _wire(standin, bot, dp)
         made.append(Desk(standin, bot, dp, settings))

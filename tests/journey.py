@@ -15,6 +15,12 @@ def national_id(prefix: str = "001234567") -> str:
 VALID_NID = national_id()  # 0012345679
 
 
+def visible(text: str) -> str:
+    """A text as a person sees it: without the invisible U+200C that keeps Bale from reading a
+    person's `*`, `_` or `[..](..)` as formatting (bot/platforms.py)."""
+    return text.replace("\u200c", "")
+
+
 async def fill_profile(user, *, name: str = "Ali Rezaei") -> None:
     """Answer the three profile questions the bot asks before a first form."""
     await user.send(name)

@@ -9,7 +9,9 @@ from bot.callbacks import MenuCb
 from desk import tracking
 from models import Citizen, Document, FsmRecord, Request
 from tests.conftest import TEST_CATALOG
-from tests.journey import EXE, PDF, VALID_NID, fill_permit_form, fill_profile, open_service
+from tests.journey import EXE, PDF, VALID_NID, fill_permit_form, fill_profile, open_service, visible
+
+pytestmark = pytest.mark.both_platforms  # on Telegram and on Bale (tests/conftest.py)
 
 
 @pytest.fixture
@@ -119,7 +121,7 @@ async def test_full_request_with_bad_inputs(desk):
     assert "طولانی" in user.last["plain"]
     await user.send("Notes & <i>more</i>")
     review = user.last["plain"]
-    assert "<b>Owner</b> & *co*_" in review and "Notes & <i>more</i>" in review
+    assert "<b>Owner</b> & *co*_" in visible(review) and "Notes & <i>more</i>" in review
     assert "پارکینگ" in review and "آسانسور" not in review and "۱۴۰۳/۱۲/۳۰" in review and "deed.pdf" in review
     assert "۰۰۱۲۳۴۵۶۷۹" in review  # prefilled from the profile
     submit = next(b for row in user.last["reply_markup"]["inline_keyboard"] for b in row if "ثبت نهایی" in b["text"])
@@ -143,6 +145,23 @@ async def test_full_request_with_bad_inputs(desk):
     assert stored.read_bytes() == PDF
     assert await Document.filter(request=None).count() == 0
     assert await FsmRecord.filter(state__not_isnull=True).count() == 0
+
+
+async def test_formatting_a_citizen_types_is_shown_as_typed(desk):
+    """A person's `*`, `_`, `[..](..)` and tags are their words on both messengers: Telegram parses HTML
+    (escaped), Bale its own markdown (neutralised)."""
+    user = desk.citizen("Nima")
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    await fill_profile(user, name="*Nima* _Karimi_")
+    typed = "*Owner* _co_ [site](https://example.org) <b>x</b>"
+    await fill_permit_form(user, owner=typed)
+    review = user.last
+    assert typed in visible(review["plain"])
+    assert not [e for e in review.get("entities") or [] if e["type"] in ("italic", "text_link")]
+    await user.press("ثبت نهایی")
+    await user.send("/profile")
+    assert "*Nima* _Karimi_" in visible(user.last["plain"])
 
 
 async def test_second_request_does_not_ask_the_profile_again(desk):

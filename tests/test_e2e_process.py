@@ -46,6 +46,7 @@ async def test_bot_process_completes_a_request_over_http(tmp_path):
         **os.environ,
         "BOT_TOKEN": TOKEN,
         "BOT_API_URL": f"http://127.0.0.1:{port}",
+        "BOT_PLATFORM": "telegram",
         "DATABASE_URL": f"sqlite://{tmp_path}/desk.sqlite3",
         "DOCUMENTS_DIR": str(tmp_path / "docs"),
         "REDIS_URL": "",

@@ -80,6 +80,7 @@ async def start_worker(tmp_path: Path, n: int, api_url: str, base_url: str, port
         "BOT_CONFIG": str(config),
         "BOT_TOKEN": TOKEN,
         "BOT_API_URL": api_url,
+        "BOT_PLATFORM": "telegram",
         "BOT_ADMINS": "",
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
@@ -126,7 +127,7 @@ class Deployment:
 
     async def post(self, worker: Worker, update: dict) -> int:
         async with self.session.post(
-            f"{worker.url}/webhook/{BOT_ID}", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            f"{worker.url}/webhook/{BOT_ID}/{SECRET}", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
         ) as resp:
             await resp.read()
             self.statuses.append(resp.status)
@@ -186,7 +187,7 @@ async def test_two_web_processes_lose_nothing_and_process_each_update_once_in_or
     dep, standin = deployment, deployment.standin
     # both processes set the webhook on start, with the secret
     hooks = [c.params for c in standin.calls if c.method == "setWebhook"]
-    assert len(hooks) == 2 and {h["url"] for h in hooks} == {f"{dep.workers[0].url}/webhook/{BOT_ID}"}
+    assert len(hooks) == 2 and {h["url"] for h in hooks} == {f"{dep.workers[0].url}/webhook/{BOT_ID}/{SECRET}"}
     assert {h["secret_token"] for h in hooks} == {SECRET}
     standin.calls.clear()
 
@@ -239,13 +240,16 @@ async def test_web_process_requires_the_secret_and_reports_health(deployment):
     dep = deployment
     worker = dep.workers[1]
     async with dep.session.post(
-        f"{worker.url}/webhook/{BOT_ID}", json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+        f"{worker.url}/webhook/{BOT_ID}/{SECRET}",
+        json={"update_id": 1},
+        headers={"X-Telegram-Bot-Api-Secret-Token": "nope"},
     ) as resp:
         assert resp.status == 401
     async with dep.session.get(f"{worker.url}/healthz") as resp:
         assert resp.status == 200 and await resp.json() == {"database": "ok", "redis": "ok"}
     text = await worker.metrics(dep.session)
-    assert f'mizban_http_requests_total{{route="/webhook/{BOT_ID}",status="401"}} 1.0' in text
+    assert f'mizban_http_requests_total{{route="/webhook/{BOT_ID}/{{secret}}",status="401"}} 1.0' in text
+    assert SECRET not in text
     assert await ProcessedUpdate.all().count() == 0
     # setWebhook asked for every update type the desk's lifecycle needs (chat_member is opt-in)
     lifecycle = {"message", "edited_message", "callback_query", "my_chat_member", "chat_member"}

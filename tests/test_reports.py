@@ -14,6 +14,8 @@ from desk import reports
 from desk.reports import Query
 from models import Citizen, Request, SurveyAnswer, SurveyResponse
 
+pytestmark = pytest.mark.both_platforms  # on Telegram and on Bale (tests/conftest.py)
+
 TEHRAN = ZoneInfo("Asia/Tehran")
 _seq = count(1)
 

@@ -16,6 +16,8 @@ from tests.conftest import TEST_CATALOG
 from tests.test_reports import at, data, jd, month  # noqa: F401  (the fixed data set)
 from tests.test_survey import FAST
 
+pytestmark = pytest.mark.both_platforms  # on Telegram and on Bale (tests/conftest.py)
+
 
 @pytest.fixture
 async def desk(make_desk, data):  # noqa: F811
@@ -61,7 +63,7 @@ async def test_only_admins_and_supervisors_of_their_unit(desk):
         await citizen.send(command)
         assert "فقط برای مدیران" in citizen.last["plain"], command
     boss = desk.citizen("Boss")
-    await Role.create(platform="telegram", user_id=boss.id, role="supervisor", unit_code="muni-d5")
+    await Role.create(platform=desk.platform, user_id=boss.id, role="supervisor", unit_code="muni-d5")
     await boss.send("/stats 1404/02/01-1404/02/31")  # narrowed to the own unit: line figures
     assert "واحد muni-d5" in boss.last["plain"] and "پذیرفته‌شده: ۴ /" in boss.last["plain"]
     await boss.send("/stats 1404/02/01-1404/02/31 unit muni-hq")
@@ -71,7 +73,7 @@ async def test_only_admins_and_supervisors_of_their_unit(desk):
     await boss.send("/audit")
     assert "فقط برای مدیران" in boss.last["plain"]
     granted = desk.citizen("Granted")
-    await Role.create(platform="telegram", user_id=granted.id, role="admin")
+    await Role.create(platform=desk.platform, user_id=granted.id, role="admin")
     await granted.send("/stats 1404/02/01-1404/02/31 hq")
     assert "پذیرفته‌شده: ۳ /" in granted.last["plain"]
 

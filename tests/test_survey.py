@@ -15,6 +15,8 @@ from desk.text import fa_digits
 from models import Citizen, OutboxMessage, Request, SurveyAnswer, SurveyResponse
 from tests.conftest import ROOT, TEST_CATALOG
 
+pytestmark = pytest.mark.both_platforms  # on Telegram and on Bale (tests/conftest.py)
+
 FAST = {"global_per_second": 0, "private_interval_seconds": 0, "group_per_minute": 0}
 CARD = {
     "title": {"fa": "استعلام پروانه ساختمان", "en": "Building permit inquiry"},
@@ -193,7 +195,7 @@ async def test_stale_button_shows_the_current_step(desk):
 
 async def test_one_reminder(desk):
     user, citizen, request = await invited(desk)
-    done_citizen = await Citizen.create(platform="telegram", user_id=777, chat_id=777)
+    done_citizen = await Citizen.create(platform=desk.platform, user_id=777, chat_id=777)
     done = await closed_request(done_citizen)
     await SurveyResponse.filter(request=done).update(completed_at=datetime.now(UTC))
     now = datetime.now(UTC)

@@ -3,6 +3,7 @@ failure, Telegram and Bale side by side, /healthz and /metrics; on SQLite and Po
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -34,11 +35,11 @@ class Web:
         self.statuses: list[int] = []
         self.update_ids: list[int] = []  # every update the stand-in delivered
 
-    async def post(self, bot: DeskBot, update: dict, secret: str | None = None) -> int:
+    async def post(self, bot: DeskBot, update: dict, secret: str | None = None, path: str | None = None) -> int:
+        """Post an update as the bot's messenger does: Telegram with its secret header, Bale with none."""
         secret = webhook_secret(self.settings, bot) if secret is None else secret
-        resp = await self.client.post(
-            webhook_path(self.settings, bot), json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
-        )
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if bot.platform == "telegram" else {}
+        resp = await self.client.post(path or webhook_path(self.settings, bot), json=update, headers=headers)
         await resp.read()
         self.statuses.append(resp.status)
         return resp.status
@@ -60,11 +61,11 @@ async def web(db, tmp_path, standin):
     async def factory(bale: bool = False, **overrides) -> Web:
         overrides.setdefault("webhook", {"secret": SECRET, "path": "/hook"})
         if bale:
-            overrides["bots"] = [{"token": BALE_TOKEN, "api_url": "https://tapi.bale.ai"}]
+            overrides["bots"] = [{"token": BALE_TOKEN, "api_url": "https://tapi.bale.ai", "platform": "bale"}]
         settings = make_settings(tmp_path, **overrides)
         bots = {}
         for account in settings.accounts():
-            standin.add_bot(account.token)
+            standin.add_bot(account.token, platform=account.platform)
             bots[account.token] = DeskBot(account.token, platform=account.platform, session=StandinSession(standin))
         dp = build_dispatcher(settings)
         client = TestClient(TestServer(make_app(settings, dp, list(bots.values()))))
@@ -105,6 +106,9 @@ async def test_wrong_or_missing_secret_is_refused_and_nothing_is_processed(web, 
     assert await hosted.post(bot, update, secret="wrong") == 401
     resp = await hosted.client.post(webhook_path(hosted.settings, bot), json=update)  # no header at all
     assert resp.status == 401
+    # the right header on a path without the secret, or with a wrong one
+    assert await hosted.post(bot, update, path=f"/hook/{bot.id}/wrong") == 401
+    assert await hosted.post(bot, update, path=f"/hook/{bot.id}") == 404
     assert await hosted.post(bot, {"no": "update id"}) == 200  # malformed: dropped, see below
     assert standin.calls == []
     assert await ProcessedUpdate.all().count() == 0
@@ -162,7 +166,7 @@ async def test_telegram_and_bale_bots_are_served_side_by_side(web, standin):
     telegram, bale = hosted.bots[TOKEN], hosted.bots[BALE_TOKEN]
     assert bale.platform == "bale" and telegram.platform == "telegram"
     assert webhook_secret(hosted.settings, telegram) != webhook_secret(hosted.settings, bale)
-    assert webhook_path(hosted.settings, bale) == "/hook/654321"
+    assert webhook_path(hosted.settings, bale) == f"/hook/654321/{webhook_secret(hosted.settings, bale)}"
     # the same numeric id on both messengers is two people
     on_telegram = standin.user("Tara", user_id=777, bot=TOKEN)
     await on_telegram.send("/start")
@@ -180,6 +184,46 @@ async def test_telegram_and_bale_bots_are_served_side_by_side(web, standin):
     assert "parse_mode" not in sent[1] and "<b>" not in sent[1]["text"]  # Bale gets plain text
     # Bale's secret does not open Telegram's route
     assert await hosted.post(telegram, {"update_id": 99}, secret=webhook_secret(hosted.settings, bale)) == 401
+
+
+async def test_a_bale_webhook_takes_updates_as_bale_posts_them(web, standin):
+    """Bale's setWebhook takes the URL only and its deliveries carry no secret header (docs/BALE.md):
+    the secret in the URL's path authenticates them. Telegram's keeps its header as well."""
+    hosted = await web(bale=True, webhook={"path": "/hook", "base_url": "https://desk.example.ir"})
+    telegram, bale = hosted.bots[TOKEN], hosted.bots[BALE_TOKEN]
+    hooks = {c.token: c.params for c in standin.calls if c.method == "setWebhook"}
+    secret = webhook_secret(hosted.settings, bale)
+    assert hooks[BALE_TOKEN] == {"url": f"https://desk.example.ir/hook/{bale.id}/{secret}"}  # nothing else
+    assert hooks[TOKEN]["secret_token"] == webhook_secret(hosted.settings, telegram)
+    assert hooks[TOKEN]["url"].endswith(webhook_path(hosted.settings, telegram))
+    path = hooks[BALE_TOKEN]["url"].removeprefix("https://desk.example.ir")
+
+    def update(update_id: int, text: str) -> bytes:  # Bale's update ids start at 0
+        message = {
+            "message_id": update_id + 1,
+            "from": {"id": 4242, "is_bot": False, "first_name": "Bahar"},
+            "chat": {"id": 4242, "type": "private", "first_name": "Bahar"},
+            "date": 1767225600,
+            "text": text,
+        }
+        return json.dumps({"update_id": update_id, "message": message}).encode()
+
+    standin.user("Bahar", user_id=4242, bot=BALE_TOKEN)
+    plain = {"Content-Type": "application/json"}  # all a Bale delivery carries
+    resp = await hosted.client.post(path, data=update(0, "/start"), headers=plain)
+    assert resp.status == 200
+    assert await Citizen.filter(platform="bale", user_id=4242).count() == 1
+    sent = [c.params for c in standin.calls if c.method == "sendMessage" and c.token == BALE_TOKEN]
+    assert len(sent) == 1 and "Bahar" in sent[0]["text"] and "parse_mode" not in sent[0]
+    # a wrong secret, or none, opens nothing
+    assert (
+        await hosted.client.post(f"/hook/{bale.id}/{secret[:-1]}x", data=update(1, "/start"), headers=plain)
+    ).status == 401
+    assert (await hosted.client.post(f"/hook/{bale.id}", data=update(1, "/start"), headers=plain)).status == 404
+    # Telegram's route wants its header too: the path alone is not enough there
+    telegram_path = webhook_path(hosted.settings, telegram)
+    assert (await hosted.client.post(telegram_path, data=update(1, "/start"), headers=plain)).status == 401
+    assert await ProcessedUpdate.filter(bot_id=bale.id).count() == 1
 
 
 async def test_healthz_reports_database_and_redis(web, tmp_path):
@@ -210,7 +254,8 @@ async def test_metrics_show_updates_latency_outbox_and_statuses(web, standin):
     assert 'mizban_handler_seconds_bucket{le="0.005",type="message"}' in text
     assert "mizban_outbox_depth 1.0" in text
     assert "mizban_outbox_oldest_age_seconds" in text and "mizban_bot_api_429_total" in text
-    assert 'mizban_http_requests_total{route="/hook/123456",status="200"}' in text
+    assert 'mizban_http_requests_total{route="/hook/123456/{secret}",status="200"}' in text
+    assert SECRET not in text
     assert "_created" not in text
 
 

@@ -1,9 +1,10 @@
 """The web process: the Bot API webhook of every configured bot (Telegram and Bale alike), /healthz
 and /metrics.
 
-Each bot has its own route, `{webhook.path}/{bot id}`, and its own secret token, checked on every
-request. An update is answered only after it has been handled: the Bot API server sends a chat's
-next update once the previous one is answered, so one citizen's updates are handled in order, and
+Each bot has its own route, `{webhook.path}/{bot id}/{secret}`: the secret path segment authenticates
+every delivery on both messengers (Bale documents no secret header); a Telegram bot's deliveries must
+also carry the same secret in Telegram's X-Telegram-Bot-Api-Secret-Token header. An update is
+answered only after it has been handled: the Bot API server sends a chat's next update once the previous one is answered, so one citizen's updates are handled in order, and
 an update whose handling failed is answered 500 and delivered again. A delivery of an update
 already processed is dropped (bot/delivery/dedupe.py). A malformed update (not JSON, no update id,
 not a valid Update, of no known type) is logged and answered 200: the Bot API would otherwise send it
@@ -23,7 +24,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from tortoise import Tortoise
 
-from bot import metrics
+from bot import metrics, platforms
 from bot.config import Settings
 from bot.delivery import dedupe
 from bot.delivery.updates import allowed_updates
@@ -31,12 +32,19 @@ from bot.delivery.updates import allowed_updates
 log = logging.getLogger(__name__)
 
 
+def webhook_route(settings: Settings, bot: Bot) -> str:
+    """The bot's route, its secret a path parameter (so that it never shows in /metrics)."""
+    return f"{settings.webhook.path.rstrip('/')}/{bot.id}/{{secret}}"
+
+
 def webhook_path(settings: Settings, bot: Bot) -> str:
-    return f"{settings.webhook.path.rstrip('/')}/{bot.id}"
+    """The path the Bot API posts the bot's updates to, with the secret in it."""
+    return f"{settings.webhook.path.rstrip('/')}/{bot.id}/{webhook_secret(settings, bot)}"
 
 
 def webhook_secret(settings: Settings, bot: Bot) -> str:
-    """The configured secret, else one derived from the bot's token (the same in every process)."""
+    """The configured secret, else one derived from the bot's token (the same in every process);
+    letters, digits, `_` and `-` only, as Telegram's secret_token and a URL path segment both take."""
     if settings.webhook.secret:
         return settings.webhook.secret
     return hmac.new(bot.token.encode(), b"mizban-webhook", hashlib.sha256).hexdigest()
@@ -47,18 +55,27 @@ def update_type(update: dict) -> str:
 
 
 class DeskRequestHandler(SimpleRequestHandler):
-    """aiogram's handler for one bot, plus: a constant-time secret check, duplicate deliveries
-    dropped, handling measured; always answered after handling (never in the background)."""
+    """aiogram's handler for one bot, plus: constant-time secret checks (the path segment always, the
+    header where the messenger sends one), duplicate deliveries dropped, handling measured; always
+    answered after handling (never in the background)."""
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: str):
         super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret)
+        self.secret_header = platforms.messenger(getattr(bot, "platform", "telegram")).webhook_secret_header
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         return hmac.compare_digest(telegram_secret_token.encode(), self.secret_token.encode())
 
+    def authentic(self, request: web.Request) -> bool:
+        path_ok = self.verify_secret(request.match_info.get("secret", ""), self.bot)
+        if not self.secret_header:
+            return path_ok
+        header_ok = self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), self.bot)
+        return path_ok and header_ok
+
     async def handle(self, request: web.Request) -> web.Response:
         bot = self.bot
-        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+        if not self.authentic(request):
             return web.json_response({"error": "unauthorized"}, status=401)
         platform = getattr(bot, "platform", "telegram")
         try:
@@ -145,7 +162,7 @@ def make_app(settings: Settings, dp: Dispatcher, bots: list[Bot]) -> web.Applica
     )
     dp.update.outer_middleware(dedupe.FirstDelivery(record))
     for bot in bots:
-        DeskRequestHandler(dp, bot, webhook_secret(settings, bot)).register(app, path=webhook_path(settings, bot))
+        DeskRequestHandler(dp, bot, webhook_secret(settings, bot)).register(app, path=webhook_route(settings, bot))
     add_status_routes(app, redis, settings.webhook.metrics_token)
 
     async def set_webhooks(app: web.Application) -> None:
@@ -155,8 +172,9 @@ def make_app(settings: Settings, dp: Dispatcher, bots: list[Bot]) -> web.Applica
         allowed = allowed_updates(dp)
         for bot in bots:
             url = f"{base}{webhook_path(settings, bot)}"
-            await bot.set_webhook(url, secret_token=webhook_secret(settings, bot), allowed_updates=allowed)
-            log.info("webhook of bot %s (%s) set to %s", bot.id, getattr(bot, "platform", ""), url)
+            platform = getattr(bot, "platform", "telegram")
+            await bot.set_webhook(url, **platforms.set_webhook_params(platform, webhook_secret(settings, bot), allowed))
+            log.info("webhook of bot %s (%s) set to %s/…", bot.id, platform, url.rsplit("/", 1)[0])
 
     async def close_storage(app: web.Application) -> None:
         await dp.fsm.storage.close()

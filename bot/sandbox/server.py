@@ -356,6 +356,7 @@ async def run_sandbox(
         update={
             "token": TOKEN,
             "api_url": f"http://{host}:{api_port}",
+            "platform": "telegram",
             "bots": [],
             "admins": [*settings.admins, str(ADMIN_ID)],
         }
