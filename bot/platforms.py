@@ -51,8 +51,6 @@ class Messenger:
     command_menu: bool  # setMyCommands
     membership_updates: bool  # my_chat_member / chat_member updates
     deep_link_base: str  # https://<host>/<bot username>?start=<payload>
-    caption_limit: int
-    upload_limit_mb: int  # files the bot uploads (multipart)
     download_limit_mb: int  # files the bot downloads with getFile
 
 
@@ -65,8 +63,6 @@ TELEGRAM = Messenger(
     command_menu=True,
     membership_updates=True,
     deep_link_base="https://t.me",
-    caption_limit=1024,
-    upload_limit_mb=50,
     download_limit_mb=20,
 )
 BALE = Messenger(
@@ -78,8 +74,6 @@ BALE = Messenger(
     command_menu=False,
     membership_updates=False,
     deep_link_base="https://ble.ir",
-    caption_limit=1024,
-    upload_limit_mb=50,
     download_limit_mb=20,
 )
 MESSENGERS = {m.name: m for m in (TELEGRAM, BALE)}

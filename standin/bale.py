@@ -50,6 +50,9 @@ PARAMS: dict[str, set[str]] = {
     "answerPreCheckoutQuery": {"pre_checkout_query_id", "ok", "error_message"},
 }
 MEDIA_FIELDS = {"type", "media", "caption"}
+# keyboards as Bale's libraries model them (docs/BALE.md, Keyboards)
+MARKUP_FIELDS = {"inline_keyboard", "keyboard", "resize_keyboard", "one_time_keyboard", "remove_keyboard"}
+BUTTON_FIELDS = {"text", "callback_data", "url", "web_app", "copy_text", "request_contact", "request_location"}
 # the parameters Telegram's spec no longer lists but Bale documents (checked here instead)
 LEGACY = {"reply_to_message_id"}
 UPDATE_TYPES = ("message", "edited_message", "callback_query", "pre_checkout_query")
@@ -85,6 +88,17 @@ def refusals(method: str | None, name: str, params: dict) -> list[str]:
     for i, item in enumerate(media if isinstance(media, list) else []):
         if isinstance(item, dict):
             out += [f"{method}.media[{i}]: Bale does not document {k!r}" for k in item if k not in MEDIA_FIELDS]
+    markup = params.get("reply_markup")
+    if isinstance(markup, dict):
+        out += [f"{method}.reply_markup: Bale does not document {k!r}" for k in markup if k not in MARKUP_FIELDS]
+        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+        buttons = [b for row in rows if isinstance(row, list) for b in row if isinstance(b, dict)]
+        out += [
+            f"{method}.reply_markup: Bale does not document the button field {k!r}"
+            for b in buttons
+            for k in b
+            if k not in BUTTON_FIELDS
+        ]
     return out
 
 

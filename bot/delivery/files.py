@@ -9,6 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 
+from bot.platforms import messenger
 from desk import documents, validators
 from desk.documents import KINDS, DocumentStore
 from models import Citizen, Document
@@ -54,11 +55,12 @@ async def _keep_file(message, bot, store, platform, citizen, role, accept, max_m
     if found is None:
         return None
     file_id, unique, name, size = found
+    max_mb = min(max_mb, messenger(platform).download_limit_mb)  # what the bot can fetch with getFile
     if size and size > max_mb * 1024 * 1024:
         raise validators.ValidationError("file-too-big")
     try:
         file = await bot.get_file(file_id)
-    except TelegramBadRequest as e:  # Telegram refuses files over 20 MB to bots
+    except TelegramBadRequest as e:  # both messengers refuse files over 20 MB to bots
         raise validators.ValidationError("file-too-big" if "too big" in e.message else "file-download") from e
     buffer = io.BytesIO()
     await bot.download_file(file.file_path, buffer)
