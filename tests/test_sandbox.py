@@ -142,7 +142,7 @@ def test_the_sandbox_refuses_a_real_desks_settings(tmp_path, capsys):
     data_dir = tmp_path / "sandbox"
     for real, named in [
         ({"token": "123:real"}, "bot token"),
-        ({"bots": [{"token": "9:bale", "api_url": "https://tapi.bale.ai"}]}, "bot token"),
+        ({"bots": [{"token": "9:bale", "api_url": "https://tapi.bale.ai", "platform": "bale"}]}, "bot token"),
         ({"database": {"url": "postgres://desk:pw@db.internal/desk"}}, "postgres://desk@db.internal/desk"),
         ({"database": {"url": f"sqlite://{tmp_path}/desk.sqlite3"}}, "desk.sqlite3"),
         ({"documents": {"dir": str(tmp_path / "documents")}}, "documents folder"),
