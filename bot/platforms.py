@@ -10,7 +10,7 @@ comes from, is tabulated in docs/BALE.md; this module holds Mizban's side of tha
 - `BaleRequests`: a request middleware of Bale bots that sends only what Bale documents, with the
   fallbacks of docs/BALE.md (plain text with Bale's own markdown neutralised, `reply_to_message_id`
   instead of `reply_parameters`, no topics, no command menu, a copy's caption as a message of its own,
-  rate limits without `retry_after`)."""
+  rate limits without `retry_after`, Bale's error texts told in Telegram's words)."""
 
 from __future__ import annotations
 
@@ -166,6 +166,7 @@ BALE_PARAMS: dict[str, set[str]] = {
 BALE_SKIPPED = {"setMyCommands", "deleteMyCommands", "setChatMenuButton"}
 BALE_MEDIA_FIELDS = {"type", "media", "caption"}
 BALE_RATE_LIMITED = "bot limit exceed"
+BALE_NOT_FOUND = "no such group or user"  # Bale's "chat not found" (and "user not found")
 BALE_RETRY_AFTER = 5  # seconds, when Bale's rate-limit answer names none
 
 
@@ -183,9 +184,11 @@ class BaleRequests(BaseRequestMiddleware):
             return await make_request(bot, method)
         except TelegramRetryAfter:
             raise
-        except TelegramAPIError as e:
+        except TelegramAPIError as e:  # Bale's texts told in Telegram's words, which the rest of the desk knows
             if BALE_RATE_LIMITED in e.message:
                 raise TelegramRetryAfter(method=method, message=e.message, retry_after=BALE_RETRY_AFTER) from e
+            if BALE_NOT_FOUND in e.message:
+                raise TelegramBadRequest(method=method, message=f"Bad Request: chat not found ({e.message})") from e
             raise
 
     async def _copy_with_text(self, make_request, bot, method: CopyMessage):
