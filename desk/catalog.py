@@ -28,9 +28,6 @@ FieldType = Literal[
     "text", "longtext", "number", "date", "national_id", "mobile", "postal_code",
     "choice", "multichoice", "yesno", "document", "photo", "location",
 ]  # fmt: skip
-PackageItem = Literal[
-    "stages", "documents", "laws", "faq", "duration", "fees", "complaint", "responsible", "access_hours"
-]
 DEFAULT_MAX_LENGTH = {"text": 200, "longtext": 2000}
 DEFAULT_ACCEPT = {"document": ["pdf", "jpg", "png"], "photo": ["jpg", "png"]}
 PREFILL_TYPES = {"full_name": "text", "national_id": "national_id", "mobile": "mobile"}
@@ -144,8 +141,9 @@ class Frequency(Model):
 class Fee(Model):
     amount: int = Spec(ge=0)  # rials
     how: Text
-    account: str | None = None
+    account: str | None = None  # the bank account (شماره حساب) it is paid into
     epayment: bool = False
+    title: Text | None = None  # what it is for, when a service has several fees
 
 
 class Responsible(Model):
@@ -189,7 +187,10 @@ class ServiceCard(Model):
     visits: int = Spec(ge=0)
     visits_note: Text | None = None
     fee: Fee
-    web: str | None = None
+    other_fees: list[Fee] = []  # a service with several fees and accounts
+    web: str | None = None  # the service's information page
+    phone: str | None = None  # the phone line that informs about it (appendix 2 §3)
+    call_center: str | None = None  # an IVR or call centre number, if any
     system_name: Text | None = None
     responsible: Responsible
     access_hours: Text
@@ -197,8 +198,7 @@ class ServiceCard(Model):
     inquiries: list[Text] = []  # inter-agency inquiries (estelam) the agency makes itself
     delivery: Literal["in_person", "edesk", "both", "outside"]
     not_edesk_reason: Text | None = None
-    published: list[PackageItem] = []
-    announced: list[Literal["website", "signboard", "phone"]] = []
+    signboard: bool = False  # guide signs about it stand at the in-person desk (declared by the agency)
     stages: list[Stage] = Spec(min_length=1)
     documents: list[Text] = []
     faq: list[Faq] = []

@@ -20,7 +20,7 @@ from desk import outbox
 from models import GroupHealth, Request, Role, UnitGroup
 
 MEMBER_STATUSES = {"creator", "administrator", "member"}
-ROLES = ("admin", "supervisor")
+ROLES = ("admin", "supervisor", "evaluator")
 MEMBERSHIP_TTL = 60.0
 
 IsMember = Callable[[int, int], Awaitable[bool]]  # (chat_id, user_id) on the acting bot's messenger
@@ -145,7 +145,7 @@ async def grant(platform: str, user_id: int, role: str, unit_code: str | None, b
     """Give a role; False if it was already there."""
     if role not in ROLES:
         raise ValueError(role)
-    unit_code = unit_code if role == "supervisor" else None
+    unit_code = unit_code if role in ("supervisor", "evaluator") else None  # an evaluator's: the province
     _, created = await Role.get_or_create(
         platform=platform, user_id=user_id, role=role, unit_code=unit_code, defaults={"granted_by": by}
     )
@@ -154,7 +154,7 @@ async def grant(platform: str, user_id: int, role: str, unit_code: str | None, b
 
 async def revoke(platform: str, user_id: int, role: str, unit_code: str | None) -> int:
     query = Role.filter(platform=platform, user_id=user_id, role=role)
-    if role == "supervisor" and unit_code:
+    if role in ("supervisor", "evaluator") and unit_code:
         query = query.filter(unit_code=unit_code)
     return await query.delete()
 

@@ -6,6 +6,7 @@ from aiogram import Router
 
 from handlers import (
     admin,
+    audit,
     catalog,
     complaints,
     conversation,
@@ -33,6 +34,7 @@ ORDER = (
     units,
     staff,
     admin,
+    audit,
     survey,
     complaints,
     fallback,

@@ -1,18 +1,16 @@
-"""Reports for admins (capability 10): /stats, /chart, /export, /audit. Admins see everything;
-a unit's supervisors see their own unit (/audit covers the whole catalogue: admins only).
+"""Reports for admins (capability 10): /stats, /chart, /export. Admins see everything; a unit's
+supervisors see their own unit (the audit's commands are in handlers/audit.py).
 Reports that carry personal data (/export: national IDs, mobiles, addresses among the answers) are
 made only in the asker's private chat, never in a group."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.l10n import L10n
-from bot.platforms import deep_link
-from bot.reports import audit, charts, export
+from bot.reports import charts, export
 from bot.routes import Routes
 from desk import reports, staff
 from desk.catalog import CatalogError, load_catalog
@@ -201,20 +199,6 @@ async def export_requests(message: Message, command: CommandObject, l10n: L10n, 
     await message.answer_document(
         BufferedInputFile(data, filename=name),
         caption=l10n("admin-export-caption", period=_period(l10n, q), count=count),
-    )
-
-
-@router.message(Command("audit"))
-async def audit_form(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
-    if (q := await _query(message, command, l10n, settings, platform, admins_only=True)) is None:
-        return
-    me = await bot.me()
-    data = await audit.build(
-        catalog, q, l10n.button, l10n.lang, service_link=lambda code: deep_link(platform, me.username, f"s_{code}")
-    )
-    await message.answer_document(
-        BufferedInputFile(data, filename=f"audit-{q.start:%Y%m%d}-{q.end:%Y%m%d}.xlsx"),
-        caption=l10n("admin-audit-caption", period=_period(l10n, q)),
     )
 
 

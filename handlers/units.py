@@ -71,15 +71,18 @@ async def unbind(message: Message, command: CommandObject, l10n: L10n, platform:
 
 
 def _parse_role(args: str | None, platform: str) -> tuple[str, int, str, str | None] | None:
-    """`USER_ID admin|supervisor [UNIT]`, USER_ID optionally as platform:id (bale:123)."""
+    """`USER_ID admin|supervisor [UNIT]` or `USER_ID evaluator PROVINCE`, USER_ID optionally as
+    platform:id (bale:123)."""
     parts = normalize_digits(args or "").split()
-    if len(parts) not in (2, 3) or parts[1] not in staff.ROLES:
+    if len(parts) < 2 or parts[1] not in staff.ROLES:
         return None
-    who = parts[0]
+    who, role, rest = parts[0], parts[1], parts[2:]
     on, _, uid = who.rpartition(":")
-    if not uid.isdigit() or (parts[1] == "admin" and len(parts) == 3):
+    if not uid.isdigit() or (role == "admin" and rest) or (role == "supervisor" and len(rest) > 1):
         return None
-    return on or platform, int(uid), parts[1], parts[2].lower() if len(parts) == 3 else None
+    if role == "evaluator":
+        return (on or platform, int(uid), role, " ".join(rest)) if rest else None
+    return on or platform, int(uid), role, rest[0].lower() if rest else None
 
 
 @router.message(Command("grant", "revoke"))
@@ -88,7 +91,14 @@ async def grant_or_revoke(message: Message, command: CommandObject, l10n: L10n, 
         await message.reply(l10n("staff-admins-only"))
         return
     parsed = _parse_role(command.args, platform)
-    if parsed is None or (parsed[3] is not None and parsed[3] not in catalog.units):
+    provinces = {u.province.get("fa") for u in catalog.units.values()} | {
+        u.province.get("en") for u in catalog.units.values()
+    }
+    if parsed is not None and parsed[2] == "evaluator":
+        known = parsed[3] in provinces
+    else:
+        known = parsed is not None and (parsed[3] is None or parsed[3] in catalog.units)
+    if parsed is None or not known:
         await message.reply(l10n("staff-role-usage"))
         return
     on, user_id, role, unit = parsed

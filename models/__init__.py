@@ -1,8 +1,9 @@
 """Tortoise models (no aiogram here)."""
 
+from models.audit import AuditDeclaration, AuditEvaluation, DeskAssessment
 from models.citizen import Citizen
 from models.outbox import OutboxMessage, OutboxStatus
-from models.request import Document, Request, RequestEvent, RequestStatus
+from models.request import Channel, Document, Request, RequestEvent, RequestStatus
 from models.staff import GroupHealth, Role, UnitGroup
 from models.survey import Complaint, SurveyAnswer, SurveyResponse
 from models.system import FsmRecord, ProcessedUpdate
@@ -20,5 +21,8 @@ __models__ = [
     Complaint,
     FsmRecord,
     ProcessedUpdate,
+    DeskAssessment,
+    AuditDeclaration,
+    AuditEvaluation,
 ]
-__all__ = [m.__name__ for m in __models__] + ["RequestStatus", "OutboxStatus", "GroupHealth"]
+__all__ = [m.__name__ for m in __models__] + ["RequestStatus", "OutboxStatus", "GroupHealth", "Channel"]

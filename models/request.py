@@ -19,8 +19,15 @@ class RequestStatus(StrEnum):
     ALL = nonmember(OPEN + CLOSED)
 
 
+class Channel:
+    """How a request reached the desk."""
+
+    MESSENGER = "messenger"  # the citizen filled the form in the chat
+    IN_PERSON = "in_person"  # desk staff registered it for a walk-in citizen
+
+
 class Request(Timestamped):
-    """A service request: accepted electronically, with its tracking code and receipt."""
+    """A service request, with its tracking code and receipt."""
 
     id = fields.IntField(primary_key=True)
     tracking_code = fields.CharField(max_length=12, unique=True)
@@ -32,6 +39,8 @@ class Request(Timestamped):
     agency_code = fields.CharField(max_length=64, db_index=True)
     unit_code = fields.CharField(max_length=64, db_index=True)
     unit_place = fields.CharField(max_length=8, default="hq")  # hq | line, for the reports
+    channel = fields.CharField(max_length=16, default=Channel.MESSENGER)
+    registered_by = fields.CharField(max_length=128, null=True)  # the desk staff member, for in-person requests
     status = fields.CharField(max_length=20, default=RequestStatus.SUBMITTED, db_index=True)
     stage_code = fields.CharField(max_length=64, null=True)
     answers = fields.JSONField()  # [{"name", "type", "value"}] in form order

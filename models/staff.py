@@ -37,13 +37,14 @@ class UnitGroup(Timestamped):
 
 
 class Role(Model):
-    """Admins granted with /grant and unit supervisors (admins from bot.toml are not stored)."""
+    """Admins granted with /grant, unit supervisors and the audit's evaluators (one per province); admins
+    from bot.toml are not stored."""
 
     id = fields.IntField(primary_key=True)
     platform = fields.CharField(max_length=16)
     user_id = fields.BigIntField()
-    role = fields.CharField(max_length=16)  # admin | supervisor
-    unit_code = fields.CharField(max_length=64, null=True)
+    role = fields.CharField(max_length=16)  # admin | supervisor | evaluator
+    unit_code = fields.CharField(max_length=64, null=True)  # a supervisor's unit; an evaluator's province
     granted_by = fields.BigIntField(null=True)
     granted_at = fields.DatetimeField(auto_now_add=True)
 

@@ -96,7 +96,7 @@ unit-bound = ✅ This group now serves “{ $unit }” ({ $code }); its requests
 }
 unit-unbound = This group no longer serves { $units }.
 unit-not-bound = This group serves no unit.
-staff-role-usage = Usage: <code>/grant USER_ID admin</code> or <code>/grant USER_ID supervisor UNIT_CODE</code> (and the same with /revoke).
+staff-role-usage = Usage: <code>/grant USER_ID admin</code>, <code>/grant USER_ID supervisor UNIT_CODE</code> or, for a province's evaluator, <code>/grant USER_ID evaluator PROVINCE</code> (and the same with /revoke).
 staff-granted = { $user } is now { $role } ({ $unit }).
 staff-revoked = { $user } is no longer { $role } ({ $unit }).
 staff-role-none = { $user } was not { $role } ({ $unit }).

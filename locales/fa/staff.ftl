@@ -96,7 +96,7 @@ unit-bound = ✅ این گروه به «{ $unit }» ({ $code }) وصل شد و �
 }
 unit-unbound = اتصال این گروه به { $units } برداشته شد.
 unit-not-bound = این گروه به هیچ واحدی وصل نیست.
-staff-role-usage = شیوهٔ نوشتن: <code>/grant USER_ID admin</code> یا <code>/grant USER_ID supervisor UNIT_CODE</code> (و همین‌طور /revoke).
+staff-role-usage = شیوهٔ نوشتن: <code>/grant USER_ID admin</code> یا <code>/grant USER_ID supervisor UNIT_CODE</code> یا برای ارزیاب استان <code>/grant USER_ID evaluator استان</code> (و همین‌طور /revoke).
 staff-granted = نقش { $role } ({ $unit }) به { $user } داده شد.
 staff-revoked = نقش { $role } ({ $unit }) از { $user } گرفته شد.
 staff-role-none = { $user } نقش { $role } ({ $unit }) را نداشت.

@@ -1,0 +1,252 @@
+"""The audit cycle (seed 002) in the bot, in private chats:
+
+- `/audit AGENCY [1404/2]`: the agency's forms of appendix 2 for a two-month period, as declared
+  (frozen) with the evaluator's columns beside them, or computed from today's data if not declared;
+- `/deskstate AGENCY ITEM LEVEL [note]`: the agency rates its in-person desk (§2-a);
+- `/declare AGENCY [1404/2]`: the agency freezes its forms for the period;
+- `/evaluate N s1 CODE | s2 ITEM LEVEL | s3|s4|s5 CODE FIX | note TEXT | done`: the province's evaluator;
+- `/rollup [1404/2 | 1404/h1]`: appendix 3 (table 2 per agency, table 1 per province) from declarations;
+- `/card CODE`: a service's identity card (seed 003)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+
+from bot.filters import PrivateChat
+from bot.l10n import L10n
+from bot.platforms import deep_link
+from bot.reports.audit import agency_workbook, rollup_workbook
+from bot.reports.identity import identity_card
+from bot.routes import Routes
+from desk import audit, staff
+from desk.calendar import jalali
+from desk.survey import load_form
+from desk.text import normalize_digits
+from models import AuditDeclaration, AuditEvaluation
+
+router = Routes("audit")
+router.message.filter(PrivateChat())
+
+
+def _today(settings):
+    return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
+
+
+def _stamp(day) -> str:
+    """A Jalali date for a file name (1404-03-01)."""
+    return jalali(day, digits="en").replace("/", "-")
+
+
+def _by(message: Message, platform: str) -> tuple[str, int, str]:
+    user = message.from_user
+    return platform, user.id, user.full_name
+
+
+def _period_text(l10n: L10n, p: audit.Period) -> str:
+    return f"{l10n.date(p.start)}–{l10n.date(p.end)}"
+
+
+async def _link(bot: Bot, platform: str):
+    me = await bot.me()
+    return lambda code: deep_link(platform, me.username, f"s_{code}")
+
+
+async def _evaluation_json(declaration: AuditDeclaration) -> dict | None:
+    ev = await AuditEvaluation.get_or_none(declaration_id=declaration.id)
+    if ev is None:
+        return None
+    return {
+        "s1_conflicts": ev.s1_conflicts,
+        "s2_levels": ev.s2_levels,
+        "fixes": ev.fixes,
+        "improvements": ev.improvements,
+        "completed": ev.completed_at is not None,
+        "by": ev.by_name,
+        "on": ev.completed_at,
+    }
+
+
+async def _may_see(settings, platform: str, user_id: int, agency: str, catalog) -> bool:
+    if await audit.may_declare(settings, platform, user_id, agency, catalog):
+        return True
+    return await audit.may_evaluate(platform, user_id, audit.agency_province(catalog, agency))
+
+
+@router.message(Command("audit"))
+async def audit_forms(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
+    if not await audit.has_audit_role(settings, platform, message.from_user.id):
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    args = normalize_digits(command.args or "").split()
+    if not args or args[0] not in catalog.agencies or len(args) > 2:
+        await message.answer(l10n("audit-usage", agencies=", ".join(sorted(catalog.agencies))))
+        return
+    agency = args[0]
+    if not await _may_see(settings, platform, message.from_user.id, agency, catalog):
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    try:
+        period = audit.parse_period(args[1] if len(args) > 1 else None, _today(settings))
+    except audit.AuditError:
+        await message.answer(l10n("audit-bad-period"))
+        return
+    declared = await AuditDeclaration.get_or_none(agency_code=agency, period_start=period.start, period_end=period.end)
+    if declared is not None:
+        forms = audit.Forms.from_json(declared.forms)
+        evaluation = await _evaluation_json(declared)
+        if evaluation and evaluation["completed"]:
+            forms.header.evaluated_on = evaluation["on"].date().isoformat()
+            forms.header.evaluated_by = evaluation["by"]
+    else:
+        forms = await audit.forms(
+            catalog,
+            agency,
+            period,
+            tz=settings.calendar.timezone,
+            service_link=await _link(bot, platform),
+            lang=l10n.lang,
+        )
+        evaluation = None
+    data = agency_workbook(forms, evaluation, load_form(), l10n.button, l10n.lang, live=declared is None)
+    name = f"audit-{agency}-{_stamp(period.start)}.xlsx"
+    caption = "audit-caption-declared" if declared else "audit-caption-live"
+    await message.answer_document(
+        BufferedInputFile(data, filename=name),
+        caption=l10n(
+            caption,
+            agency=forms.header.agency_title,
+            period=_period_text(l10n, period),
+            number=declared.id if declared else 0,
+        ),
+    )
+
+
+@router.message(Command("deskstate"))
+async def desk_state(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
+    if not await audit.has_audit_role(settings, platform, message.from_user.id):
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    args = normalize_digits(command.args or "").split()
+    if len(args) < 3 or args[0] not in catalog.agencies or not args[1].isdigit():
+        await message.answer(l10n("audit-deskstate-usage"))
+        return
+    agency, item, level, note = args[0], int(args[1]), args[2], " ".join(args[3:]) or None
+    if not await audit.may_declare(settings, platform, message.from_user.id, agency, catalog):
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    try:
+        await audit.assess_desk(agency, item, level, note, by=_by(message, platform))
+    except audit.AuditError:
+        await message.answer(l10n("audit-deskstate-usage"))
+        return
+    await message.answer(l10n("audit-deskstate-done", item=item, level=l10n.button(f"audit-level-{level}")))
+
+
+@router.message(Command("declare"))
+async def declare(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
+    if not await audit.has_audit_role(settings, platform, message.from_user.id):
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    args = normalize_digits(command.args or "").split()
+    if not args or args[0] not in catalog.agencies or len(args) > 2:
+        await message.answer(l10n("audit-declare-usage", agencies=", ".join(sorted(catalog.agencies))))
+        return
+    agency = args[0]
+    if not await audit.may_declare(settings, platform, message.from_user.id, agency, catalog):
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    today = _today(settings)
+    try:
+        period = audit.parse_period(args[1] if len(args) > 1 else None, today)
+    except audit.AuditError:
+        await message.answer(l10n("audit-bad-period"))
+        return
+    if period.end >= today:
+        await message.answer(l10n("audit-period-open", end=period.end))
+        return
+    forms = await audit.forms(
+        catalog, agency, period, tz=settings.calendar.timezone, service_link=await _link(bot, platform), lang="fa"
+    )
+    try:
+        declared = await audit.declare(forms, by=_by(message, platform), today=today)
+    except audit.AuditError:
+        await message.answer(l10n("audit-declared-already", period=_period_text(l10n, period)))
+        return
+    await message.answer(
+        l10n("audit-declared", number=declared.id, agency=forms.header.agency_title, period=_period_text(l10n, period))
+    )
+
+
+@router.message(Command("evaluate"))
+async def evaluate(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
+    if not await audit.has_audit_role(settings, platform, message.from_user.id):
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    args = (command.args or "").split()
+    number = normalize_digits(args[0]) if args else ""
+    declaration = await AuditDeclaration.get_or_none(id=int(number)) if number.isdigit() else None
+    if declaration is None or len(args) < 2:
+        await message.answer(l10n("audit-evaluate-usage"))
+        return
+    province = audit.Forms.from_json(declaration.forms).header.province
+    if not await audit.may_evaluate(platform, message.from_user.id, province):
+        await message.answer(l10n("audit-evaluators-only", province=province))
+        return
+    section = args[1].lower()
+    rest = (
+        [normalize_digits(a) for a in args[2:4]] + args[4:] if section in ("s1", "s2", "s3", "s4", "s5") else args[2:]
+    )
+    try:
+        await audit.evaluate(declaration, section, rest, by=_by(message, platform), now=datetime.now(UTC))
+    except audit.AuditError as e:
+        key = {"evaluated": "audit-evaluated-already", "not-in-section": "audit-not-in-section"}.get(e.reason)
+        await message.answer(l10n(key or "audit-evaluate-usage", **e.params))
+        return
+    await message.answer(
+        l10n("audit-evaluation-done" if section == "done" else "audit-evaluation-noted", number=declaration.id)
+    )
+
+
+@router.message(Command("rollup"))
+async def rollup(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
+    user_id = message.from_user.id
+    admin = await staff.is_admin(settings, platform, user_id)
+    provinces = await audit.evaluator_provinces(platform, user_id)
+    if not admin and not provinces:
+        await message.answer(l10n("admin-not-allowed"))
+        return
+    arg = normalize_digits(command.args or "").strip()
+    try:
+        periods = audit.parse_half(arg, _today(settings)) if arg else [audit.parse_period(None, _today(settings))]
+    except audit.AuditError:
+        await message.answer(l10n("audit-bad-period"))
+        return
+    table2 = await audit.rollup(periods) if admin else []
+    all_provinces = sorted({u.province.get("fa") for u in catalog.units.values()})
+    mine = all_provinces if admin else [p for p in all_provinces if any(audit.provinces_match(p, q) for q in provinces)]
+    table1 = {p: await audit.rollup(periods, province=p) for p in mine}
+    text = " ، ".join(_period_text(l10n, p) for p in periods)
+    data = rollup_workbook(table2, table1, l10n.button, text)
+    await message.answer_document(
+        BufferedInputFile(data, filename=f"rollup-{_stamp(periods[0].start)}.xlsx"),
+        caption=l10n("audit-rollup-caption", periods=text),
+    )
+
+
+@router.message(Command("card"))
+async def card(message: Message, command: CommandObject, l10n: L10n, catalog):
+    code = (command.args or "").strip().lower()
+    found = catalog.services.get(code)
+    if found is None:
+        await message.answer(l10n("audit-card-usage"))
+        return
+    data = identity_card(found, catalog, l10n.button, l10n.lang, digits=l10n.digits)
+    await message.answer_document(
+        BufferedInputFile(data, filename=f"card-{code}.xlsx"),
+        caption=l10n("audit-card-caption", title=found.title.get(l10n.lang)),
+    )
