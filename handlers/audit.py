@@ -31,6 +31,19 @@ from models import AuditDeclaration, AuditEvaluation
 
 router = Routes("audit")
 router.message.filter(PrivateChat())
+audit_roles = Router(name="audit-roles")  # everything but /card: admins, supervisors and evaluators
+
+
+@audit_roles.message.middleware()  # inner: only once a command of this router matched
+async def only_audit_roles(handler, message: Message, data: dict):
+    """The audit's commands answer only the people who take part in the audit."""
+    if not await audit.has_audit_role(data["settings"], data["platform"], message.from_user.id):
+        await message.answer(data["l10n"]("admin-not-allowed"))
+        return None
+    return await handler(message, data)
+
+
+router.include_router(audit_roles)
 
 
 def _today(settings):
@@ -77,23 +90,26 @@ async def _may_see(settings, platform: str, user_id: int, agency: str, catalog) 
     return await audit.may_evaluate(platform, user_id, audit.agency_province(catalog, agency))
 
 
-@router.message(Command("audit"))
-async def audit_forms(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
-    if not await audit.has_audit_role(settings, platform, message.from_user.id):
-        await message.answer(l10n("admin-not-allowed"))
-        return
+async def _agency_and_period(message: Message, command: CommandObject, l10n: L10n, settings, catalog, usage: str):
+    """`AGENCY [1404/2]` of a command, or None after telling the person how to write it."""
     args = normalize_digits(command.args or "").split()
     if not args or args[0] not in catalog.agencies or len(args) > 2:
-        await message.answer(l10n("audit-usage", agencies=", ".join(sorted(catalog.agencies))))
-        return
-    agency = args[0]
-    if not await _may_see(settings, platform, message.from_user.id, agency, catalog):
-        await message.answer(l10n("admin-not-allowed"))
-        return
+        await message.answer(l10n(usage, agencies=", ".join(sorted(catalog.agencies))))
+        return None
     try:
-        period = audit.parse_period(args[1] if len(args) > 1 else None, _today(settings))
+        return args[0], audit.parse_period(args[1] if len(args) > 1 else None, _today(settings))
     except audit.AuditError:
         await message.answer(l10n("audit-bad-period"))
+        return None
+
+
+@audit_roles.message(Command("audit"))
+async def audit_forms(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
+    if (asked := await _agency_and_period(message, command, l10n, settings, catalog, "audit-usage")) is None:
+        return
+    agency, period = asked
+    if not await _may_see(settings, platform, message.from_user.id, agency, catalog):
+        await message.answer(l10n("admin-not-allowed"))
         return
     declared = await AuditDeclaration.get_or_none(agency_code=agency, period_start=period.start, period_end=period.end)
     if declared is not None:
@@ -126,11 +142,8 @@ async def audit_forms(message: Message, command: CommandObject, bot: Bot, l10n: 
     )
 
 
-@router.message(Command("deskstate"))
+@audit_roles.message(Command("deskstate"))
 async def desk_state(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
-    if not await audit.has_audit_role(settings, platform, message.from_user.id):
-        await message.answer(l10n("admin-not-allowed"))
-        return
     args = normalize_digits(command.args or "").split()
     if len(args) < 3 or args[0] not in catalog.agencies or not args[1].isdigit():
         await message.answer(l10n("audit-deskstate-usage"))
@@ -147,25 +160,15 @@ async def desk_state(message: Message, command: CommandObject, l10n: L10n, setti
     await message.answer(l10n("audit-deskstate-done", item=item, level=l10n.button(f"audit-level-{level}")))
 
 
-@router.message(Command("declare"))
+@audit_roles.message(Command("declare"))
 async def declare(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
-    if not await audit.has_audit_role(settings, platform, message.from_user.id):
-        await message.answer(l10n("admin-not-allowed"))
+    if (asked := await _agency_and_period(message, command, l10n, settings, catalog, "audit-declare-usage")) is None:
         return
-    args = normalize_digits(command.args or "").split()
-    if not args or args[0] not in catalog.agencies or len(args) > 2:
-        await message.answer(l10n("audit-declare-usage", agencies=", ".join(sorted(catalog.agencies))))
-        return
-    agency = args[0]
+    agency, period = asked
     if not await audit.may_declare(settings, platform, message.from_user.id, agency, catalog):
         await message.answer(l10n("admin-not-allowed"))
         return
     today = _today(settings)
-    try:
-        period = audit.parse_period(args[1] if len(args) > 1 else None, today)
-    except audit.AuditError:
-        await message.answer(l10n("audit-bad-period"))
-        return
     if period.end >= today:
         await message.answer(l10n("audit-period-open", end=period.end))
         return
@@ -182,11 +185,8 @@ async def declare(message: Message, command: CommandObject, bot: Bot, l10n: L10n
     )
 
 
-@router.message(Command("evaluate"))
+@audit_roles.message(Command("evaluate"))
 async def evaluate(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
-    if not await audit.has_audit_role(settings, platform, message.from_user.id):
-        await message.answer(l10n("admin-not-allowed"))
-        return
     args = (command.args or "").split()
     number = normalize_digits(args[0]) if args else ""
     declaration = await AuditDeclaration.get_or_none(id=int(number)) if number.isdigit() else None
@@ -212,7 +212,7 @@ async def evaluate(message: Message, command: CommandObject, l10n: L10n, setting
     )
 
 
-@router.message(Command("rollup"))
+@audit_roles.message(Command("rollup"))
 async def rollup(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
     user_id = message.from_user.id
     admin = await staff.is_admin(settings, platform, user_id)
