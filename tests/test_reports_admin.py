@@ -58,7 +58,16 @@ async def test_stats_english_and_empty(desk):
 
 async def test_only_admins_and_supervisors_of_their_unit(desk):
     citizen = desk.citizen("Nobody")
-    for command in ("/stats", "/chart", "/export", "/audit", "/declare", "/rollup", "/evaluate 1 done", "/deskstate muni 1 good"):
+    for command in (
+        "/stats",
+        "/chart",
+        "/export",
+        "/audit",
+        "/declare",
+        "/rollup",
+        "/evaluate 1 done",
+        "/deskstate muni 1 good",
+    ):
         await citizen.send(command)
         assert "فقط برای مدیران" in citizen.last["plain"], command
     boss = desk.citizen("Boss")
