@@ -31,10 +31,9 @@ from models import AuditDeclaration, AuditEvaluation
 
 router = Routes("audit")
 router.message.filter(PrivateChat())
-audit_roles = Router(name="audit-roles")  # everything but /card: admins, supervisors and evaluators
+audit_roles = Routes("audit-roles")  # everything but /card: admins, supervisors and evaluators
 
 
-@audit_roles.message.middleware()  # inner: only once a command of this router matched
 async def only_audit_roles(handler, message: Message, data: dict):
     """The audit's commands answer only the people who take part in the audit."""
     if not await audit.has_audit_role(data["settings"], data["platform"], message.from_user.id):
@@ -43,7 +42,8 @@ async def only_audit_roles(handler, message: Message, data: dict):
     return await handler(message, data)
 
 
-router.include_router(audit_roles)
+audit_roles.message.middleware(only_audit_roles)  # inner: only once one of its commands matched
+router.include(audit_roles)
 
 
 def _today(settings):

@@ -330,6 +330,7 @@ async def test_the_cycle_through_the_bot(world):
         f"/evaluate {number} s2 2 good",
         f"/evaluate {number} s5 11010101 نتیجه باید در پیام‌رسان تحویل شود",
         f"/evaluate {number} s3 certificate سوالات متداول منتشر نشده",
+        f'/evaluate {number} s3 archive =HYPERLINK("http://x")',
         f"/evaluate {number} note تابلوی راهنما کم است",
     ):
         await evaluator.send(line)
@@ -356,6 +357,9 @@ async def test_the_cycle_through_the_bot(world):
     assert [2, "فعالیت پیوسته میز خدمت در طول هفته", "✓", "باز در همهٔ روزهای کاری — ثبت‌شده توسط: Admin"] in s2
     assert [2, "فعالیت پیوسته میز خدمت در طول هفته", "✓"] in s2  # the evaluator's row
     assert ["نقاط قابل اصلاح یا بهبود:", "تابلوی راهنما کم است"] in s2
+    s3 = load_workbook(io.BytesIO(book))["بخش ۳"]
+    formula = next(c for row in s3.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert (formula.value, formula.data_type) == ('\'=HYPERLINK("http://x")', "s")  # text, never a formula
     s5 = _cells(book, "بخش ۵")
     permit_row = next(r for r in s5 if len(r) > 2 and r[1] == "11010101")
     assert permit_row[3:11] == ["دارد", "دارد", "ندارد", "دارد", "دارد", "ندارد", "دارد", "بله، تلگرام"]
