@@ -19,7 +19,7 @@ class RequestStatus(StrEnum):
     ALL = nonmember(OPEN + CLOSED)
 
 
-class Channel:
+class Channel(StrEnum):
     """How a request reached the desk."""
 
     MESSENGER = "messenger"  # the citizen filled the form in the chat
