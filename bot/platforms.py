@@ -4,9 +4,8 @@ Telegram and Bale speak nearly the same Bot API; Bale is reached through its own
 (https://tapi.bale.ai) and documents a smaller part of it. What Bale documents, and where each fact
 comes from, is tabulated in docs/BALE.md; this module holds Mizban's side of that table:
 
-- `Messenger`: what each messenger offers (formatting, webhook authentication, forum topics, command
-  menus, membership updates, deep links, limits), asked by the rest of the code instead of comparing
-  platform names;
+- `Messenger`: what the rest of the code asks of a messenger instead of comparing platform names
+  (webhook authentication and options, deep links, download limit);
 - `BaleRequests`: a request middleware of Bale bots that sends only what Bale documents, with the
   fallbacks of docs/BALE.md (plain text with Bale's own markdown neutralised, `reply_to_message_id`
   instead of `reply_parameters`, no topics, no command menu, a copy's caption as a message of its own,
@@ -41,43 +40,31 @@ ZWNJ = "\u200c"
 
 @dataclass(frozen=True)
 class Messenger:
-    """What a messenger's Bot API offers, as far as Mizban uses it (sources: docs/BALE.md)."""
+    """What a messenger's Bot API offers where the desk's code asks (sources: docs/BALE.md); the rest of
+    the differences are handled by a Bale bot's request middleware below."""
 
     name: str
-    html: bool  # renders parse_mode=HTML
     webhook_secret_header: bool  # setWebhook takes secret_token and deliveries carry X-Telegram-Bot-Api-Secret-Token
     webhook_options: bool  # setWebhook takes allowed_updates
-    forum_topics: bool  # supergroups with topics (createForumTopic, message_thread_id)
-    command_menu: bool  # setMyCommands
-    membership_updates: bool  # my_chat_member / chat_member updates
     deep_link_base: str  # https://<host>/<bot username>?start=<payload>
     download_limit_mb: int  # files the bot downloads with getFile
 
 
 TELEGRAM = Messenger(
     name="telegram",
-    html=True,
     webhook_secret_header=True,
     webhook_options=True,
-    forum_topics=True,
-    command_menu=True,
-    membership_updates=True,
     deep_link_base="https://t.me",
     download_limit_mb=20,
 )
 BALE = Messenger(
     name="bale",
-    html=False,
     webhook_secret_header=False,
     webhook_options=False,
-    forum_topics=False,
-    command_menu=False,
-    membership_updates=False,
     deep_link_base="https://ble.ir",
     download_limit_mb=20,
 )
 MESSENGERS = {m.name: m for m in (TELEGRAM, BALE)}
-PLATFORMS = tuple(MESSENGERS)
 
 
 def messenger(platform: str) -> Messenger:
@@ -258,7 +245,6 @@ class DeskBot(Bot):
     def __init__(self, token: str, *, platform: str, session: BaseSession | None = None):
         super().__init__(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
         self.platform = platform
-        self.messenger = messenger(platform)
         self.session.middleware(UnchangedEditIsDone())
         if platform == BALE.name:
             self.session.middleware(BaleRequests())
