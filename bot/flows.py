@@ -121,6 +121,17 @@ async def start_form(message: Message, l10n: L10n, citizen: Citizen, state: FSMC
     await show_form(message, l10n, state, card, draft)
 
 
+async def start_walk_in(message: Message, l10n: L10n, state: FSMContext, card, by: str) -> None:
+    """Desk staff fill a service's form for a walk-in citizen: nothing prefilled from the staff
+    member's own profile; submitting registers the request in person (channel: in person)."""
+    draft = forms.new_draft(card, {}) | {"walkin": by}
+    await message.answer(
+        l10n("walkin-intro", service=pick(card.title, l10n.lang), count=len(card.form)),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    await show_form(message, l10n, state, card, draft)
+
+
 async def show_form(message: Message, l10n: L10n, state: FSMContext, card, draft: dict) -> None:
     """Save the draft and show what comes next: the current field's question, or the review."""
     if forms.done(card, draft):

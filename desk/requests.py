@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -11,7 +12,8 @@ from tortoise.transactions import in_transaction
 from desk import tracking, workflow
 from desk.calendar import WorkCalendar
 from desk.catalog import Catalog, ServiceCard, snapshot
-from models import Citizen, Document, Request, RequestEvent, RequestStatus
+from desk.staff import Actor
+from models import Channel, Citizen, Document, Request, RequestEvent, RequestStatus
 from models.prepared import PreparedSelect
 
 # A citizen's look-ups (tracking, "my requests"): on the hot path, so built once.
@@ -47,8 +49,15 @@ async def submit(
     submit_token: str,
     calendar: WorkCalendar,
     tz,
+    channel: Channel = Channel.MESSENGER,
+    registered_by: Actor | None = None,
+    uploader: Citizen | None = None,
 ) -> Submission:
-    """Accept a filled form. The same `submit_token` always returns the same request."""
+    """Accept a filled form. The same `submit_token` always returns the same request.
+
+    A request registered in person (`channel`) is filled by desk staff (`registered_by`) for a
+    walk-in citizen: the documents were uploaded from the staff member's chat (`uploader`) and
+    become the citizen's; the citizen, if they use the messenger, is told their tracking code."""
     existing = await Request.get_or_none(submit_token=submit_token)
     if existing is not None:
         return Submission(existing, created=False)
@@ -72,25 +81,62 @@ async def submit(
                     answers=answers,
                     submitted_at=submitted,
                     promised_date=promised_date(calendar, card, submitted, tz),
+                    channel=channel,
+                    registered_by=registered_by.name if registered_by else None,
                 )
                 if document_ids:
-                    await Document.filter(id__in=document_ids, citizen=citizen, request=None).update(request=request)
-                await RequestEvent.create(
+                    await Document.filter(id__in=document_ids, citizen=uploader or citizen, request=None).update(
+                        request=request, citizen=citizen
+                    )
+                by = registered_by or Actor(citizen.platform, citizen.user_id, citizen.full_name or "")
+                event = await RequestEvent.create(
                     request=request,
                     kind="submitted",
-                    actor="citizen",
-                    actor_platform=citizen.platform,
-                    actor_user_id=citizen.user_id,
-                    actor_name=citizen.full_name,
+                    actor="staff" if registered_by else "citizen",
+                    actor_platform=by.platform,
+                    actor_user_id=by.user_id,
+                    actor_name=by.name,
                     stage_code=request.stage_code,
                 )
                 await workflow.on_submitted(request)
+                if registered_by is not None:
+                    await workflow.notify_citizen(request, event)
             return Submission(request, created=True)
         except IntegrityError:
             existing = await Request.get_or_none(submit_token=submit_token)
             if existing is not None:
                 return Submission(existing, created=False)
     raise RuntimeError("could not allocate a tracking code")
+
+
+WALK_IN = "desk"  # the platform of a walk-in citizen who does not use the messenger
+
+
+async def walk_in_citizen(card: ServiceCard, answers: dict) -> Citizen:
+    """The owner of a request registered in person: the citizen's own messenger account when one
+    with the national ID answered in the form exists (so they follow the request in the chat),
+    else a record of the desk's own for the walk-in."""
+
+    def answered(attr: str):
+        return next((answers.get(f.name) for f in card.form if getattr(f, "prefill", None) == attr), None)
+
+    national_id = answered("national_id") or next(
+        (answers.get(f.name) for f in card.form if f.type == "national_id"), None
+    )
+    if national_id:
+        known = (
+            await Citizen.filter(national_id=national_id, chat_id__isnull=False)
+            .exclude(platform=WALK_IN)
+            .order_by("-updated_at")
+            .first()
+        )
+        if known is not None:
+            return known
+    profile = {"full_name": answered("full_name"), "national_id": national_id, "mobile": answered("mobile")}
+    if national_id:
+        citizen, _ = await Citizen.get_or_create(platform=WALK_IN, user_id=int(national_id), defaults=profile)
+        return citizen
+    return await Citizen.create(platform=WALK_IN, user_id=-secrets.randbelow(2**62), **profile)
 
 
 async def find_for_owner(citizen: Citizen, code: str) -> Request | None:

@@ -20,12 +20,14 @@ from handlers import (
     survey,
     tracking,
     units,
+    walkin,
 )
 
 ORDER = (
     errors,
     group_health,  # the messenger's lifecycle first: nothing else may take its service messages
     start,
+    walkin,
     profile,
     form,
     conversation,

@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot import flows
+from bot.access import actor_of
 from bot.callbacks import FormCb, MenuCb, ServiceCb
 from bot.delivery.files import IMAGE_KINDS, keep_file
 from bot.filters import Magic, PrivateChat
@@ -21,7 +22,7 @@ from bot.states import FormStates
 from bot.views import form as form_views
 from bot.views import keyboards
 from desk import forms, requests, validators
-from models import Citizen, Request
+from models import Channel, Citizen, Request
 
 router = Routes("form")
 router.message.filter(PrivateChat())
@@ -323,8 +324,10 @@ async def submit(
     if earlier is not None:
         await form_views.send_receipt(query.message, l10n, earlier, again=True)
         return
+    walk_in = draft.get("walkin")  # desk staff registering a walk-in citizen's request
+    owner = await requests.walk_in_citizen(card, draft["answers"]) if walk_in else citizen
     result = await requests.submit(
-        citizen=citizen,
+        citizen=owner,
         card=card,
         catalog=catalog,
         answers=forms.answers_for_request(card, draft),
@@ -332,10 +335,15 @@ async def submit(
         submit_token=draft["token"],
         calendar=calendar,
         tz=ZoneInfo(settings.calendar.timezone),
+        channel=Channel.IN_PERSON if walk_in else Channel.MESSENGER,
+        registered_by=actor_of(query.from_user, citizen.platform) if walk_in else None,
+        uploader=citizen,
     )
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
     await form_views.send_receipt(query.message, l10n, result.request, again=not result.created)
+    if walk_in:
+        await query.message.answer(l10n("walkin-registered", messenger=owner.chat_id is not None))
 
 
 _ALL_TYPES = forms.TEXT_TYPES | forms.FILE_TYPES | {"choice", "multichoice", "yesno", "location"}

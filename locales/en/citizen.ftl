@@ -236,3 +236,14 @@ form-discard-yes = 🗑 Yes, discard
 form-discard-no = ↩️ No, keep filling it
 form-discarded = The form was discarded with its answers and files.
 profile-cancelled = Cancelled; what you entered so far is kept. Continue from the main menu whenever you like.
+
+## The in-person desk: staff register a walk-in citizen's request (/walkin).
+walkin-usage = Usage: <code>/walkin SERVICE_CODE</code> — fill in the service's form for a citizen who came to the desk in person.
+walkin-staff-only = Only the staff of the unit that delivers this service (members of its group), its supervisors and admins can register in person.
+walkin-intro = <b>In-person registration: { $service }</b>
+    Enter the citizen's answers ({ $count } questions); send the documents they brought here. Once submitted, hand them the receipt.
+walkin-registered = { $messenger ->
+    [yes] The request is registered in person; the receipt and tracking code also go to the citizen's messenger.
+   *[false] The request is registered in person. Print the receipt above or give the citizen the tracking code; they have no messenger account with this national ID.
+}
+notify-submitted = Your request for “{ $service }” was registered at the in-person desk. Tracking code: { $code }
