@@ -278,3 +278,37 @@ async def _submit_queued(world: World) -> Request:
         return await world.submit()
     finally:
         world.desk.deliver_outbox = deliver
+
+
+async def test_asking_or_delivering_to_a_citizen_who_blocked_the_bot_says_so(desk):
+    world = await make_world(desk)
+    request = await world.submit()
+    await world.user.block_bot()
+    await world.press(world.clerk, "پرسش از متقاضی", request)
+    await world.group.send(world.clerk, "Which year?")
+    assert "نرسید" in world.group.last["plain"] and "مسدود" in world.group.last["plain"]
+    await world.press(world.clerk, "تحویل نتیجه", request)
+    await world.group.send(world.clerk, "Your certificate is ready")
+    await world.group.press(world.clerk, "ارسال نتیجه")
+    await desk.deliver_outbox()
+    assert "نرسید" in world.group.last["plain"]
+    assert (await Request.get(id=request.id)).status == "answered"
+    assert not [t for t in world.user.texts() if "Which year?" in t or "certificate" in t]
+    # back: the question and the result reach them, in order
+    await world.user.send("/start")
+    await desk.deliver_outbox()
+    texts = [t for t in world.user.texts() if "Which year?" in t or "certificate is ready" in t]
+    assert len(texts) == 2 and "Which year?" in texts[0]
+
+
+async def test_groups_shows_a_supervisor_their_units_only_and_refuses_others(desk):
+    world = await make_world(desk)
+    boss, stranger = desk.citizen("Boss"), desk.citizen("Stranger")
+    await Role.create(platform="telegram", user_id=boss.id, role="supervisor", unit_code=UNIT)
+    await boss.send("/groups")
+    listing = boss.last["plain"]
+    assert UNIT in listing and "Fars tax office" in listing and "inta-hq-legal" not in listing
+    await stranger.send("/groups")
+    assert "فقط برای مدیران" in stranger.last["plain"]
+    await world.admin.send("/groups")
+    assert UNIT in world.admin.last["plain"] and "inta-hq-legal" in world.admin.last["plain"]

@@ -335,3 +335,12 @@ def test_the_web_process_listens_on_localhost_by_default(monkeypatch):
     monkeypatch.setenv("METRICS_TOKEN", "t")
     settings = Settings()
     assert (settings.webhook.host, settings.webhook.metrics_token) == ("0.0.0.0", "t")
+
+
+async def test_set_webhook_asks_for_every_update_type_the_desk_needs(web, standin):
+    hosted = await web(webhook={"secret": SECRET, "path": "/hook", "base_url": "https://desk.example"})
+    info = standin.bots[TOKEN].webhook_info()
+    assert info["url"] == "https://desk.example" + webhook_path(hosted.settings, hosted.bots[TOKEN])
+    # chat_member is sent only when asked for; my_chat_member tells of a group that removed the bot
+    lifecycle = {"message", "edited_message", "callback_query", "my_chat_member", "chat_member"}
+    assert lifecycle <= set(info["allowed_updates"])
