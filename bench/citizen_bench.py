@@ -339,14 +339,13 @@ async def seed(db_url: str, user_ids: list[int]) -> dict[int, str]:
 
     from bot import db
     from bot.config import load_settings
-    from desk.calendar import WorkCalendar, parse_holidays
     from desk.catalog import load_catalog
     from desk.requests import submit
     from models import Citizen
 
     settings = load_settings()
     catalog = load_catalog(settings.resolve(settings.catalog.dir))
-    calendar = WorkCalendar(weekend=set(settings.calendar.weekend), holidays=parse_holidays(settings.calendar.holidays))
+    calendar = settings.calendar.work_calendar()
     cards = list(catalog.services.values())
     codes = {}
     await db.connect(db_url)

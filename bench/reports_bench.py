@@ -1,242 +1,279 @@
-"""Reports benchmark: fill N requests (default 1,000,000) with their events and surveys, then time
-/stats for a Jalali year (with the previous year beside it) and /audit, on PostgreSQL and SQLite.
+"""Reports benchmark: /stats, /chart and the audit's survey figures on 1,000,000 and 10,000,000
+requests, PostgreSQL and SQLite side by side.
 
-    python -m bench.reports_bench                      # 1,000,000 rows, both databases
-    python -m bench.reports_bench --requests 100000 --db sqlite
-    python -m bench.reports_bench --pg postgres://postgres@127.0.0.1:5432/bench
-    python -m bench.reports_bench --sqlite /tmp/bench.sqlite3      # keep the SQLite file...
-    python -m bench.reports_bench --reuse --sqlite /tmp/bench.sqlite3   # ...and time it again
+    python -m bench.reports_bench                                   # 1M and 10M, both databases
+    python -m bench.reports_bench --sizes 1000000 --db sqlite
+    python -m bench.reports_bench --pg postgres://postgres@127.0.0.1:5432/bench --sqlite /tmp/bench.sqlite3
 
-The PostgreSQL database is emptied (schema public dropped) first. Rows are written with COPY on
-PostgreSQL and executemany in chunks on SQLite. Every figure is computed in the database
-(desk/reports.py); the script prints the timings and the figures."""
+The PostgreSQL database is emptied first (schema public dropped); SQLite uses a temporary file
+unless --sqlite names one. The rows are made by the database itself: generate_series on PostgreSQL,
+a recursive CTE on SQLite, every value a function of the row number (the same requests on both):
+20 units of 4 agencies, 50 services, two Jalali years (1403 and 1404), 90% answered within 0-9 days,
+a completed questionnaire for one answered request in 33. The first size is filled, timed, then
+grown to the next one. The summaries are then rebuilt: on PostgreSQL by desk/summaries.rebuild()
+(what the migration does); on SQLite by the same aggregation in SQL with Tehran's fixed +03:30
+offset, then summaries.roll_up_months() (the rows are all after its last change of offset; rebuild() there goes through Python,
+which is exact for any date but takes minutes for 10M rows).
+
+Each figure is timed five times and the median printed, in milliseconds; "scan" is the same /stats
+with the summaries switched off (every figure from the requests, what /stats did before them), at
+the first size only."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import random
+import statistics
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tortoise import Tortoise
 
-from bot.config import ROOT
 from bot.db import tortoise_config
-from bot.reports import audit
-from desk import reports
-from desk.catalog import load_catalog
+from desk import reports, summaries
 from desk.survey import load_form
 
-START = datetime(2024, 3, 20, tzinfo=UTC)  # 1403/01/01
-SPAN = timedelta(days=730)
-UNITS = [(f"unit-{i}", f"agency-{i % 4}", "hq" if i % 5 == 0 else "line") for i in range(20)]
-SERVICES = [f"service-{i}" for i in range(50)]
-CHUNK = 20_000
-# The indexes the report queries use (declared in the models; created here too, in case the
-# schema was made before they were added).
-INDEXES = [
-    "CREATE INDEX IF NOT EXISTS request_answered_at ON request (answered_at)",
-    "CREATE INDEX IF NOT EXISTS request_submitted_at ON request (submitted_at)",
-    "CREATE INDEX IF NOT EXISTS survey_response_completed_at ON survey_response (completed_at)",
-]
+EPOCH = 1710892800  # 2024-03-20 00:00 UTC, the evening before 1403/01/01
+SPAN_SECONDS = 730 * 86400
+YEAR_1404 = reports.Query(date(2025, 3, 21), date(2026, 3, 20), "year")
+AFTER = datetime(2026, 3, 21, 12, tzinfo=UTC)  # 1404 is over
+DURING = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)  # 1404/12/10, a period running today
+RUNS = 5
 
 
-def rows(n: int, seed: int = 4):
-    """Requests, events, survey responses and answers, deterministic for a seed."""
-    rnd = random.Random(seed)
-    axes = {item.number: axis.code for item, axis in load_form().items}
-    for i in range(1, n + 1):
-        submitted = START + SPAN * rnd.random()
-        unit, agency, place = UNITS[rnd.randrange(len(UNITS))]
-        promised = (submitted + timedelta(days=rnd.choice((0, 3, 5, 10)))).date()
-        answered = submitted + timedelta(days=rnd.expovariate(1 / 4)) if rnd.random() < 0.9 else None
-        status = "answered" if answered else "in_progress"
-        request = (
-            i,
-            f"{i:012d}",
-            1 + i % 1000,
-            f"b{i}",
-            rnd.choice(SERVICES),
-            1,
-            "{}",
-            agency,
-            unit,
-            place,
-            status,
-            "[]",
-            submitted,
-            promised,
-            answered,
-            submitted,
-            submitted,
-            False,
-            False,
-        )
-        events = [(2 * i - 1, i, "submitted", "citizen", True, submitted)]
-        if answered:
-            events.append((2 * i, i, "answered", "staff", True, answered))
-        survey = answers = None
-        if answered and rnd.random() < 0.3:
-            completed = answered + timedelta(hours=rnd.random() * 48)
-            survey = (i, i, 1 + i % 1000, "1396-2-6", 22, "{}", completed, answered, completed, completed)
-            answers = [
-                (16 * (i - 1) + item, i, item, axes[item], rnd.choice((1, 2, 3, 3, 4, 4))) for item in range(1, 17)
-            ]
-        yield request, events, survey, answers
+def request_sql(postgres: bool, lo: int, hi: int) -> str:
+    """INSERT the requests lo..hi; every column a function of the row number i."""
+    took = "(((i * 40503) % 259200) + ((i * 69069) % 259200) + ((i * 1103515245) % 259200))"
+    sub = f"((i * 2654435761) % {SPAN_SECONDS})"
+    promised = "(CASE (i * 7) % 4 WHEN 0 THEN 0 WHEN 1 THEN 3 WHEN 2 THEN 5 ELSE 10 END)"
+    answered = "(i % 10 <> 0)"
+    if postgres:
+        stamp = lambda s: f"(TIMESTAMPTZ '2024-03-20 00:00:00+00' + ({s}) * INTERVAL '1 second')"
+        local_day = f"(({stamp(sub)} AT TIME ZONE 'Asia/Tehran')::date + {promised})"
+        code, source = "lpad(i::text, 12, '0')", f"generate_series({lo}::bigint, {hi}) AS g(i)"
+        prefix, false = "", "false"
+    else:
+        stamp = lambda s: f"(datetime({EPOCH} + {s}, 'unixepoch') || '+00:00')"
+        local_day = f"date({EPOCH} + {sub} + 12600 + {promised} * 86400, 'unixepoch')"
+        code, source = "printf('%012d', i)", "g"
+        prefix, false = f"WITH RECURSIVE g(i) AS (SELECT {lo} UNION ALL SELECT i + 1 FROM g WHERE i < {hi}) ", "0"
+    unit = "((i * 104729) % 20)"
+    return f"""INSERT INTO request (id, tracking_code, citizen_id, submit_token, service_code, service_version, card,
+            agency_code, unit_code, unit_place, status, answers, submitted_at, promised_date, answered_at,
+            created_at, updated_at, due_soon_notified, overdue_notified)
+        {prefix}SELECT i, {code}, 1 + i % 1000, 'b' || i, 'service-' || ((i * 7919) % 50), 1, '{{}}',
+            'agency-' || ({unit} % 4), 'unit-' || {unit}, CASE WHEN {unit} % 5 = 0 THEN 'hq' ELSE 'line' END,
+            CASE WHEN {answered} THEN 'answered' ELSE 'in_progress' END, '[]', {stamp(sub)}, {local_day},
+            CASE WHEN {answered} THEN {stamp(f"{sub} + {took}")} END, {stamp(sub)}, {stamp(sub)}, {false}, {false}
+        FROM {source}"""
 
 
-REQUEST_COLS = [
-    "id",
-    "tracking_code",
-    "citizen_id",
-    "submit_token",
-    "service_code",
-    "service_version",
-    "card",
-    "agency_code",
-    "unit_code",
-    "unit_place",
-    "status",
-    "answers",
-    "submitted_at",
-    "promised_date",
-    "answered_at",
-    "created_at",
-    "updated_at",
-    "due_soon_notified",
-    "overdue_notified",
-]
-EVENT_COLS = ["id", "request_id", "kind", "actor", "public", "at"]
-SURVEY_COLS = [
-    "id",
-    "request_id",
-    "citizen_id",
-    "form_version",
-    "step",
-    "respondent",
-    "completed_at",
-    "invited_at",
-    "created_at",
-    "updated_at",
-]
-ANSWER_COLS = ["id", "response_id", "item", "axis", "score"]
-TABLES = [
-    ("request", REQUEST_COLS),
-    ("request_event", EVENT_COLS),
-    ("survey_response", SURVEY_COLS),
-    ("survey_answer", ANSWER_COLS),
-]
+def survey_sql(postgres: bool, lo: int, hi: int) -> list[str]:
+    later = "completed"
+    if postgres:
+        completed = "answered_at + (id % 48) * INTERVAL '1 hour'"
+    else:
+        completed = "datetime(answered_at, '+' || (id % 48) || ' hours') || '+00:00'"
+    items = " UNION ALL ".join(f"SELECT {i.number} AS item, '{a.code}' AS axis" for i, a in load_form().items)
+    return [
+        f"""INSERT INTO survey_response (id, request_id, citizen_id, form_version, step, respondent, completed_at,
+                invited_at, created_at, updated_at)
+            SELECT id, id, citizen_id, '1396-2-6', 22, '{{}}', {completed} AS {later}, answered_at, answered_at,
+                answered_at
+            FROM request WHERE answered_at IS NOT NULL AND id % 33 = 0 AND id BETWEEN {lo} AND {hi}""",
+        f"""INSERT INTO survey_answer (response_id, item, axis, score)
+            SELECT s.id, it.item, it.axis, 1 + (s.id * it.item * 7) % 4
+            FROM survey_response s CROSS JOIN ({items}) it WHERE s.id BETWEEN {lo} AND {hi}""",
+    ]
 
 
-async def fill(n: int, postgres: bool) -> float:
+def sqlite_summary_sql() -> list[str]:
+    """desk/summaries.py's aggregation in SQLite SQL, with Tehran's fixed offset (see the module's note)."""
+    day = lambda col: f"date({col}, '+12600 seconds')"
+    s, a = day("submitted_at"), day("answered_at")
+    secs = "CAST(round((julianday(answered_at) - julianday(submitted_at)) * 86400) AS INTEGER)"
+    cols = "unit_code, agency_code, service_code, unit_place"
+    dims = "(SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) d"
+    dim = "CASE k WHEN 0 THEN '' WHEN 1 THEN 'unit' WHEN 2 THEN 'agency' WHEN 3 THEN 'service' ELSE 'place' END"
+    code = (
+        "CASE k WHEN 0 THEN '' WHEN 1 THEN unit_code WHEN 2 THEN agency_code WHEN 3 THEN service_code "
+        "ELSE unit_place END"
+    )
+    counters = summaries.DAY_COUNTERS
+
+    def part(day_sql: str, where: str = "", **values: str) -> str:
+        select = ", ".join(f"SUM({values.get(c, '0')}) AS {c}" for c in counters)
+        return f"SELECT {day_sql} AS day, {cols}, {select} FROM request {where} GROUP BY 1, {cols}"
+
+    fine = " UNION ALL ".join(
+        [
+            part(s, submitted="1"),
+            part(f"max({s}, promised_date)", due="1"),
+            part(
+                a,
+                "WHERE answered_at IS NOT NULL",
+                answered="1",
+                on_time=f"({a} <= promised_date)",
+                answer_ms=f"{secs} * 1000",
+            ),
+            part(f"max({a}, promised_date)", "WHERE answered_at IS NOT NULL", settled="1"),
+            "SELECT "
+            + day("s.completed_at")
+            + f" AS day, {cols}, "
+            + ", ".join("COUNT(*)" if c == "surveys" else "0" for c in counters)
+            + f" FROM survey_response s JOIN request q ON q.id = s.request_id GROUP BY 1, {cols}",
+        ]
+    )
+    names = ", ".join(counters)
+    sums = ", ".join(f"SUM({c})" for c in counters)
+    return [
+        f"""INSERT INTO report_day (dim, code, span, day, {names})
+            SELECT {dim}, {code}, 'd', day, {sums} FROM ({fine}) f, {dims} GROUP BY 1, 2, 4""",
+        f"""INSERT INTO report_answer_time (dim, code, span, day, days, n)
+            SELECT {dim}, {code}, 'd', day, days, SUM(n) FROM (
+                SELECT {a} AS day, max(0, {secs} / 86400) AS days, {cols}, COUNT(*) AS n FROM request
+                WHERE answered_at IS NOT NULL GROUP BY 1, 2, {cols}) f, {dims} GROUP BY 1, 2, 4, 5""",
+        f"""INSERT INTO report_score (dim, code, span, day, item, axis, score, n)
+            SELECT {dim}, {code}, 'd', day, item, axis, score, SUM(n) FROM (
+                SELECT {day("s.completed_at")} AS day, a.item, a.axis, a.score, {cols}, COUNT(*) AS n
+                FROM survey_answer a JOIN survey_response s ON s.id = a.response_id
+                JOIN request q ON q.id = s.request_id GROUP BY 1, 2, 3, 4, {cols}
+            ) f, {dims} GROUP BY 1, 2, 4, 5, 6, 7""",
+    ]
+
+
+async def grow(postgres: bool, lo: int, hi: int) -> tuple[float, float]:
+    """Add requests lo..hi (with their questionnaires), then rebuild the summaries: (seconds, seconds)."""
     conn = Tortoise.get_connection("default")
     t0 = time.perf_counter()
-    now = datetime.now(UTC)
-    citizens = [(i, "telegram", i, i, "", False, now, now) for i in range(1, 1001)]
-    await write(
-        conn,
-        postgres,
-        "citizen",
-        ["id", "platform", "user_id", "chat_id", "first_name", "mobile_verified", "created_at", "updated_at"],
-        citizens,
-    )
-    buffers = {table: [] for table, _ in TABLES}
-
-    async def flush():
-        for table, cols in TABLES:
-            if buffers[table]:
-                await write(conn, postgres, table, cols, buffers[table])
-                buffers[table].clear()
-
-    for request, events, survey, answers in rows(n):
-        buffers["request"].append(request)
-        buffers["request_event"] += events
-        if survey:
-            buffers["survey_response"].append(survey)
-            buffers["survey_answer"] += answers
-        if len(buffers["request"]) >= CHUNK:
-            await flush()
-    await flush()
-    for sql in INDEXES:
-        await conn.execute_script(sql)
-    await conn.execute_script("VACUUM ANALYZE" if postgres else "ANALYZE")
-    return time.perf_counter() - t0
-
-
-async def write(conn, postgres: bool, table: str, cols: list[str], values: list[tuple]) -> None:
-    if postgres:
-        async with conn.acquire_connection() as raw:
-            await raw.copy_records_to_table(table, records=values, columns=cols)
-        return
-
-    def cell(v):
-        if isinstance(v, datetime):
-            return str(v)
-        if isinstance(v, date):
-            return v.isoformat()
-        return v
-
-    marks = ", ".join("?" for _ in cols)
-    sql = f'INSERT INTO "{table}" ({", ".join(cols)}) VALUES ({marks})'
-    await conn.execute_many(sql, [[cell(v) for v in row] for row in values])
-
-
-async def measure(label: str, url: str, n: int, reuse: bool = False) -> None:
-    await Tortoise.init(config=tortoise_config(url))
-    postgres = url.startswith("postgres")
-    if reuse:
-        print(f"\n== {label}: reusing the rows already there")
-    else:
-        if postgres:
-            await Tortoise.get_connection("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await Tortoise.generate_schemas()
-        filled = await fill(n, postgres)
-        print(f"\n== {label}: {n:,} requests filled in {filled:.1f} s")
-    q = reports.Query(date(2025, 3, 21), date(2026, 3, 20), "year")  # 1404
-    for attempt in ("cold", "warm"):
-        t0 = time.perf_counter()
-        r = await reports.report(q, now=START + SPAN)
-        elapsed = time.perf_counter() - t0
-        print(f"/stats year 1404 with 1403 beside it ({attempt}): {elapsed:.3f} s")
-    for name, f in (("1404", r.current), ("1403", r.previous)):
-        print(
-            f"  {name}: accepted {f.accepted:,} answered {f.answered:,} open {f.open:,} overdue {f.overdue:,} "
-            f"mean {f.mean_days:.2f} d median {f.median_days:.2f} d on time {f.on_time:.1%} "
-            f"responses {f.responses:,} satisfied {f.satisfied:.1%}"
+    if lo == 1:
+        now = "now()" if postgres else "datetime('now')"
+        await conn.execute_script(
+            "INSERT INTO citizen (id, platform, user_id, chat_id, first_name, mobile_verified, created_at, updated_at) "
+            f"SELECT i, 'telegram', i, i, '', {'false' if postgres else '0'}, {now}, {now} FROM "
+            + (
+                "generate_series(1, 1000) g(i)"
+                if postgres
+                else "(WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 1000) SELECT i FROM g)"
+            )
         )
+    step = 1_000_000
+    for first in range(lo, hi + 1, step):
+        last = min(hi, first + step - 1)
+        await conn.execute_script(request_sql(postgres, first, last))
+        for sql in survey_sql(postgres, first, last):
+            await conn.execute_script(sql)
+    await conn.execute_script("ANALYZE")
+    filled = time.perf_counter() - t0
     t0 = time.perf_counter()
-    one = reports.Query(q.start, q.end, "year", {"unit_code": "unit-3"})
-    await reports.report(one, now=START + SPAN)
-    print(f"/stats year unit-3: {time.perf_counter() - t0:.3f} s")
-    t0 = time.perf_counter()
-    data = await audit.build(
-        load_catalog(ROOT / "tests" / "data" / "catalog"), q, lambda k: k, "fa", service_link=lambda code: code
-    )
-    print(f"/audit (survey part over the year): {time.perf_counter() - t0:.3f} s, {len(data):,} bytes")
+    if postgres:
+        await summaries.rebuild()
+        await conn.execute_script("VACUUM ANALYZE")
+    else:
+        for table in summaries.TABLES:
+            await conn.execute_script(f"DELETE FROM {table}")
+        for sql in sqlite_summary_sql():
+            await conn.execute_script(sql)
+        await summaries.roll_up_months()
+        await conn.execute_script("ANALYZE")
+    return filled, time.perf_counter() - t0
+
+
+async def timed(fn) -> float:
+    runs = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        await fn()
+        runs.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(runs)
+
+
+async def chart(q: reports.Query):
+    await reports.requests_per_week(q)
+    await reports.answer_time_histogram(q, cap=30)
+    await reports.survey_figures(q, reports.Figures())
+
+
+FIGURES = {
+    "/stats year 1404 (1403 beside it)": lambda: reports.report(YEAR_1404, now=AFTER),
+    "/stats year 1404 while running (today's rows)": lambda: reports.report(YEAR_1404, now=DURING),
+    "/stats season, one unit": lambda: reports.report(
+        reports.Query(date(2025, 12, 22), date(2026, 3, 20), "season", {"unit_code": "unit-3"}), now=AFTER
+    ),
+    "/stats year, one service": lambda: reports.report(
+        reports.Query(YEAR_1404.start, YEAR_1404.end, "year", {"service_code": "service-7"}), now=AFTER
+    ),
+    "/chart year (weeks, answer times, axes)": lambda: chart(YEAR_1404),
+    "/audit survey figures (year)": lambda: reports.survey_figures(YEAR_1404, reports.Figures()),
+}
+
+
+async def scan_year() -> float:
+    reports.USE_SUMMARIES = False
+    try:
+        t0 = time.perf_counter()
+        await reports.report(YEAR_1404, now=AFTER)
+        return (time.perf_counter() - t0) * 1000
+    finally:
+        reports.USE_SUMMARIES = True
+
+
+async def measure(label: str, url: str, sizes: list[int], results: dict) -> None:
+    postgres = url.startswith("postgres")
+    await Tortoise.init(config=tortoise_config(url))
+    if postgres:
+        await Tortoise.get_connection("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    await Tortoise.generate_schemas()
+    done = 0
+    for n in sizes:
+        filled, rebuilt = await grow(postgres, done + 1, n)
+        done = n
+        column = f"{label} {n:,}"
+        print(f"{column}: requests filled in {filled:.0f} s, summaries in {rebuilt:.0f} s", flush=True)
+        figures = {name: await timed(fn) for name, fn in FIGURES.items()}
+        if n == sizes[0]:
+            figures["/stats year 1404, scanning the requests (before)"] = await scan_year()
+        r = await reports.report(YEAR_1404, now=AFTER)
+        f = r.current
+        print(
+            f"  1404: accepted {f.accepted:,} answered {f.answered:,} open {f.open:,} overdue {f.overdue:,} "
+            f"mean {f.mean_days:.2f} d median {f.median_days:.1f} d (whole days) on time {f.on_time:.1%} "
+            f"responses {f.responses:,} satisfied {f.satisfied:.1%}",
+            flush=True,
+        )
+        results[column] = figures
     await Tortoise.close_connections()
+
+
+def table(results: dict) -> None:
+    columns = list(results)
+    names = list(dict.fromkeys(name for figures in results.values() for name in figures))
+    width = max(map(len, names))
+    print("\n" + " " * width + " | " + " | ".join(f"{c:>18}" for c in columns))
+    for name in names:
+        cells = [f"{results[c][name]:>15.1f} ms" if name in results[c] else " " * 18 for c in columns]
+        print(f"{name:<{width}} | " + " | ".join(cells))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=1_000_000)
+    parser.add_argument("--sizes", default="1000000,10000000", help="request counts, growing (default 1M and 10M)")
     parser.add_argument("--db", choices=("both", "postgres", "sqlite"), default="both")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--sqlite", help="SQLite file to fill (or reuse); default a temporary one")
-    parser.add_argument("--reuse", action="store_true", help="time the rows of an earlier run (SQLite: needs --sqlite)")
+    parser.add_argument("--sqlite", help="SQLite file to fill (emptied first); default a temporary one")
     args = parser.parse_args()
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    results: dict = {}
     if args.db in ("both", "postgres"):
-        asyncio.run(measure("PostgreSQL", args.pg, args.requests, args.reuse))
+        asyncio.run(measure("PostgreSQL", args.pg, sizes, results))
     if args.db in ("both", "sqlite"):
-        if args.sqlite:
-            if not args.reuse:
-                Path(args.sqlite).unlink(missing_ok=True)
-            asyncio.run(measure("SQLite", f"sqlite://{Path(args.sqlite).resolve()}", args.requests, args.reuse))
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                asyncio.run(measure("SQLite", f"sqlite://{Path(tmp) / 'bench.sqlite3'}", args.requests))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(args.sqlite).resolve() if args.sqlite else Path(tmp) / "bench.sqlite3"
+            path.unlink(missing_ok=True)
+            asyncio.run(measure("SQLite", f"sqlite://{path}", sizes, results))
+    table(results)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from bot.config import Settings
 from bot.delivery.fsm_storage import DatabaseStorage
 from bot.l10n import Locales
 from bot.middlewares import CitizenMiddleware, ContextMiddleware
-from desk.calendar import WorkCalendar, parse_holidays
 from desk.catalog import load_catalog
 from desk.documents import DocumentStore
 
@@ -86,9 +85,7 @@ def build_dispatcher(
         locales=locales,
         catalog=load_catalog(settings.resolve(settings.catalog.dir)),
         store=DocumentStore(settings.resolve(settings.documents.dir)),
-        calendar=WorkCalendar(
-            weekend=set(settings.calendar.weekend), holidays=parse_holidays(settings.calendar.holidays)
-        ),
+        calendar=settings.calendar.work_calendar(),
     )
     dp.include_routers(*routers())
     return dp

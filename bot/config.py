@@ -57,7 +57,17 @@ class Documents(BaseModel):
 class Calendar(BaseModel):
     timezone: str = "Asia/Tehran"
     weekend: list[int] = [4]
-    holidays: list[str] = []
+    add_holidays: list[str] = []  # Jalali dates, on top of python-holidays' Iran calendar
+    remove_holidays: list[str] = []  # Jalali dates the library lists that the desk works on
+    checked_until: str = ""  # Jalali date: an admin checked the official calendar up to here
+
+    def work_calendar(self):
+        """The desk's WorkCalendar (desk/holidays.py): the library's holidays with these changes."""
+        from desk.holidays import official_calendar
+
+        return official_calendar(
+            weekend=self.weekend, add=self.add_holidays, remove=self.remove_holidays, checked_until=self.checked_until
+        )
 
 
 class Outbox(BaseModel):

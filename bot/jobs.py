@@ -1,7 +1,9 @@
 """Periodic checks of the worker: promised dates (requests one working day before theirs, and
-overdue ones, are announced once each in their unit's group: desk/workflow.announce_due) and the
-one survey reminder (desk/survey.send_reminders), and the daily reminder to admins and supervisors of
-each unit whose group the bot cannot post in (desk/reachability.remind_lost_groups). The outbox
+overdue ones, are announced once each in their unit's group: desk/workflow.announce_due), the
+one survey reminder (desk/survey.send_reminders), the daily reminder to admins and supervisors of
+each unit whose group the bot cannot post in (desk/reachability.remind_lost_groups) and the holiday
+calendar's coverage (admins are warned once a day while the next 60 days' holidays are not known:
+desk/holidays). The outbox
 delivers what they queue."""
 
 from __future__ import annotations
@@ -12,21 +14,29 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from desk import reachability, survey, workflow
-from desk.calendar import WorkCalendar, parse_holidays
+from desk import holidays, reachability, survey, workflow
+from desk.calendar import WorkCalendar
 
 log = logging.getLogger("mizban.deadlines")
 INTERVAL_SECONDS = 15 * 60
 
 
 def calendar_of(settings: Settings) -> WorkCalendar:
-    return WorkCalendar(weekend=set(settings.calendar.weekend), holidays=parse_holidays(settings.calendar.holidays))
+    return settings.calendar.work_calendar()
+
+
+def _today(settings: Settings) -> date:
+    return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
 
 
 async def check_deadlines(settings: Settings, today: date | None = None) -> int:
     """Announce what is due now, once; returns the announcements queued."""
-    today = today or datetime.now(ZoneInfo(settings.calendar.timezone)).date()
-    return await workflow.announce_due(today, calendar_of(settings))
+    return await workflow.announce_due(today or _today(settings), calendar_of(settings))
+
+
+async def check_calendar(settings: Settings, today: date | None = None) -> int:
+    """Warn the admins (once a day) when the coming days' holidays are not known; returns the warnings queued."""
+    return await holidays.warn_if_uncovered(settings, calendar_of(settings), today or _today(settings))
 
 
 async def run_deadline_checks(settings: Settings) -> None:
@@ -39,6 +49,8 @@ async def run_deadline_checks(settings: Settings) -> None:
                 log.info("queued %s survey reminders", count)
             if count := await reachability.remind_lost_groups(settings):
                 log.info("reminded overseers of %s units without a working group", count)
+            if count := await check_calendar(settings):
+                log.warning("the holiday calendar does not cover the coming days: %s admins warned", count)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -20,6 +20,7 @@ DAY = timedelta(days=1)
 class WorkCalendar:
     weekend: frozenset[int] = IRAN_WEEKEND  # Python weekday numbers (Monday = 0)
     holidays: frozenset[date] = frozenset()
+    known_until: date | None = None  # the last day whose holidays are known (desk/holidays.py); None: unknown
     _weekday_holidays: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -61,7 +62,8 @@ class WorkCalendar:
 
 
 def parse_holidays(values: Iterable[str]) -> set[date]:
-    """Jalali holiday strings from bot.toml ("1404/01/01") -> Gregorian dates."""
+    """Jalali holiday strings from bot.toml ("1404/01/01") -> Gregorian dates. The official calendar
+    itself comes from desk/holidays.py."""
     result = set()
     for value in values:
         try:

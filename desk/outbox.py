@@ -43,6 +43,7 @@ class OutboxKind(StrEnum):
     STAFF_DOCUMENTS = "staff-documents"  # a request's documents, to the staff member who asked for them
     GROUP_HEALTH = "group-health"  # to admins and supervisors: a unit's group lost, limited, back, reminder
     CITIZEN_UNREACHABLE = "citizen-unreachable"  # under the card: it did not reach the citizen (blocked)
+    CALENDAR_UNCOVERED = "calendar-uncovered"  # to an admin: the coming days' holidays are not known
 
 
 LEASE = timedelta(seconds=120)

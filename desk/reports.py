@@ -1,6 +1,12 @@
 """Management reports (capability 10): request and survey figures for a Jalali period, with the
-previous period beside them. Every figure is an aggregate query in the database (SQLite and
-PostgreSQL); no request row is loaded into Python."""
+previous period beside them.
+
+The figures are read from the per-day summaries (desk/summaries.py): one row per day of the period
+(and of the days before it, for what was still open), whatever the number of requests; only a
+period running today also counts today's requests up to now in the request table. The median
+answer time is then exact at day resolution: the median of the answer times rounded down to whole
+days. For a time zone other than the summaries' or a scope they do not keep, every figure is an
+aggregate query over the requests instead (the `_scan` path; SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from tortoise import Tortoise
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count
 
-from desk import staff
+from desk import staff, summaries
 from desk.calendar import PERIOD_MONTHS, parse_range, period, previous
 from desk.survey import load_form
 from desk.text import normalize_digits
@@ -204,6 +210,9 @@ def _union(column: str, spans: list[tuple[datetime, datetime]]) -> Q:
 
 
 async def accepted(q: Query, tz: str = DEFAULT_TZ) -> int:
+    if (at := _summarised(q, tz)) is not None:
+        (row,) = await _day_sums([q], at, {"n": ("submitted", "period")})
+        return row["n"]
     start, end = bounds(q, tz)
     return await Request.filter(submitted_at__gte=start, submitted_at__lt=end, **q.scope).count()
 
@@ -265,6 +274,8 @@ async def _answered(spans, scope: dict, tz: str, out: list[Figures]) -> None:
 
 
 async def _request_figures(qs: list[Query], out: list[Figures], now: datetime, tz: str) -> list[Figures]:
+    if (at := _summarised(qs[0], tz)) is not None:
+        return await _summary_request_figures(qs, out, now, tz, at)
     spans, scope = [bounds(q, tz) for q in qs], qs[0].scope
     counts, still_open, _ = await asyncio.gather(
         _accepted(spans, scope), _open(spans, scope, now, tz), _answered(spans, scope, tz, out)
@@ -351,14 +362,22 @@ async def _scores(spans, scope: dict) -> list[tuple[int, int, str, int, int]]:
 
 
 async def _survey(qs: list[Query], figures: list[Figures], tz: str) -> list[Figures]:
-    spans, scope = [bounds(q, tz) for q in qs], qs[0].scope
-    conn = Tortoise.get_connection("default")
-    counted, scored = await asyncio.gather(
-        conn.execute_query_dict(*_survey_sql(_per_period(spans), spans, scope, answers=False)), _scores(spans, scope)
-    )
+    if (at := _summarised(qs[0], tz)) is not None:
+        counts, scored = await asyncio.gather(
+            _day_sums(qs, at, {"responses": ("surveys", "period")}), _summary_scores(qs, at)
+        )
+        responses = [row["responses"] for row in counts]
+    else:
+        spans, scope = [bounds(q, tz) for q in qs], qs[0].scope
+        conn = Tortoise.get_connection("default")
+        counted, scored = await asyncio.gather(
+            conn.execute_query_dict(*_survey_sql(_per_period(spans), spans, scope, answers=False)),
+            _scores(spans, scope),
+        )
+        responses = [counted[0][f"p{i}"] for i in range(len(qs))]
     threshold = int(load_form().satisfied_from)
     for i, f in enumerate(figures):
-        f.responses = counted[0][f"p{i}"]
+        f.responses = responses[i]
         rows = sorted(row[1:] for row in scored if row[0] == i)
         if not f.responses or not rows:
             continue
@@ -400,8 +419,13 @@ async def score_counts(q: Query, tz: str = DEFAULT_TZ) -> dict[int, dict[int, in
 
 async def requests_per_week(q: Query, tz: str = DEFAULT_TZ) -> list[int]:
     """Requests accepted in each 7-day week of the period, counted from its first day."""
-    start, end = bounds(q, tz)
     weeks = ((q.end - q.start).days // 7) + 1
+    if (at := _summarised(q, tz)) is not None:
+        counts = [0] * weeks
+        for day, n in await _per_day(q, at, "submitted"):
+            counts[(day - q.start).days // 7] += n
+        return counts
+    start, end = bounds(q, tz)
     rows = await (
         Request.filter(submitted_at__gte=start, submitted_at__lt=end, **q.scope)
         .annotate(w=RawSQL(bucket_sql("submitted_at", start, 7)))
@@ -417,6 +441,11 @@ async def requests_per_week(q: Query, tz: str = DEFAULT_TZ) -> list[int]:
 
 async def answer_time_histogram(q: Query, *, cap: int = 30, tz: str = DEFAULT_TZ) -> list[int]:
     """How many requests answered in the period took 0, 1, ... cap-1, and cap or more whole days."""
+    if (at := _summarised(q, tz)) is not None:
+        counts = [0] * (cap + 1)
+        for days, n in (await _answer_times([q], at))[0].items():
+            counts[max(0, min(days, cap))] += n
+        return counts
     start, end = bounds(q, tz)
     days = days_sql("answered_at", "submitted_at")
     rows = await (
@@ -430,3 +459,163 @@ async def answer_time_histogram(q: Query, *, cap: int = 30, tz: str = DEFAULT_TZ
     for row in rows:
         counts[max(0, min(int(row["d"]), cap))] += row["n"]
     return counts
+
+
+# --- the same figures from the per-day summaries ---------------------------------------------------
+USE_SUMMARIES = True  # False: always scan the requests (the checks compare both)
+
+
+def _summarised(q: Query, tz: str) -> tuple[str, str] | None:
+    """The summary rows (dim, code) that answer q, or None when the requests must be scanned."""
+    if not USE_SUMMARIES or tz != summaries.SUMMARY_TZ:
+        return None
+    return summaries.summary_scope(q.scope)
+
+
+def _day_literal(d: date) -> str:
+    return f"'{d.isoformat()}'" if _dialect() == "sqlite" else f"DATE '{d.isoformat()}'"
+
+
+def _scope_params(at: tuple[str, str]) -> tuple[str, list]:
+    marks = ("?", "?") if _dialect() == "sqlite" else ("$1", "$2")
+    return f'"dim" = {marks[0]} AND "code" = {marks[1]}', list(at)
+
+
+def _days(first: date, last: date) -> str:
+    return f'("span" = \'d\' AND "day" BETWEEN {_day_literal(first)} AND {_day_literal(last)})'
+
+
+def _in_period(q: Query) -> str:
+    """The summary rows that cover the period once: month rows for the whole Jalali months inside
+    it, day rows for the days at its edges."""
+    whole = [(a, b) for a, b in summaries.months(q.start, q.end) if a >= q.start and b <= q.end]
+    if not whole:
+        return _days(q.start, q.end)
+    parts = [f'("span" = \'m\' AND "day" BETWEEN {_day_literal(whole[0][0])} AND {_day_literal(whole[-1][0])})']
+    if q.start < whole[0][0]:
+        parts.append(_days(q.start, whole[0][0] - timedelta(days=1)))
+    if q.end > whole[-1][1]:
+        parts.append(_days(whole[-1][1] + timedelta(days=1), q.end))
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _before(day: date) -> str:
+    """The summary rows that cover every day before `day` once."""
+    month = summaries.month_start(day)
+    return (
+        f'(("span" = \'m\' AND "day" < {_day_literal(month)}) OR '
+        f'("span" = \'d\' AND "day" >= {_day_literal(month)} AND "day" < {_day_literal(day)}))'
+    )
+
+
+async def _day_sums(qs: list[Query], at: tuple[str, str], wanted: dict, before: list[date] | None = None) -> list[dict]:
+    """Sums of report_day columns per period: wanted {name: (expression, "period" | "before")}; a
+    "before" sum covers every day before before[i] (what was still open then)."""
+    where, params = _scope_params(at)
+    select, conds = [], {}
+    for i, q in enumerate(qs):
+        for name, (expr, over) in wanted.items():
+            cond = _in_period(q) if over == "period" else _before(before[i])
+            conds[cond] = None
+            select.append(f"COALESCE(SUM({expr}) FILTER (WHERE {cond}), 0) AS {name}_{i}")
+    sql = f'SELECT {", ".join(select)} FROM "report_day" WHERE {where} AND ({" OR ".join(conds)})'
+    (row,) = await Tortoise.get_connection("default").execute_query_dict(sql, params)
+    return [{name: int(row[f"{name}_{i}"]) for name in wanted} for i in range(len(qs))]
+
+
+async def _per_day(q: Query, at: tuple[str, str], column: str) -> list[tuple[date, int]]:
+    where, params = _scope_params(at)
+    sql = f'SELECT "day", "{column}" AS n FROM "report_day" WHERE {where} AND {_days(q.start, q.end)}'
+    rows = await Tortoise.get_connection("default").execute_query_dict(sql, params)
+    day = lambda v: v if isinstance(v, date) else date.fromisoformat(v)
+    return [(day(r["day"]), r["n"]) for r in rows]
+
+
+async def _grouped(table: str, group: list[str], qs: list[Query], at: tuple[str, str]) -> list[dict]:
+    where, params = _scope_params(at)
+    cols = ", ".join(f'"{c}"' for c in group)
+    conds = [_in_period(q) for q in qs]
+    sums = ", ".join(f'COALESCE(SUM("n") FILTER (WHERE {c}), 0) AS p{i}' for i, c in enumerate(conds))
+    sql = (
+        f'SELECT {cols}, {sums} FROM "{table}" WHERE {where} AND ({" OR ".join(dict.fromkeys(conds))}) GROUP BY {cols}'
+    )
+    return await Tortoise.get_connection("default").execute_query_dict(sql, params)
+
+
+async def _answer_times(qs: list[Query], at: tuple[str, str]) -> list[dict[int, int]]:
+    """{whole days: requests} answered in each period."""
+    out: list[dict[int, int]] = [{} for _ in qs]
+    for row in await _grouped("report_answer_time", ["days"], qs, at):
+        for i in range(len(qs)):
+            if row[f"p{i}"]:
+                out[i][row["days"]] = int(row[f"p{i}"])
+    return out
+
+
+async def _summary_scores(qs: list[Query], at: tuple[str, str]) -> list[tuple[int, int, str, int, int]]:
+    """(period, item, axis, score, answers), as _scores gives them."""
+    return [
+        (i, row["item"], row["axis"], row["score"], int(row[f"p{i}"]))
+        for row in await _grouped("report_score", ["item", "axis", "score"], qs, at)
+        for i in range(len(qs))
+        if row[f"p{i}"]
+    ]
+
+
+def median_of_counts(counts: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many} (the mean of the two middle ones for an even count)."""
+    n = sum(counts.values())
+    if not n:
+        return None
+    wanted, seen, middle = sorted({(n - 1) // 2, n // 2}), 0, []
+    for value in sorted(counts):
+        seen += counts[value]
+        while wanted and wanted[0] < seen:
+            middle.append(value)
+            wanted.pop(0)
+    return sum(middle) / len(middle) if len(middle) == 2 else float(middle[0])
+
+
+async def _today_part(q: Query, as_of: datetime, tz: str) -> tuple[int, int]:
+    """(open, overdue) changes from the requests of as_of's day up to as_of: the day rows count
+    whole days only. Reads one day's requests through the submitted_at and answered_at indexes."""
+    day = as_of.astimezone(ZoneInfo(tz)).date()
+    midnight = datetime.combine(day, time(0), ZoneInfo(tz)).astimezone(UTC)
+    if as_of <= midnight:
+        return 0, 0
+    scope = q.scope
+    came = Request.filter(submitted_at__gte=midnight, submitted_at__lt=as_of, **scope)
+    went = Request.filter(answered_at__gte=midnight, answered_at__lt=as_of, **scope)
+    came_n, went_n, went_late, came_late = await asyncio.gather(
+        came.count(),
+        went.count(),
+        went.filter(submitted_at__lt=midnight, promised_date__lt=day).count(),
+        came.filter(Q(answered_at=None) | Q(answered_at__gte=as_of), promised_date__lt=day).count(),
+    )
+    return came_n - went_n, came_late - went_late
+
+
+async def _summary_request_figures(
+    qs: list[Query], out: list[Figures], now: datetime, tz: str, at: tuple[str, str]
+) -> list[Figures]:
+    as_of = [min(bounds(q, tz)[1], now) for q in qs]
+    cut = [a.astimezone(ZoneInfo(tz)).date() for a in as_of]
+    wanted = {
+        "accepted": ("submitted", "period"),
+        "answered": ("answered", "period"),
+        "on_time": ("on_time", "period"),
+        "ms": ("answer_ms", "period"),
+        "open": ('"submitted" - "answered"', "before"),
+        "overdue": ('"due" - "settled"', "before"),
+    }
+    sums, times, *today = await asyncio.gather(
+        _day_sums(qs, at, wanted, cut), _answer_times(qs, at), *(_today_part(q, a, tz) for q, a in zip(qs, as_of))
+    )
+    for f, row, hist, (more_open, more_late) in zip(out, sums, times, today):
+        f.accepted, f.answered = row["accepted"], row["answered"]
+        f.open, f.overdue = row["open"] + more_open, row["overdue"] + more_late
+        if f.answered:
+            f.mean_days = row["ms"] / summaries.DAY_MS / f.answered
+            f.on_time = row["on_time"] / f.answered
+            f.median_days = median_of_counts(hist)
+    return out

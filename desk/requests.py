@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from desk import tracking, workflow
+from desk import summaries, tracking, workflow
 from desk.calendar import WorkCalendar
 from desk.catalog import Catalog, ServiceCard, snapshot
 from desk.staff import Actor
@@ -98,6 +98,7 @@ async def submit(
                     actor_name=by.name,
                     stage_code=request.stage_code,
                 )
+                await summaries.request_added(request)
                 await workflow.on_submitted(request)
                 if registered_by is not None:
                     await workflow.notify_citizen(request, event)

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import Field as Spec
 from tortoise.transactions import in_transaction
 
+from desk import summaries
 from desk.catalog import Model, Text
 from desk.outbox import OutboxKind, enqueue
 from models import Citizen, Request, RequestStatus, SurveyAnswer, SurveyResponse
@@ -173,7 +174,12 @@ async def answer(response: SurveyResponse, citizen: Citizen, step: int, value: s
         response.suggestion = value.strip()[:SUGGESTION_MAX] or None
         response.completed_at = now()
     response.step = step + 1
-    await response.save()
+    if response.completed_at is None:
+        await response.save()
+        return True
+    async with in_transaction():
+        await response.save()
+        await summaries.survey_completed(response)
     return True
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from tortoise.transactions import in_transaction
 
-from desk import survey
+from desk import summaries, survey
 from desk.outbox import OutboxKind, enqueue
 from desk.staff import Actor, StaffAction
 from models import Citizen, Document, Request, RequestEvent, RequestStatus, UnitGroup
@@ -110,7 +110,8 @@ async def _event(
 
 async def _settle(request_id: int, **changes) -> tuple[int, Request]:
     """Apply changes to an open request with a conditional UPDATE; returns (rows changed, fresh row)."""
-    changed = await Request.filter(id=request_id, status__in=OPEN).update(**changes) if changes else 0
+    async with summaries.tracking(request_id):
+        changed = await Request.filter(id=request_id, status__in=OPEN).update(**changes) if changes else 0
     return changed, await Request.get(id=request_id)
 
 
@@ -282,19 +283,20 @@ async def transfer(request_id: int, actor: Actor, unit_code: str, unit_place: st
             return closed
         if request.unit_code == unit_code:
             return Outcome("same-unit", request)
-        changed = await Request.filter(id=request_id, status__in=OPEN, unit_code=request.unit_code).update(
-            unit_code=unit_code,
-            unit_place=unit_place,
-            assignee_platform=None,
-            assignee_user_id=None,
-            assignee_name=None,
-            card_platform=None,
-            card_chat_id=None,
-            card_message_id=None,
-            card_thread_id=None,
-            due_soon_notified=False,
-            overdue_notified=False,
-        )
+        async with summaries.tracking(request_id):
+            changed = await Request.filter(id=request_id, status__in=OPEN, unit_code=request.unit_code).update(
+                unit_code=unit_code,
+                unit_place=unit_place,
+                assignee_platform=None,
+                assignee_user_id=None,
+                assignee_name=None,
+                card_platform=None,
+                card_chat_id=None,
+                card_message_id=None,
+                card_thread_id=None,
+                due_soon_notified=False,
+                overdue_notified=False,
+            )
         if not changed:
             return Outcome("already", await Request.get(id=request_id))
         event = await _event(request, "transferred", actor, data={"from": request.unit_code, "to": unit_code})

@@ -5,6 +5,7 @@ from models.citizen import Citizen
 from models.outbox import OutboxMessage, OutboxStatus
 from models.request import Channel, Document, Request, RequestEvent, RequestStatus
 from models.staff import GroupHealth, Role, UnitGroup
+from models.summary import AnswerTimeSummary, DaySummary, ScoreSummary
 from models.survey import Complaint, SurveyAnswer, SurveyResponse
 from models.system import FsmRecord, ProcessedUpdate
 
@@ -24,5 +25,8 @@ __models__ = [
     DeskAssessment,
     AuditDeclaration,
     AuditEvaluation,
+    DaySummary,
+    AnswerTimeSummary,
+    ScoreSummary,
 ]
 __all__ = [m.__name__ for m in __models__] + ["RequestStatus", "OutboxStatus", "GroupHealth", "Channel"]

@@ -61,7 +61,7 @@ def load_renderers() -> None:
     if _loaded:
         return
     # importing a view module registers its renderers (they import this module: hence here, not on top)
-    from bot.views import complaints, reachability, staff, survey  # noqa: F401
+    from bot.views import calendar, complaints, reachability, staff, survey  # noqa: F401
 
     _loaded = True
 
@@ -87,11 +87,7 @@ class Context:
 
     @cached_property
     def calendar(self):
-        from desk.calendar import WorkCalendar, parse_holidays
-
-        return WorkCalendar(
-            weekend=set(self.settings.calendar.weekend), holidays=parse_holidays(self.settings.calendar.holidays)
-        )
+        return self.settings.calendar.work_calendar()
 
     def today(self) -> date:
         """Today in the desk's time zone (promised dates are local days)."""

@@ -32,7 +32,7 @@ admin-stats = 📊 <b>Report for the { $period }</b> — { $scope }
     • Open at the end of the period: { $open } / { $p_open }
     • Overdue: { $overdue } / { $p_overdue }
     • Mean time from acceptance to answer: { $mean } / { $p_mean }
-    • Median time from acceptance to answer: { $median } / { $p_median }
+    • Median time from acceptance to answer, in whole days: { $median } / { $p_median }
     • Answered by the promised date: { $on_time } / { $p_on_time }
 
     <b>Survey</b> (now / previous period)
