@@ -50,6 +50,7 @@ class StaffAction(StrEnum):
     CANCEL = "cancel"  # drop the input being typed
     REFRESH = "refresh"
     DOCS = "docs"  # the request's documents, to the presser's private chat
+    REPOST = "repost"  # the card again, as a new message at the bottom of the group
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ ACTIONS: dict[StaffAction, ActionRule] = {
     StaffAction.CANCEL: ActionRule(),
     StaffAction.REFRESH: ActionRule(),
     StaffAction.DOCS: ActionRule(),  # any staff member of the unit
+    StaffAction.REPOST: ActionRule(),  # any staff member of the unit
 }
 INPUT_ACTIONS = frozenset(action for action, rule in ACTIONS.items() if rule.inputs)
 

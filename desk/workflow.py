@@ -70,6 +70,24 @@ async def notify_citizen(request: Request, event: RequestEvent, **extra) -> None
         )
 
 
+async def repost_card(request: Request) -> bool:
+    """The request's card again, as a new message in its unit's group (the old one scrolled away or
+    was lost); the old card, if any, then points to the new one. False: no group to post it to."""
+    group = await UnitGroup.get_or_none(unit_code=request.unit_code)
+    if group is None:
+        return False
+    async with in_transaction():
+        await enqueue(
+            platform=group.platform,
+            chat_id=group.chat_id,
+            kind=OutboxKind.STAFF_CARD,
+            data={"request": request.id, "again": request.card_message_id},
+            is_group=True,
+            request=request,
+        )
+    return True
+
+
 async def refresh_card(request: Request, actor_chat: tuple[str, int] | None) -> None:
     """Re-render the card unless the actor is in the card's chat (the handler edits it directly)."""
     if request.card_message_id is None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -26,7 +26,7 @@ from bot.routes import Routes
 from bot.states import StaffStates
 from bot.views.render import pick
 from bot.views.staff import PROMPTS, card_view, input_keyboard, transfer_keyboard
-from desk import reachability, staff, workflow
+from desk import reachability, staff, tracking, workflow
 from desk.staff import Access, Actor, StaffAction
 from models import OutboxMessage, Request, RequestStatus, UnitGroup
 
@@ -216,12 +216,21 @@ async def ask_input(
         )
         return
     await query.answer()
-    await state.set_state(StaffStates.input)
-    await state.set_data({"request": request.id, "action": action, "step": 0, "values": [], "docs": []})
-    await query.message.answer(
+    prompt = await query.message.answer(
         l10n(PROMPTS[action][0], name=actor.name, code=l10n.code(request.tracking_code)),
         reply_markup=input_keyboard(l10n, request, action),
     )
+    prompts = await _prompts(state)
+    n = 1 + max((p["n"] for p in prompts.values()), default=0)
+    prompts[str(prompt.message_id)] = {
+        "n": n,
+        "request": request.id,
+        "action": action,
+        "step": 0,
+        "values": [],
+        "docs": [],
+    }
+    await _keep(state, prompts)
 
 
 @router.callback_query(pressed(StaffAction.DOCS))
@@ -232,6 +241,31 @@ async def documents(query: CallbackQuery, l10n: L10n, platform: str, request: Re
         return
     await workflow.documents_to(request, platform, citizen.chat_id)
     await query.answer(l10n.button("staff-docs-sent"))
+
+
+@router.callback_query(pressed(StaffAction.REPOST))
+async def repost(query: CallbackQuery, l10n: L10n, request: Request):
+    """The card again at the bottom of its group (from /overdue's buttons)."""
+    done = await workflow.repost_card(request)
+    await query.answer(l10n.button("staff-reposted" if done else "staff-repost-no-group"))
+
+
+@groups.message(Command("repost"))
+async def repost_command(
+    message: Message, command: CommandObject, bot: Bot, l10n: L10n, platform: str, settings, dispatcher
+):
+    """`/repost CODE` in a unit's group: that request's card again, as a new message."""
+    code = tracking.normalize(command.args or "")
+    units = await staff.units_of_chat(platform, message.chat.id)
+    request = await Request.get_or_none(tracking_code=code, unit_code__in=units) if code and units else None
+    if request is None:
+        await message.reply(l10n("staff-repost-usage"))
+        return
+    actor = actor_of(message.from_user, platform)
+    if not await authorise(dispatcher, bot, settings, actor, request.unit_code):
+        await message.reply(l10n("staff-denied"))
+        return
+    await workflow.repost_card(request)
 
 
 @router.callback_query(pressed(StaffAction.REFRESH))
@@ -251,72 +285,131 @@ async def _transfer_targets(request: Request, catalog, l10n: L10n) -> list[tuple
 
 
 # -- inputs: a question, a reason, the result... -----------------------------------------------------------
-@groups.message(StateFilter(StaffStates.input), Magic(F.text | F.document | F.photo), Magic(~F.text.startswith("/")))
+# Each prompt the bot asks in a group is its own pending action, kept in the asking staff member's
+# state under the prompt's message id: a reply to a prompt completes that prompt whatever else is
+# open (a message that replies to nothing goes to their latest prompt). The prompt message itself
+# then shows the outcome, without buttons: one action costs the group one new message.
+async def _prompts(state: FSMContext) -> dict[str, dict]:
+    return (
+        dict((await state.get_data()).get("prompts") or {})
+        if await state.get_state() == StaffStates.input.state
+        else {}
+    )
+
+
+async def _keep(state: FSMContext, prompts: dict[str, dict]) -> None:
+    if prompts:
+        await state.set_state(StaffStates.input)
+        await state.set_data({"prompts": prompts})
+    else:
+        await state.clear()
+
+
+async def open_prompt(message: Message, state: FSMContext) -> dict | bool:
+    """Routing filter: the staff member's open prompt this message answers (as `prompt_id`)."""
+    if (message.text or "").startswith("/"):
+        return False
+    prompts = await _prompts(state)
+    if not prompts:
+        return False
+    replied = message.reply_to_message
+    if replied is not None and not (
+        replied.from_user and replied.from_user.is_bot and str(replied.message_id) in prompts
+    ):
+        return False  # a reply to something else (a card, a citizen's message): not a prompt's answer
+    if replied is not None:
+        return {"prompt_id": str(replied.message_id)}
+    return {"prompt_id": max(prompts, key=lambda k: prompts[k]["n"])}
+
+
+async def _settle_prompt(bot: Bot, chat_id: int, prompt_id: str, text: str) -> None:
+    """The prompt message becomes its outcome, with no buttons left."""
+    try:
+        await bot.edit_message_text(text=text, chat_id=chat_id, message_id=int(prompt_id), reply_markup=None)
+    except TelegramBadRequest as e:  # too old to edit, or deleted: say it as a reply instead
+        log.info("prompt %s not editable (%s): the outcome is sent as a new message", prompt_id, e.message)
+        await bot.send_message(chat_id, text)
+
+
+@groups.message(StateFilter(StaffStates.input), Magic(F.text | F.document | F.photo), open_prompt)
 async def got_input(
     message: Message,
     bot: Bot,
     l10n: L10n,
     platform: str,
     state: FSMContext,
+    prompt_id: str,
     settings,
     store,
     catalog,
     locales,
     dispatcher,
 ):
-    data = await state.get_data()
+    prompts = await _prompts(state)
+    data = prompts[prompt_id]
     request = await Request.get_or_none(id=data.get("request"))
-    action = data.get("action")
-    if request is None or action not in staff.INPUT_ACTIONS:
-        await state.clear()
+    if request is None or data.get("action") not in staff.INPUT_ACTIONS:
+        prompts.pop(prompt_id)
+        await _keep(state, prompts)
         return
-    action = StaffAction(action)
+    action = StaffAction(data["action"])
     if action == StaffAction.DELIVER:  # text and files, collected until "send"
         doc = await save_file(message, bot, store, settings, platform=platform, citizen=None, role="result")
         text = message.text or message.caption
-        await state.update_data(
-            values=data["values"] + ([text] if text else []), docs=data["docs"] + ([doc.id] if doc else [])
+        data["values"] += [text] if text else []
+        data["docs"] += [doc.id] if doc else []
+        await _keep(state, prompts)
+        head = l10n(PROMPTS[action][0], name=message.from_user.full_name, code=l10n.code(request.tracking_code))
+        await bot.edit_message_text(
+            text=head + "\n\n" + l10n("staff-result-collected", files=len(data["docs"]), texts=len(data["values"])),
+            chat_id=message.chat.id,
+            message_id=int(prompt_id),
+            reply_markup=input_keyboard(l10n, request, action),
         )
-        await message.reply(l10n("staff-result-collected", files=len(data["docs"]) + bool(doc)))
         return
     if not message.text:
         await message.reply(l10n("staff-text-only"))
         return
-    values, step = data["values"] + [message.text], data["step"] + 1
-    if step < len(PROMPTS[action]):
-        await state.update_data(values=values, step=step)
-        await message.reply(
-            l10n(PROMPTS[action][step], name=message.from_user.full_name, code=l10n.code(request.tracking_code))
+    data["values"], data["step"] = data["values"] + [message.text], data["step"] + 1
+    if data["step"] < len(PROMPTS[action]):  # the next question, in the same prompt message
+        await _keep(state, prompts)
+        await bot.edit_message_text(
+            text=l10n(
+                PROMPTS[action][data["step"]], name=message.from_user.full_name, code=l10n.code(request.tracking_code)
+            ),
+            chat_id=message.chat.id,
+            message_id=int(prompt_id),
+            reply_markup=input_keyboard(l10n, request, action),
         )
         return
-    await state.clear()
+    prompts.pop(prompt_id)
+    await _keep(state, prompts)
     actor = actor_of(message.from_user, platform)
     # authorised again: membership or the assignee may have changed while they typed
     access = await authorise(dispatcher, bot, settings, actor, request.unit_code)
     if not staff.may(access, await Request.get(id=request.id), actor, action):
-        await message.reply(l10n("staff-denied"))
+        await _settle_prompt(bot, message.chat.id, prompt_id, l10n("staff-denied"))
         return
+    values = data["values"]
     outcome = await workflow.complete(action, request.id, actor, values, actor_chat=(platform, message.chat.id))
     if action in (StaffAction.ASK, StaffAction.REJECT):  # the citizen is told: did it reach them
-        await message.reply(await to_citizen_text(l10n, outcome, f"staff-{action}-ok"))
+        done = await to_citizen_text(l10n, outcome, f"staff-{action}-ok")
     else:
-        await message.reply(outcome_text(l10n, outcome, f"staff-{action}-ok"))
+        done = outcome_text(l10n, outcome, f"staff-{action}-ok")
+    await _settle_prompt(bot, message.chat.id, prompt_id, done)
     await refresh_here(bot, request, message.chat.id, **_card_kw(settings, catalog, locales))
 
 
-async def _input_of(state: FSMContext, request: Request) -> dict | None:
-    """The input this chat is typing for this request (None: none, or another's)."""
-    data = await state.get_data()
-    return data if await state.get_state() == StaffStates.input.state and data.get("request") == request.id else None
-
-
 @router.callback_query(pressed(StaffAction.CANCEL))
-async def cancel_input(query: CallbackQuery, l10n: L10n, request: Request, state: FSMContext):
-    mine = await _input_of(state, request) is not None
-    if mine:
-        await state.clear()
-    await query.answer(l10n.button("staff-cancelled" if mine else "staff-outcome-already"))
-    await query.message.edit_reply_markup(reply_markup=None)
+async def cancel_input(query: CallbackQuery, l10n: L10n, state: FSMContext):
+    prompts = await _prompts(state)
+    mine = prompts.pop(str(query.message.message_id), None) is not None
+    if not mine:  # someone else's prompt, or one already finished
+        await query.answer(l10n.button("staff-prompt-not-yours"), show_alert=True)
+        return
+    await _keep(state, prompts)
+    await query.answer()
+    await query.message.edit_text(l10n("staff-cancelled"), reply_markup=None)
 
 
 @router.callback_query(pressed(StaffAction.SEND))
@@ -334,26 +427,33 @@ async def send_result(
     locales,
 ):
     """The result collected since "deliver" goes to the citizen."""
-    data = await _input_of(state, request)
+    prompts = await _prompts(state)
+    data = prompts.get(str(query.message.message_id))
     if data is None:
-        await query.answer(l10n.button("staff-outcome-already"))
-        await query.message.edit_reply_markup(reply_markup=None)
+        await query.answer(l10n.button("staff-prompt-not-yours"), show_alert=True)
         return
     if not staff.may(access, await Request.get(id=request.id), actor, StaffAction.DELIVER):  # taken meanwhile
-        await state.clear()
+        prompts.pop(str(query.message.message_id))
+        await _keep(state, prompts)
         await query.answer(l10n.button("staff-taken-by", name=request.assignee_name or ""), show_alert=True)
+        await query.message.edit_reply_markup(reply_markup=None)
         return
     if not data["values"] and not data["docs"]:
         await query.answer(l10n.button("staff-result-empty"), show_alert=True)
         return
-    await state.clear()
+    prompts.pop(str(query.message.message_id))
+    await _keep(state, prompts)
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
     here = _here(query, platform)
     outcome = await workflow.deliver(
         request.id, actor, "\n\n".join(data["values"]) or None, data["docs"], actor_chat=here
     )
-    await query.message.answer(await to_citizen_text(l10n, outcome, "staff-deliver-ok"))
+    await _settle_prompt(
+        bot,
+        query.message.chat.id,
+        str(query.message.message_id),
+        await to_citizen_text(l10n, outcome, "staff-deliver-ok"),
+    )
     await refresh_here(bot, request, here[1], **_card_kw(settings, catalog, locales))
 
 

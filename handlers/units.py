@@ -15,6 +15,7 @@ from bot.filters import GroupChat
 from bot.l10n import L10n
 from bot.routes import Routes
 from bot.views.render import esc, pick
+from bot.views.staff import repost_keyboard
 from desk import reachability, staff, workflow
 from desk.text import normalize_digits
 from models import UnitGroup
@@ -141,4 +142,5 @@ async def overdue(message: Message, bot: Bot, l10n: L10n, platform: str, setting
                     days=calendar.working_days_between(r.promised_date, today) if r.promised_date < today else 0,
                 )
             )
-    await message.reply("\n".join(lines))
+    listed = [r for rows in (late, soon) for r in rows]
+    await message.reply("\n".join(lines), reply_markup=repost_keyboard(l10n, listed))

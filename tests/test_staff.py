@@ -524,3 +524,66 @@ async def test_due_soon_and_overdue_are_announced_once_and_listed(world):
     assert "❗" in listing  # real dates: the late one is listed as late
     await world.user.send("/overdue")
     assert "اجازهٔ این کار را ندارید" in world.user.last["plain"]
+
+
+async def test_each_prompt_is_its_own_pending_action_and_costs_one_message(world):
+    first, second = await world.submit(), await world.submit()
+    before = len(world.group.messages)
+    await world.press(world.clerk, "پرسش از متقاضی", first)
+    prompt_one = world.group.last
+    await world.press(world.clerk, "رد درخواست", second)
+    prompt_two = world.group.last
+    assert len(world.group.messages) == before + 2  # one new message per action: its prompt
+    # a reply to the first prompt completes the first, although the second was asked later
+    await world.group.reply(world.clerk, prompt_one["message_id"], "Which year?")
+    await world.desk.deliver_outbox()
+    assert (await Request.get(id=first.id)).status == RequestStatus.WAITING_CITIZEN
+    assert (await Request.get(id=second.id)).status == RequestStatus.SUBMITTED
+    settled = next(m for m in world.group.messages if m["message_id"] == prompt_one["message_id"])
+    assert settled["plain"] == "پرسش برای متقاضی فرستاده شد." and not settled.get("reply_markup")
+    bot_messages = [m for m in world.group.messages[before:] if m["from"]["is_bot"]]
+    assert len(bot_messages) == 2  # no confirmation message: the prompt itself shows the outcome
+    # the second prompt is still open: its Cancel cancels it
+    await world.group.press(world.clerk, "انصراف", message=prompt_two["message_id"])
+    cancelled = next(m for m in world.group.messages if m["message_id"] == prompt_two["message_id"])
+    assert cancelled["plain"] == "لغو شد." and not cancelled.get("reply_markup")
+    # someone else's Cancel does not touch a prompt
+    await world.press(world.clerk, "رد درخواست", second)
+    mine = world.group.last
+    answer = await world.group.press(world.clerk2, "انصراف", message=mine["message_id"])
+    assert answer["text"] == "این پرسش از شما نیست یا پیش‌تر بسته شده است."
+    await world.group.send(world.clerk, "Not a valid request")
+    assert (await Request.get(id=second.id)).status == RequestStatus.REJECTED
+
+
+async def test_the_card_says_whose_turn_it_is(world):
+    request = await world.submit()
+    await world.press(world.clerk, "پرسش از متقاضی", request)
+    await world.group.send(world.clerk, "Which year?")
+    await world.desk.deliver_outbox()
+    card = world.card(await Request.get(id=request.id))
+    assert "منتظر پاسخ شهروند" in card["plain"] and "در انتظار پاسخ شما" not in card["plain"]
+
+
+async def test_a_card_is_posted_again_by_command_and_from_overdue(world):
+    request = await world.submit()
+    old = request.card_message_id
+    await world.group.send(world.clerk, f"/repost {request.tracking_code}")
+    await world.desk.deliver_outbox()
+    request = await Request.get(id=request.id)
+    assert request.card_message_id != old and world.group.last["message_id"] == request.card_message_id
+    assert request.tracking_code[-4:] in world.group.last["plain"].translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+    moved = next(m for m in world.group.messages if m["message_id"] == old)
+    assert moved["plain"].startswith("کارت درخواست") and moved["plain"].endswith("از آن کارت استفاده کنید.")
+    assert not moved.get("reply_markup")
+    await world.group.send(world.clerk, "/repost 123")
+    assert world.group.last["plain"].startswith("شیوهٔ نوشتن: /repost")
+    # a late request listed by /overdue has a button that posts its card again
+    await Request.filter(id=request.id).update(promised_date=date(2020, 1, 1))
+    await world.group.send(world.clerk, "/overdue")
+    listing = world.group.last
+    current = request.card_message_id
+    answer = await world.group.press(world.clerk, lambda b: b["text"].startswith("🔁"), message=listing["message_id"])
+    assert answer["text"] == "کارت دوباره در پایین گروه فرستاده شد."
+    await world.desk.deliver_outbox()
+    assert (await Request.get(id=request.id)).card_message_id not in (old, current)

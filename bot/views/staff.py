@@ -89,7 +89,7 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
         "staff-card",
         code=l10n.code(request.tracking_code),
         service=pick(request.card["title"], lang),
-        status=l10n.button(f"status-{request.status}"),
+        status=l10n.button(f"staff-status-{request.status}"),  # staff's wording: whose turn it is
         stage=stage_title(request, request.stage_code, lang),
         assignee=request.assignee_name or l10n.button("staff-nobody"),
         submitted=l10n.date(request.submitted_at, with_time=True),
@@ -178,6 +178,20 @@ def input_keyboard(l10n: L10n, request: Request, action: StaffAction) -> InlineK
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def repost_keyboard(l10n: L10n, requests: list[Request]) -> InlineKeyboardMarkup | None:
+    """Under /overdue: a button per listed request that posts its card again."""
+    rows = [
+        [
+            button(
+                l10n.button("staff-btn-repost", code=l10n.code(r.tracking_code)),
+                StaffCb(action=StaffAction.REPOST, request=r.id),
+            )
+        ]
+        for r in requests[:20]
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
 def is_current_card(request: Request, platform: str, chat_id: int, message_id: int | None) -> bool:
     return (request.card_platform, request.card_chat_id) == (platform, chat_id) and (
         message_id is None or request.card_message_id == message_id
@@ -252,9 +266,12 @@ async def render_card(out: Outgoing):
     if request is None or group is None or (group.platform, group.chat_id) != (out.platform, out.chat_id):
         return  # the unit was unbound or moved meanwhile: /bind sends the cards again
     l10n = out.l10n
-    if not is_current_card(request, out.platform, out.chat_id, None) or request.card_message_id is None:
-        thread = None
-        if group.forum:
+    # a re-post replaces the card it names, once: a retry after the new card went out only edits the old one
+    old_card = out.data.get("again")
+    again = old_card is not None and is_current_card(request, out.platform, out.chat_id, old_card)
+    if again or not is_current_card(request, out.platform, out.chat_id, None) or request.card_message_id is None:
+        thread = request.card_thread_id if again else None
+        if group.forum and thread is None:
             topic = yield CreateForumTopic(chat_id=out.chat_id, name=_topic_name(l10n, request))
             thread = topic.message_thread_id
         text, kb = await card_view(
@@ -265,6 +282,13 @@ async def render_card(out: Outgoing):
             card_platform=out.platform, card_chat_id=out.chat_id, card_message_id=sent.message_id, card_thread_id=thread
         )
         request = await Request.get(id=request.id)
+    if old_card is not None and old_card != request.card_message_id:  # the old card points to the new one
+        yield EditMessageText(
+            chat_id=out.chat_id,
+            message_id=old_card,
+            text=l10n("staff-card-reposted-below", code=l10n.code(request.tracking_code)),
+            reply_markup=None,
+        )
 
 
 @renderer(OutboxKind.STAFF_DOCUMENTS)

@@ -73,7 +73,7 @@ staff-ask-inquiry-answer = { $name }, summarise the inquiry's answer for request
 staff-ask-reason = { $name }, write the reason for rejecting request { $code }; the applicant will receive it:
 staff-ask-note = { $name }, write the internal note for request { $code } (never shown to the applicant):
 staff-ask-result = { $name }, send the result's text and/or files for request { $code }, then press “Send the result”:
-staff-result-collected = Received ({ $files } files so far). Press “Send the result” when done.
+staff-result-collected = Received so far: { $files } files and { $texts } texts. Press “Send result” when it is complete.
 staff-result-empty = You have not sent any text or file for the result yet.
 staff-text-only = Please write text.
 staff-ask-ok = The question was sent to the applicant.
@@ -130,3 +130,17 @@ notify-reply-prompt = Write your answer about request { $code }, or send files a
 notify-reply-sent = ✅ Your message was sent to the officer of request { $code }.
 notify-reply-closed = This request is closed; no message can be sent about it.
 notify-reply-kinds = Only text, files or photos can be sent.
+
+## A request's status on its card, as staff read it (whose turn it is).
+staff-status-submitted = new; nobody has taken it yet
+staff-status-in_progress = in progress
+staff-status-waiting_citizen = waiting for the citizen's answer
+staff-status-waiting_inquiry = waiting for the inquiry's answer
+staff-status-answered = answered
+staff-status-rejected = rejected
+staff-prompt-not-yours = This prompt is not yours, or it is already closed.
+staff-btn-repost = 🔁 Card { $code }
+staff-reposted = The card is posted again at the bottom of the group.
+staff-repost-no-group = This unit has no group to post the card in.
+staff-repost-usage = Usage: <code>/repost TRACKING_CODE</code> — the card of a request of this group's units is posted again at the bottom.
+staff-card-reposted-below = The card of request { $code } was posted again at the bottom of the group; use that one.

@@ -73,7 +73,7 @@ staff-ask-inquiry-answer = { $name }، خلاصهٔ پاسخ استعلام در
 staff-ask-reason = { $name }، دلیل رد درخواست { $code } را بنویسید؛ برای متقاضی فرستاده می‌شود:
 staff-ask-note = { $name }، یادداشت داخلی درخواست { $code } را بنویسید (به متقاضی نشان داده نمی‌شود):
 staff-ask-result = { $name }، متن نتیجه و/یا فایل‌های نتیجهٔ درخواست { $code } را بفرستید و سپس «ارسال نتیجه» را بزنید:
-staff-result-collected = دریافت شد ({ $files } فایل تا اینجا). اگر تمام است «ارسال نتیجه» را بزنید.
+staff-result-collected = دریافت شد: { $files } فایل و { $texts } متن تا اینجا. اگر تمام است «ارسال نتیجه» را بزنید.
 staff-result-empty = هنوز متن یا فایلی برای نتیجه نفرستاده‌اید.
 staff-text-only = لطفاً متن بنویسید.
 staff-ask-ok = پرسش برای متقاضی فرستاده شد.
@@ -130,3 +130,17 @@ notify-reply-prompt = پاسخ خود دربارهٔ درخواست { $code } ر
 notify-reply-sent = ✅ پیام شما برای کارشناس درخواست { $code } فرستاده شد.
 notify-reply-closed = این درخواست بسته شده است و پیامی برای آن فرستاده نمی‌شود.
 notify-reply-kinds = فقط متن، فایل یا عکس فرستاده می‌شود.
+
+## A request's status on its card, as staff read it (whose turn it is).
+staff-status-submitted = تازه رسیده؛ هنوز کسی برنداشته
+staff-status-in_progress = در حال رسیدگی
+staff-status-waiting_citizen = منتظر پاسخ شهروند
+staff-status-waiting_inquiry = منتظر پاسخ استعلام
+staff-status-answered = پاسخ داده شده
+staff-status-rejected = رد شده
+staff-prompt-not-yours = این پرسش از شما نیست یا پیش‌تر بسته شده است.
+staff-btn-repost = 🔁 کارت { $code }
+staff-reposted = کارت دوباره در پایین گروه فرستاده شد.
+staff-repost-no-group = این واحد گروهی ندارد که کارت در آن فرستاده شود.
+staff-repost-usage = شیوهٔ نوشتن: <code>/repost کد رهگیری</code> — کارت درخواستی از واحدهای همین گروه دوباره در پایین گروه فرستاده می‌شود.
+staff-card-reposted-below = کارت درخواست { $code } دوباره در پایین گروه فرستاده شد؛ از آن کارت استفاده کنید.
