@@ -55,6 +55,8 @@ class L10n:
             return "yes" if v else "no"
         if isinstance(v, int):
             return self.num(v)
+        if isinstance(v, float):  # a size limit, a mean: in the language's digits too
+            return self.num(int(v)) if v.is_integer() else self.decimal(v, 1)
         if isinstance(v, (date, datetime)):
             return self.date(v)
         if isinstance(v, Safe) or not escape:

@@ -13,7 +13,6 @@ comes from, is tabulated in docs/BALE.md; this module holds Mizban's side of tha
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from dataclasses import dataclass
@@ -30,10 +29,10 @@ from aiogram.methods import CopyMessage, SendMessage
 from aiogram.types import MessageId
 
 from bot.config import BotAccount
+from bot.views.render import plain
 
 log = logging.getLogger(__name__)
 
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 NOT_MODIFIED = "message is not modified"
 ZWNJ = "\u200c"
 
@@ -88,10 +87,6 @@ def set_webhook_params(platform: str, secret: str, allowed_updates: list[str]) -
 
 
 # -- formatting ---------------------------------------------------------------------------------------
-def html_to_plain(text: str) -> str:
-    return html.unescape(_TAG.sub("", text))
-
-
 _BALE_OPENER = re.compile(r"(?<!\S)([*_])")
 _BALE_CLOSER = re.compile(r"([*_])(?!\S)")
 _BALE_LINK = re.compile(r"\](?=\()")
@@ -114,7 +109,7 @@ def bale_text(text: str, parse_mode) -> str:
     """An outgoing text or caption as Bale gets it: the HTML of Mizban's views made plain, Bale's own
     markdown neutralised."""
     if isinstance(parse_mode, Default) or str(parse_mode).lower() == "html":
-        text = html_to_plain(text)
+        text = plain(text)
     return neutralise_bale_markdown(text)
 
 

@@ -10,9 +10,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.l10n import L10n
-from bot.reports import charts, export
+from bot.reports import export
 from bot.routes import Routes
 from desk import reports, staff
+from desk.calendar import jalali
 from desk.catalog import CatalogError, load_catalog
 from desk.survey import load_form
 from desk.validators import ValidationError
@@ -53,6 +54,11 @@ async def _query(
             await message.answer(l10n("admin-not-allowed"))
         return None
     return scoped
+
+
+def _stamp(day) -> str:
+    """A Jalali date for a file name (1404-03-01)."""
+    return jalali(day, digits="en").replace("/", "-")
 
 
 def _period(l10n: L10n, q: reports.Query) -> str:
@@ -141,6 +147,8 @@ async def stats(message: Message, command: CommandObject, l10n: L10n, settings, 
 async def chart(message: Message, command: CommandObject, l10n: L10n, settings, platform: str):
     if (q := await _query(message, command, l10n, settings, platform)) is None:
         return
+    from bot.reports import charts  # matplotlib loads on the first /chart, not at start-up
+
     lang, tz, period = l10n.lang, settings.calendar.timezone, _period(l10n, q)
     weeks = await reports.requests_per_week(q, tz)
     times = await reports.answer_time_histogram(q, cap=30, tz=tz)
@@ -190,12 +198,12 @@ async def chart(message: Message, command: CommandObject, l10n: L10n, settings, 
 
 
 @router.message(Command("export"))
-async def export_requests(message: Message, command: CommandObject, l10n: L10n, settings, platform: str):
+async def export_requests(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
     if (q := await _query(message, command, l10n, settings, platform, personal=True)) is None:
         return
-    data = await export.build(q, l10n.button, l10n.lang, tz=settings.calendar.timezone)
+    data = await export.build(q, l10n, catalog, tz=settings.calendar.timezone)
     count = await reports.accepted(q, settings.calendar.timezone)
-    name = f"requests-{q.start:%Y%m%d}-{q.end:%Y%m%d}.xlsx"
+    name = f"requests-{_stamp(q.start)}-{_stamp(q.end)}.xlsx"
     await message.answer_document(
         BufferedInputFile(data, filename=name),
         caption=l10n("admin-export-caption", period=_period(l10n, q), count=count),

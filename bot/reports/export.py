@@ -6,49 +6,64 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Callable
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from bot.l10n import L10n
 from bot.reports import cells
+from bot.views.render import answer_text, pick, plain
 from desk import reports
 from desk.calendar import jalali
+from desk.catalog import Catalog
 from desk.survey import load_form
 from models import Request, RequestEvent, SurveyAnswer, SurveyResponse
 
 CHUNK = 1000
+MAP = "https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
 
 
-def _text(value, lang: str) -> str:
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("fa") or ""
-    return "" if value is None else str(value)
+def _answer(l10n: L10n, field: dict | None, value) -> str:
+    """An answer as a person reads it: option labels, yes/no, Jalali dates, the language's digits,
+    a location as coordinates with a map link (the same wording as the staff card, as plain text)."""
+    if field is None:
+        return "" if value is None else str(value)
+    if field.get("type") == "location" and isinstance(value, dict):
+        return f"{plain(answer_text(l10n, field, value))} — {MAP.format(lat=value['lat'], lon=value['lon'])}"
+    return plain(answer_text(l10n, field, value, {}))
 
 
-def _answers(request: Request, lang: str) -> str:
-    labels = {f["name"]: _text(f.get("label"), lang) for f in request.card.get("form", [])}
+def _answers(request: Request, l10n: L10n) -> str:
+    fields = {f["name"]: f for f in request.card.get("form", [])}
     parts = []
     for a in request.answers or []:
         value = a.get("value")
         if value in (None, "", []):
             continue
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        parts.append(f"{labels.get(a['name'], a['name'])}: {value}")
+        field = fields.get(a["name"])
+        label = pick(field.get("label"), l10n.lang) if field else a["name"]
+        parts.append(f"{label}: {_answer(l10n, field, value)}")
     return "\n".join(parts)
 
 
-def _stages(request: Request, events: list[RequestEvent], lang: str) -> str:
-    titles = {s["code"]: _text(s.get("title"), lang) for s in request.card.get("stages", [])}
+def _stages(request: Request, events: list[RequestEvent], l10n: L10n, digits: str) -> str:
+    titles = {s["code"]: pick(s.get("title"), l10n.lang) for s in request.card.get("stages", [])}
     return "\n".join(
-        f"{jalali(e.at, digits='en', with_time=True)} {e.kind}"
+        f"{jalali(e.at, digits=digits, with_time=True)} "
+        + (l10n.button(f"export-event-{e.kind}") if l10n.has(f"export-event-{e.kind}") else e.kind)
         + (f" — {titles.get(e.stage_code, e.stage_code)}" if e.stage_code else "")
         for e in events
     )
 
 
-async def build(q: reports.Query, t: Callable[[str], str], lang: str, *, tz: str = reports.DEFAULT_TZ) -> bytes:
+def _title(table: dict, code: str, lang: str) -> str:
+    found = table.get(code)
+    return found.title.get(lang) if found is not None else code
+
+
+async def build(q: reports.Query, l10n: L10n, catalog: Catalog, *, tz: str = reports.DEFAULT_TZ) -> bytes:
+    t, lang = l10n.button, l10n.lang
+    digits = "fa" if lang == "fa" else "en"
     start, end = reports.bounds(q, tz)
     form = load_form()
     items = [item.number for item, _ in form.items]
@@ -99,18 +114,18 @@ async def build(q: reports.Query, t: Callable[[str], str], lang: str, *, tz: str
                 ws,
                 [
                     r.tracking_code,
-                    _text(r.card.get("title"), lang),
-                    r.agency_code,
-                    r.unit_code,
+                    pick(r.card.get("title"), lang),
+                    _title(catalog.agencies, r.agency_code, lang),
+                    _title(catalog.units, r.unit_code, lang),
                     t(f"export-place-{r.unit_place}"),
                     t(f"export-status-{r.status}"),
-                    jalali(r.submitted_at, digits="en", with_time=True),
-                    jalali(r.promised_date, digits="en"),
-                    jalali(r.answered_at, digits="en", with_time=True) if r.answered_at else None,
+                    jalali(r.submitted_at, digits=digits, with_time=True),
+                    jalali(r.promised_date, digits=digits),
+                    jalali(r.answered_at, digits=digits, with_time=True) if r.answered_at else None,
                     days,
-                    _answers(r, lang),
-                    _stages(r, events[r.id], lang),
-                    jalali(s.completed_at, digits="en", with_time=True) if s and s.completed_at else None,
+                    _answers(r, l10n),
+                    _stages(r, events[r.id], l10n, digits),
+                    jalali(s.completed_at, digits=digits, with_time=True) if s and s.completed_at else None,
                     *((scores[s.id].get(n) if s else None) for n in items),
                     s.suggestion if s else None,
                 ],

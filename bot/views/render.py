@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 import weakref
 
 from bot.l10n import Safe
 
 MAX_TEXT = 4096
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _catalog_memo: dict[int, dict] = {}  # by id(catalog); an entry goes with its catalogue
 
 
@@ -21,6 +23,11 @@ def per_catalog(catalog, key: tuple, build):
     if key not in table:
         table[key] = build()
     return table[key]
+
+
+def plain(text: str) -> str:
+    """An HTML fragment of ours as plain text (for a spreadsheet cell or a messenger without HTML)."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def esc(text) -> str:
@@ -77,5 +84,5 @@ def answer_text(l10n, field: dict, value, file_names: dict[int, str] | None = No
         names = [esc((file_names or {}).get(i, "")) for i in value]
         return l10n("answer-files", count=len(value), names=Safe(l10n.join(n for n in names if n)))
     if t == "location":
-        return l10n("answer-location", lat=f"{value['lat']:.5f}", lon=f"{value['lon']:.5f}")
+        return l10n("answer-location", lat=l10n.decimal(value["lat"], 5), lon=l10n.decimal(value["lon"], 5))
     return esc(value)

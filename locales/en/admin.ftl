@@ -78,3 +78,16 @@ export-suggestion = Suggestion
 admin-reload-done = ✅ The catalogue was reloaded: { $count } services.
 admin-reload-failed = ⚠️ The catalogue could not be loaded; the previous one stays in use:
     <pre>{ $problems }</pre>
+
+## /export: the history of a request, in words.
+export-event-submitted = request submitted
+export-event-taken = taken by a staff member
+export-event-stage = moved to stage
+export-event-question = question to the applicant
+export-event-inquiry = inquiry
+export-event-inquiry_answered = inquiry answered
+export-event-result = result delivered
+export-event-rejected = request rejected
+export-event-transferred = transferred to another unit
+export-event-staff_message = staff message
+export-event-citizen_message = applicant's message

@@ -78,3 +78,16 @@ export-suggestion = پیشنهاد
 admin-reload-done = ✅ فهرست خدمات دوباره بارگذاری شد: { $count } خدمت.
 admin-reload-failed = ⚠️ فهرست خدمات بارگذاری نشد و فهرست پیشین به کار می‌رود:
     <pre>{ $problems }</pre>
+
+## /export: the history of a request, in words.
+export-event-submitted = ثبت درخواست
+export-event-taken = برداشتن کار توسط کارشناس
+export-event-stage = رفتن به مرحله
+export-event-question = پرسش از متقاضی
+export-event-inquiry = استعلام
+export-event-inquiry_answered = پاسخ استعلام
+export-event-result = تحویل نتیجه
+export-event-rejected = رد درخواست
+export-event-transferred = ارجاع به واحد دیگر
+export-event-staff_message = پیام کارشناس
+export-event-citizen_message = پیام متقاضی
