@@ -10,7 +10,6 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.l10n import L10n
-from bot.reports import export
 from bot.routes import Routes
 from desk import reports, staff
 from desk.calendar import jalali
@@ -201,6 +200,8 @@ async def chart(message: Message, command: CommandObject, l10n: L10n, settings, 
 async def export_requests(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
     if (q := await _query(message, command, l10n, settings, platform, personal=True)) is None:
         return
+    from bot.reports import export  # openpyxl loads on the first export, not at start-up
+
     data = await export.build(q, l10n, catalog, tz=settings.calendar.timezone)
     count = await reports.accepted(q, settings.calendar.timezone)
     name = f"requests-{_stamp(q.start)}-{_stamp(q.end)}.xlsx"

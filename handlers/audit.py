@@ -20,8 +20,6 @@ from aiogram.types import BufferedInputFile, Message
 from bot.filters import PrivateChat
 from bot.l10n import L10n
 from bot.platforms import deep_link
-from bot.reports.audit import agency_workbook, rollup_workbook
-from bot.reports.identity import identity_card
 from bot.routes import Routes
 from desk import audit, staff
 from desk.calendar import jalali
@@ -128,6 +126,8 @@ async def audit_forms(message: Message, command: CommandObject, bot: Bot, l10n: 
             lang=l10n.lang,
         )
         evaluation = None
+    from bot.reports.audit import agency_workbook  # openpyxl loads when first needed
+
     data = agency_workbook(forms, evaluation, load_form(), l10n.button, l10n.lang, live=declared is None)
     name = f"audit-{agency}-{_stamp(period.start)}.xlsx"
     caption = "audit-caption-declared" if declared else "audit-caption-live"
@@ -231,6 +231,8 @@ async def rollup(message: Message, command: CommandObject, l10n: L10n, settings,
     mine = all_provinces if admin else [p for p in all_provinces if any(audit.provinces_match(p, q) for q in provinces)]
     table1 = {p: await audit.rollup(periods, province=p) for p in mine}
     text = " ، ".join(_period_text(l10n, p) for p in periods)
+    from bot.reports.audit import rollup_workbook
+
     data = rollup_workbook(table2, table1, l10n.button, text)
     await message.answer_document(
         BufferedInputFile(data, filename=f"rollup-{_stamp(periods[0].start)}.xlsx"),
@@ -245,6 +247,8 @@ async def card(message: Message, command: CommandObject, l10n: L10n, catalog):
     if found is None:
         await message.answer(l10n("audit-card-usage"))
         return
+    from bot.reports.identity import identity_card
+
     data = identity_card(found, catalog, l10n.button, l10n.lang, digits=l10n.digits)
     await message.answer_document(
         BufferedInputFile(data, filename=f"card-{code}.xlsx"),
