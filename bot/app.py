@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from aiogram import Dispatcher, methods
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.methods.base import Response, TelegramMethod
@@ -27,7 +29,7 @@ def _keep_response_models() -> None:
             if isinstance(method, type) and issubclass(method, TelegramMethod) and method is not TelegramMethod:
                 returning = method.__returning__
                 if returning not in _RESPONSE_MODELS:
-                    _RESPONSE_MODELS[returning] = Response[returning]
+                    _RESPONSE_MODELS[returning] = Response[returning]  # type: ignore[valid-type]
 
 
 def _read_timeout_connection():
@@ -55,10 +57,13 @@ def make_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation | 
         from bot.delivery.turns import RedisTurns, TurnStorage
 
         key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
-        storage = TurnStorage.from_url(
-            settings.redis.url,
-            key_builder=key_builder,
-            connection_kwargs={"connection_class": _read_timeout_connection()},
+        storage = cast(
+            TurnStorage,
+            TurnStorage.from_url(
+                settings.redis.url,
+                key_builder=key_builder,
+                connection_kwargs={"connection_class": _read_timeout_connection()},
+            ),
         )
         return storage, RedisTurns(storage, RedisRecord(storage.redis))
     from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -74,7 +79,7 @@ def build_dispatcher(
     _keep_response_models()
     if storage is None:
         storage, events_isolation = make_storage(settings)
-    kwargs = {"events_isolation": events_isolation} if events_isolation is not None else {}
+    kwargs: dict[str, Any] = {"events_isolation": events_isolation} if events_isolation is not None else {}
     dp = Dispatcher(storage=storage, **kwargs)
     locales = Locales(default=settings.default_language)
     dp.update.outer_middleware(CitizenMiddleware(locales))

@@ -175,7 +175,9 @@ async def begin_profile(
     """Ask for whatever the profile lacks, then open the service's form."""
     await state.set_data({"then_service": then_service})
     await message.answer(l10n("profile-intro"))
-    await ask_profile(message, l10n, state, next_missing(citizen))
+    step = next_missing(citizen)
+    assert step is not None, "begin_profile is called only for a profile that lacks something"
+    await ask_profile(message, l10n, state, step)
 
 
 def next_missing(citizen: Citizen) -> str | None:

@@ -47,8 +47,11 @@ class L10n:
             if self._fallback is not None:
                 return self._fallback._format(key, args)
             raise KeyError(f"missing locale key {key!r}")
-        value, _errors = self._bundle.format_pattern(self._bundle.get_message(key).value, args)
-        return value
+        pattern = self._bundle.get_message(key).value
+        if pattern is None:  # a message with attributes only
+            raise KeyError(f"locale key {key!r} has no value")
+        value, _errors = self._bundle.format_pattern(pattern, args)
+        return str(value)
 
     def _arg(self, v, *, escape: bool):
         if isinstance(v, bool):

@@ -7,6 +7,7 @@ shows the deployment-wide depth and age."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import TelegramRetryAfter
@@ -49,7 +50,7 @@ class CountRateLimited(BaseRequestMiddleware):
 async def refresh_outbox() -> None:
     pending = OutboxMessage.filter(status=OutboxStatus.PENDING)
     OUTBOX_DEPTH.set(await pending.count())
-    oldest = await pending.order_by("created_at").first().values_list("created_at", flat=True)
+    oldest = cast(datetime | None, await pending.order_by("created_at").first().values_list("created_at", flat=True))
     OUTBOX_OLDEST.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
 
 

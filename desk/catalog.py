@@ -102,7 +102,8 @@ class Field(Model):
     def limits(self, today: date) -> tuple[Any, Any]:
         """min and max ready for desk.validators (date limits resolved against today)."""
         if self.type == "date":
-            return tuple(None if v is None else _date_limit(str(v), today) for v in (self.min, self.max))
+            lo, hi = (None if v is None else _date_limit(str(v), today) for v in (self.min, self.max))
+            return lo, hi
         if self.type == "multichoice":
             return (int(self.min) if self.min is not None else int(self.required)), (
                 int(self.max) if self.max is not None else None
@@ -373,7 +374,7 @@ def _load_list(file: Path, data: dict, key: str, model: type[Model], problems: l
     items: dict[str, Any] = {}
     for i, raw in enumerate(data.get(key, [])):
         try:
-            item = model.model_validate(raw)
+            item: Any = model.model_validate(raw)
         except SchemaError as e:
             problems += _schema_problems(file, e, (key, i))
             continue

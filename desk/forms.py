@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from desk import validators
 from desk.catalog import ServiceCard
@@ -16,7 +17,14 @@ PROFILE_ATTRS = {"full_name", "national_id", "mobile"}
 
 
 def new_draft(card: ServiceCard, profile: dict) -> dict:
-    draft = {"svc": card.code, "ver": card.version, "token": uuid.uuid4().hex, "pos": 0, "answers": {}, "review": False}
+    draft: dict[str, Any] = {
+        "svc": card.code,
+        "ver": card.version,
+        "token": uuid.uuid4().hex,
+        "pos": 0,
+        "answers": {},
+        "review": False,
+    }
     for f in card.form:
         prefill = getattr(f, "prefill", None)
         if prefill in PROFILE_ATTRS and profile.get(prefill):

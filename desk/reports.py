@@ -14,6 +14,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise import Tortoise
@@ -105,6 +106,7 @@ def parse_args(text: str, today: date) -> Query:
     """`/stats` arguments: [month|bimonth|season|half|year|1404/01/01-1404/03/31]
     [unit CODE | agency CODE | service CODE | hq | line]. Raises ValidationError."""
     text = normalize_digits(text or "")
+    kind: str | None
     kind, span, scope = "month", None, {}
     if m := _RANGE.search(text):
         span, kind = parse_range(m.group(0)), None
@@ -123,7 +125,7 @@ def parse_args(text: str, today: date) -> Query:
         else:
             raise ValidationError("arg", arg=words[i])
         i += 1
-    start, end = span or period(kind, today)
+    start, end = span or period(kind or "month", today)
     return Query(start, end, kind, scope)
 
 
@@ -205,7 +207,8 @@ def _union(column: str, spans: list[tuple[datetime, datetime]]) -> Q:
     """The rows whose `column` falls in any of the spans."""
     q = Q()
     for lo, hi in _merged(spans):
-        q |= Q(**{f"{column}__gte": lo, f"{column}__lt": hi})
+        bounds: dict[str, Any] = {f"{column}__gte": lo, f"{column}__lt": hi}
+        q |= Q(**bounds)
     return q
 
 
@@ -232,7 +235,7 @@ async def _accepted(spans, scope: dict) -> list[int]:
 async def _open(spans, scope: dict, now: datetime, tz: str) -> list[tuple[int, int]]:
     """(open, overdue) as of the end of each period, or now for a period still running."""
     as_of = [min(end, now) for _, end in spans]
-    aggregates = {}
+    aggregates: dict[str, Any] = {}
     for i, at in enumerate(as_of):
         still_open = f"submitted_at < {_stamp(at)} AND (answered_at IS NULL OR answered_at >= {_stamp(at)})"
         day = at.astimezone(ZoneInfo(tz)).date().isoformat()
@@ -248,7 +251,7 @@ async def _answered(spans, scope: dict, tz: str, out: list[Figures]) -> None:
     """Answered in each period: how many, mean and median days from acceptance, share on time."""
     days = days_sql("answered_at", "submitted_at")
     on_time = _on_time_sql(tz)
-    aggregates = {}
+    aggregates: dict[str, Any] = {}
     for i, span in enumerate(spans):
         within = _in_span("answered_at", span)
         aggregates |= {
@@ -304,7 +307,7 @@ async def _median(queryset, n: int) -> float:
 def _on_time_sql(tz: str) -> str:
     """True when answered_at falls on or before the promised date (a local calendar day)."""
     if _dialect() == "sqlite":  # SQLite has no zone database: the zone's current UTC offset
-        offset = datetime.now(ZoneInfo(tz)).utcoffset().total_seconds() / 86400
+        offset = (datetime.now(ZoneInfo(tz)).utcoffset() or timedelta()).total_seconds() / 86400
         return f"julianday(answered_at) < julianday(promised_date) + 1 - {offset:.6f}"
     return f"answered_at < ((promised_date + 1)::timestamp AT TIME ZONE '{_checked_tz(tz)}')"
 

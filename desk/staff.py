@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import cast
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -138,9 +139,8 @@ async def is_supervisor(platform: str, user_id: int, unit_code: str) -> bool:
 
 async def supervised_units(platform: str, user_id: int) -> list[str | None]:
     """Units this person supervises (None in the list: every unit)."""
-    return list(
-        await Role.filter(platform=platform, user_id=user_id, role="supervisor").values_list("unit_code", flat=True)
-    )
+    units = await Role.filter(platform=platform, user_id=user_id, role="supervisor").values_list("unit_code", flat=True)
+    return cast(list[str | None], units)
 
 
 async def grant(platform: str, user_id: int, role: str, unit_code: str | None, by: int) -> bool:
@@ -198,13 +198,15 @@ async def unbind(platform: str, chat_id: int, unit_code: str | None = None) -> l
     query = UnitGroup.filter(platform=platform, chat_id=chat_id)
     if unit_code:
         query = query.filter(unit_code=unit_code)
-    units = list(await query.values_list("unit_code", flat=True))
+    units = cast(list[str], await query.values_list("unit_code", flat=True))
     await query.delete()
     return units
 
 
 async def units_of_chat(platform: str, chat_id: int) -> list[str]:
-    return list(await UnitGroup.filter(platform=platform, chat_id=chat_id).values_list("unit_code", flat=True))
+    return cast(
+        list[str], await UnitGroup.filter(platform=platform, chat_id=chat_id).values_list("unit_code", flat=True)
+    )
 
 
 async def group_of(unit_code: str) -> UnitGroup | None:

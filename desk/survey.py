@@ -158,6 +158,7 @@ async def answer(response: SurveyResponse, citizen: Citizen, step: int, value: s
         return False
     if current.kind == "respondent":
         question = current.question
+        assert question is not None
         if value != "" and value not in {o.value for o in question.options}:
             return False
         response.respondent = {**(response.respondent or {}), question.key: value or None}
@@ -167,6 +168,7 @@ async def answer(response: SurveyResponse, citizen: Citizen, step: int, value: s
     elif current.kind == "item":
         if not value.isdigit() or int(value) not in form.scores:
             return False
+        assert current.item is not None and current.axis is not None
         await SurveyAnswer.update_or_create(
             response=response, item=current.item.number, defaults={"axis": current.axis.code, "score": int(value)}
         )

@@ -83,7 +83,7 @@ def number(s: str, min: float | None = None, max: float | None = None, integer: 
         raise ValidationError("number-format")
     value: int | float = float(text)
     if integer:
-        if not value.is_integer():
+        if not float(text).is_integer():
             raise ValidationError("number-not-integer")
         value = int(text.split(".")[0])
     if min is not None and value < min:

@@ -90,7 +90,7 @@ async def repost_card(request: Request) -> bool:
 
 async def refresh_card(request: Request, actor_chat: tuple[str, int] | None) -> None:
     """Re-render the card unless the actor is in the card's chat (the handler edits it directly)."""
-    if request.card_message_id is None:
+    if request.card_message_id is None or request.card_platform is None:
         return
     if actor_chat != (request.card_platform, request.card_chat_id):
         await enqueue(
@@ -320,7 +320,7 @@ async def transfer(request_id: int, actor: Actor, unit_code: str, unit_place: st
         event = await _event(request, "transferred", actor, data={"from": request.unit_code, "to": unit_code})
         old_card = (request.card_platform, request.card_chat_id, request.card_message_id)
         request = await Request.get(id=request_id)
-        if old_card[2] is not None and actor_chat != old_card[:2]:
+        if old_card[0] is not None and old_card[2] is not None and actor_chat != old_card[:2]:
             await enqueue(
                 platform=old_card[0],
                 chat_id=old_card[1],

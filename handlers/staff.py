@@ -62,7 +62,7 @@ async def show_card(
         request,
         catalog,
         today(settings),
-        platform=bot.platform,
+        platform=getattr(bot, "platform", "telegram"),
         chat_id=chat_id,
         message_id=message_id,
     )
@@ -75,7 +75,10 @@ async def show_card(
 async def refresh_here(bot: Bot, request: Request, chat_id: int, **kw) -> None:
     """After an action: the request's card, when it lives in this chat."""
     request = await Request.get(id=request.id)
-    if (request.card_platform, request.card_chat_id) == (bot.platform, chat_id) and request.card_message_id:
+    if (request.card_platform, request.card_chat_id) == (
+        getattr(bot, "platform", "telegram"),
+        chat_id,
+    ) and request.card_message_id:
         await show_card(bot, request, chat_id, request.card_message_id, **kw)
 
 
@@ -471,7 +474,7 @@ async def card_replied(message: Message, platform: str) -> dict | bool:
             .exclude(request_id=None)
             .first()
         )
-        request = row and await Request.get_or_none(id=row.request_id)
+        request = await Request.get_or_none(id=row.request_id) if row else None
     return {"request": request} if request is not None else False
 
 

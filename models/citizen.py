@@ -1,6 +1,13 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 
 from models.base import Timestamped
+
+if TYPE_CHECKING:
+    from models.request import Request
 
 
 class Citizen(Timestamped):
@@ -25,6 +32,7 @@ class Citizen(Timestamped):
     education = fields.CharField(max_length=32, null=True)
     occupation = fields.CharField(max_length=64, null=True)
     blocked_at = fields.DatetimeField(null=True)  # the citizen blocked the bot (403)
+    requests: fields.ReverseRelation[Request]
 
     class Meta:
         table = "citizen"

@@ -1,7 +1,13 @@
+from __future__ import annotations
+
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.request import Request
 
 
 class OutboxStatus(StrEnum):
@@ -20,8 +26,11 @@ class OutboxMessage(Model):
     chat_id = fields.BigIntField(db_index=True)
     is_group = fields.BooleanField(default=False)
     method = fields.CharField(max_length=32)  # sendMessage, sendDocument, copyMessage, editMessageText...
-    payload = fields.JSONField()
-    request = fields.ForeignKeyField("models.Request", related_name="outbox", null=True, on_delete=fields.SET_NULL)
+    payload: dict[str, Any] = fields.JSONField()
+    request: fields.ForeignKeyNullableRelation[Request] = fields.ForeignKeyField(
+        "models.Request", related_name="outbox", null=True, on_delete=fields.SET_NULL
+    )
+    request_id: int | None
     purpose = fields.CharField(max_length=32, default="")  # card, notify, result...: what to do with the reply
     status = fields.CharField(max_length=8, default=OutboxStatus.PENDING)
     attempts = fields.IntField(default=0)

@@ -4,21 +4,23 @@ than running it (about 0.2 ms against 0.07 ms on SQLite)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tortoise import Model
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
 
+M = TypeVar("M", bound=Model)
 
-class PreparedSelect:
+
+class PreparedSelect(Generic[M]):
     """A SELECT by equality on some fields, optionally ordered and paged. `example` values (of the
     fields' types) shape the query; the values passed to `rows`, `first` and `count` follow them in
     order, then (when `paged`) the limit and the offset."""
 
     def __init__(
         self,
-        model: type[Model],
+        model: type[M],
         *,
         only: tuple[str, ...] = (),
         order_by: tuple[str, ...] = (),
@@ -50,12 +52,12 @@ class PreparedSelect:
         db, sql = self._prepared("select")
         return await db.execute_query_dict(sql, list(values))
 
-    async def all(self, *values: Any) -> list[Model]:
+    async def all(self, *values: Any) -> list[M]:
         """The matching model instances, made by tortoise exactly as a queryset makes them."""
         db, sql = self._prepared("select")
         return await db.executor_class(model=self.model, db=db).execute_select(sql, list(values))
 
-    async def first(self, *values: Any) -> Model | None:
+    async def first(self, *values: Any) -> M | None:
         found = await self.all(*values)
         return found[0] if found else None
 

@@ -1,9 +1,15 @@
+from __future__ import annotations
+
 from enum import StrEnum, nonmember
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
 
 from models.base import Timestamped
+
+if TYPE_CHECKING:
+    from models.citizen import Citizen
 
 
 class RequestStatus(StrEnum):
@@ -16,7 +22,7 @@ class RequestStatus(StrEnum):
     # groups of statuses (not members themselves)
     OPEN = nonmember((SUBMITTED, IN_PROGRESS, WAITING_CITIZEN, WAITING_INQUIRY))
     CLOSED = nonmember((ANSWERED, REJECTED))
-    ALL = nonmember(OPEN + CLOSED)
+    ALL = nonmember(OPEN + CLOSED)  # type: ignore[operator]  # the class body sees the tuples themselves
 
 
 class Channel(StrEnum):
@@ -31,11 +37,14 @@ class Request(Timestamped):
 
     id = fields.IntField(primary_key=True)
     tracking_code = fields.CharField(max_length=12, unique=True)
-    citizen = fields.ForeignKeyField("models.Citizen", related_name="requests", on_delete=fields.RESTRICT)
+    citizen: fields.ForeignKeyRelation[Citizen] = fields.ForeignKeyField(
+        "models.Citizen", related_name="requests", on_delete=fields.RESTRICT
+    )
+    citizen_id: int
     submit_token = fields.CharField(max_length=40, unique=True)  # one submission per filled form
     service_code = fields.CharField(max_length=64, db_index=True)
     service_version = fields.IntField()
-    card = fields.JSONField()  # the service identity card as it was when submitted
+    card: dict[str, Any] = fields.JSONField()  # the service identity card as it was when submitted
     agency_code = fields.CharField(max_length=64, db_index=True)
     unit_code = fields.CharField(max_length=64, db_index=True)
     unit_place = fields.CharField(max_length=8, default="hq")  # hq | line, for the reports
@@ -43,7 +52,7 @@ class Request(Timestamped):
     registered_by = fields.CharField(max_length=128, null=True)  # the desk staff member, for in-person requests
     status = fields.CharField(max_length=20, default=RequestStatus.SUBMITTED, db_index=True)
     stage_code = fields.CharField(max_length=64, null=True)
-    answers = fields.JSONField()  # [{"name", "type", "value"}] in form order
+    answers: list[dict[str, Any]] = fields.JSONField()  # [{"name", "type", "value"}] in form order
     submitted_at = fields.DatetimeField(db_index=True)
     promised_date = fields.DateField()
     answered_at = fields.DatetimeField(null=True, db_index=True)
@@ -68,8 +77,14 @@ class Document(Timestamped):
     """A file kept by the desk: uploaded by a citizen for a form field, or a result file."""
 
     id = fields.IntField(primary_key=True)
-    citizen = fields.ForeignKeyField("models.Citizen", related_name="documents", null=True, on_delete=fields.SET_NULL)
-    request = fields.ForeignKeyField("models.Request", related_name="documents", null=True, on_delete=fields.CASCADE)
+    citizen: fields.ForeignKeyNullableRelation[Citizen] = fields.ForeignKeyField(
+        "models.Citizen", related_name="documents", null=True, on_delete=fields.SET_NULL
+    )
+    citizen_id: int | None
+    request: fields.ForeignKeyNullableRelation[Request] = fields.ForeignKeyField(
+        "models.Request", related_name="documents", null=True, on_delete=fields.CASCADE
+    )
+    request_id: int | None
     field = fields.CharField(max_length=64, null=True)  # form field, or null for messages/results
     role = fields.CharField(max_length=16, default="form")  # form | message | result
     kind = fields.CharField(max_length=16)  # pdf, jpg, png, ...
@@ -89,7 +104,10 @@ class RequestEvent(Model):
     """The history of a request: who did what and when (stages, messages, notes...)."""
 
     id = fields.IntField(primary_key=True)
-    request = fields.ForeignKeyField("models.Request", related_name="events", on_delete=fields.CASCADE)
+    request: fields.ForeignKeyRelation[Request] = fields.ForeignKeyField(
+        "models.Request", related_name="events", on_delete=fields.CASCADE
+    )
+    request_id: int
     kind = fields.CharField(max_length=32)
     actor = fields.CharField(max_length=16, default="system")  # citizen | staff | system
     actor_platform = fields.CharField(max_length=16, null=True)
@@ -97,7 +115,7 @@ class RequestEvent(Model):
     actor_name = fields.CharField(max_length=128, null=True)
     stage_code = fields.CharField(max_length=64, null=True)
     text = fields.TextField(null=True)
-    data = fields.JSONField(null=True)
+    data: dict[str, Any] | None = fields.JSONField(null=True)
     public = fields.BooleanField(default=True)  # shown to the citizen
     at = fields.DatetimeField(auto_now_add=True, db_index=True)
 

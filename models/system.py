@@ -1,3 +1,5 @@
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -7,7 +9,7 @@ class FsmRecord(Model):
 
     key = fields.CharField(max_length=255, primary_key=True)
     state = fields.CharField(max_length=255, null=True)
-    data = fields.JSONField(default=dict)
+    data: dict[str, Any] = fields.JSONField(default=dict)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -11,4 +11,6 @@ fi
 # Lint and format are part of the tests: a change that breaks them fails like a failing test.
 python3 -m ruff check --quiet .
 python3 -m ruff format --check --quiet .
+# Types: mypy with the configuration in pyproject.toml.
+python3 -m mypy
 exec python3 -m pytest -q "$@"

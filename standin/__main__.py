@@ -6,6 +6,7 @@ import argparse
 import logging
 
 from aiohttp import web
+from aiohttp.log import access_logger
 
 from standin.core import Standin
 from standin.server import make_app
@@ -21,7 +22,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
     standin = Standin(strict=not args.lenient, rate_limits=args.rate_limits)
-    web.run_app(make_app(standin), host=args.host, port=args.port, **({} if args.access_log else {"access_log": None}))
+    web.run_app(
+        make_app(standin), host=args.host, port=args.port, access_log=access_logger if args.access_log else None
+    )
 
 
 if __name__ == "__main__":

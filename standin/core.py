@@ -277,7 +277,7 @@ class Standin:
         """A person presses an inline button on a bot message; returns the bot's answer, if any."""
         query_id = str(next(self._query_ids))
         account = self.bot(stored.bot_token or chat.token)
-        query = {
+        query: dict[str, Any] = {
             "token": account.token,
             "chat": chat,
             "message_id": stored.message_id,

@@ -127,7 +127,7 @@ async def user_sends(request: web.Request) -> web.Response:
                 caption=body.get("caption"),
             )
         elif "photo" in body:
-            photo = {"content": base64.b64decode(body["photo"])} if body["photo"] else {}
+            photo: dict[str, Any] = {"content": base64.b64decode(body["photo"])} if body["photo"] else {}
             message = await user.send_photo(**photo, caption=body.get("caption"))
         elif "contact" in body:
             contact = body["contact"]
@@ -184,7 +184,7 @@ async def group_sends(request: web.Request) -> web.Response:
                 **where,
             )
         elif "photo" in body:
-            photo = {"content": base64.b64decode(body["photo"])} if body["photo"] else {}
+            photo: dict[str, Any] = {"content": base64.b64decode(body["photo"])} if body["photo"] else {}
             message = await group.send_photo(sender, **photo, caption=body.get("caption"), **where)
         else:
             message = await group.send(sender, body["text"], **where)

@@ -6,11 +6,12 @@ from typing import Any
 
 import orjson
 from aiohttp import BodyPartReader, MultipartReader
+from aiohttp.multipart import MultipartResponseWrapper
 
 Files = dict[str, tuple[str, bytes]]
 
 
-async def read_parts(reader: MultipartReader) -> tuple[dict[str, Any], Files]:
+async def read_parts(reader: MultipartReader | MultipartResponseWrapper) -> tuple[dict[str, Any], Files]:
     """Fields of a multipart/form-data body as strings; parts with a filename as uploads."""
     params: dict[str, Any] = {}
     files: Files = {}

@@ -85,10 +85,10 @@ class FirstDelivery(BaseMiddleware):
     def __init__(self, record: DatabaseRecord | RedisRecord):
         self.record = record
 
-    async def __call__(self, handler, event: Update, data: dict[str, Any]) -> Any:
+    async def __call__(self, handler, event: Update, data: dict[str, Any]) -> Any:  # type: ignore[override]
         bot_id, delivery = data["bot"].id, data.get("delivery")
         by_turn = delivery is not None and delivery.seen is not None  # checked, and recorded, by the turn
-        seen = delivery.seen if by_turn else await self.record.seen(bot_id, event.update_id)
+        seen = delivery.seen if delivery is not None and by_turn else await self.record.seen(bot_id, event.update_id)
         if seen:
             if delivery:
                 delivery.duplicate = True

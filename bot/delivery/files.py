@@ -63,6 +63,8 @@ async def _keep_file(message, bot, store, platform, citizen, role, accept, max_m
     except TelegramBadRequest as e:  # both messengers refuse files over 20 MB to bots
         raise validators.ValidationError("file-too-big" if "too big" in e.message else "file-download") from e
     buffer = io.BytesIO()
+    if file.file_path is None:  # the Bot API did not make the file downloadable
+        raise validators.ValidationError("file-download")
     await bot.download_file(file.file_path, buffer)
     content = buffer.getvalue()
     kind = documents.check_upload(name, len(content), content[: documents.HEAD_BYTES], accept, max_mb)

@@ -39,7 +39,7 @@ class DeskSession(AiohttpSession):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(json_loads=orjson.loads, json_dumps=dumps, **kwargs)
 
-    def build_form_data(self, bot: Bot, method: TelegramMethod):  # type: ignore[override]
+    def build_form_data(self, bot: Bot, method: TelegramMethod):
         fields, files = json_fields(self, bot, method)
         if files:
             return super().build_form_data(bot, method)

@@ -106,7 +106,8 @@ class RedisTurns(BaseEventIsolation):
             handled = delivery is not None and delivery.handled and not delivery.seen
             try:
                 await self._end(
-                    keys=[lock_key] + ([record_key] if handled else []), args=[token, int(KEEP.total_seconds())]
+                    keys=[lock_key] + ([record_key] if handled and record_key else []),
+                    args=[token, int(KEEP.total_seconds())],
                 )
             except Exception:
                 log.exception("ending the turn of %s failed; its lock expires in %d s", lock_key, TURN_SECONDS)

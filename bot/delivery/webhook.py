@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import logging
 import time
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
@@ -64,7 +65,7 @@ class DeskRequestHandler(SimpleRequestHandler):
         self.secret_header = platforms.messenger(getattr(bot, "platform", "telegram")).webhook_secret_header
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
-        return hmac.compare_digest(telegram_secret_token.encode(), self.secret_token.encode())
+        return hmac.compare_digest(telegram_secret_token.encode(), (self.secret_token or "").encode())
 
     def authentic(self, request: web.Request) -> bool:
         path_ok = self.verify_secret(request.match_info.get("secret", ""), self.bot)
@@ -93,7 +94,7 @@ class DeskRequestHandler(SimpleRequestHandler):
         delivery = dedupe.Delivery(bot.id, update_id)
         current = dedupe.CURRENT_DELIVERY.set(delivery)
         try:
-            result = await self.dispatcher.feed_webhook_update(bot, update, delivery=delivery, **self.data)
+            result: Any = await self.dispatcher.feed_webhook_update(bot, update, delivery=delivery, **self.data)
         finally:
             dedupe.CURRENT_DELIVERY.reset(current)
             metrics.HANDLER_SECONDS.labels(kind).observe(time.perf_counter() - started)

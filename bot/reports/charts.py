@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import arabic_reshaper
 from bidi.algorithm import get_display
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -39,7 +40,7 @@ def shape(text: str, lang: str = "fa") -> str:
     return text if LAYS_OUT_RTL else get_display(arabic_reshaper.reshape(text))
 
 
-def _figure(title: str, lang: str) -> tuple[Figure, object]:
+def _figure(title: str, lang: str) -> tuple[Figure, Axes]:
     fig = Figure(figsize=(8, 4.5), dpi=100)
     ax = fig.add_subplot()
     ax.set_title(shape(title, lang), fontfamily=_font(), fontsize=14)

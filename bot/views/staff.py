@@ -12,7 +12,14 @@ from __future__ import annotations
 from datetime import date
 
 from aiogram.methods import CopyMessage, CreateForumTopic, EditMessageText, SendDocument, SendMediaGroup, SendMessage
-from aiogram.types import FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, ReplyParameters
+from aiogram.types import (
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    MediaUnion,
+    ReplyParameters,
+)
 
 from bot.callbacks import ReplyCb, RequestCb, StaffCb
 from bot.l10n import L10n
@@ -244,7 +251,7 @@ def send_files(
         return
     for start in range(0, len(docs), 10):
         chunk = docs[start : start + 10]
-        media = [
+        media: list[MediaUnion] = [
             InputMediaDocument(media=file_input(d, platform, store), caption=caption if start == 0 and i == 0 else None)
             for i, d in enumerate(chunk)
         ]

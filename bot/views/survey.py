@@ -38,6 +38,7 @@ def survey_view(
     rid = request.id
     if step.kind == "respondent":
         q = step.question
+        assert q is not None
         given = (response.respondent or {}).get(q.key)
         known = given or (getattr(citizen, q.profile, None) if q.profile else None)
         lines.append(f"<b>{esc(pick(q.title, lang))}</b>")
@@ -53,6 +54,7 @@ def survey_view(
         rows += [options[i : i + 2] for i in range(0, len(options), 2)]
         rows.append([button(l10n.button("survey-skip"), SurveyCb(request=rid, action="skip", step=step.number))])
     elif step.kind == "item":
+        assert step.axis is not None and step.item is not None
         lines.append(l10n("survey-axis", axis=pick(step.axis.title, lang)))
         lines.append(
             l10n("survey-item", number=step.item.number, total=len(form.items), text=pick(step.item.text, lang))
