@@ -92,6 +92,7 @@ async def ask_discard(message: Message, l10n: L10n, state: FSMContext, catalog) 
         await discard_draft(state)
         await message.answer(l10n("cancelled"), reply_markup=keyboards.main_menu(l10n))
         return
+    assert draft is not None  # answers were given
     text, kb = step_views.discard_confirm(l10n, pick(card.title, l10n.lang) if card else draft["svc"], count)
     await message.answer(text, reply_markup=kb)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -271,12 +272,13 @@ async def _s5_row(card: ServiceCard, period: Period, tz: str, lang: str, link: s
     received = bool(ids) and await Document.filter(request_id__in=ids, role="form").exists()
     last_electronic = card.stages[-1].electronic
     delivered = bool(ids) and await RequestEvent.filter(request_id__in=ids, kind="result").exists()
-    notified = (
+    notified: list[str] = cast(
+        list[str],
         await OutboxMessage.filter(request_id__in=ids, method="notify", status=OutboxStatus.SENT)
         .distinct()
         .values_list("platform", flat=True)
         if ids
-        else []
+        else [],
     )
     invited = bool(ids) and await SurveyResponse.filter(request_id__in=ids, invited_at__isnull=False).exists()
     return S5Row(
@@ -513,9 +515,8 @@ async def may_declare(settings, platform: str, user_id: int, agency: str, catalo
 
 
 async def evaluator_provinces(platform: str, user_id: int) -> list[str]:
-    return list(
-        await Role.filter(platform=platform, user_id=user_id, role="evaluator").values_list("unit_code", flat=True)
-    )
+    units = await Role.filter(platform=platform, user_id=user_id, role="evaluator").values_list("unit_code", flat=True)
+    return cast(list[str], units)
 
 
 async def may_evaluate(platform: str, user_id: int, province: str) -> bool:

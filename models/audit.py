@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from tortoise import fields
 
 from models.base import Timestamped
@@ -29,7 +33,7 @@ class AuditDeclaration(Timestamped):
     agency_code = fields.CharField(max_length=64, db_index=True)
     period_start = fields.DateField()
     period_end = fields.DateField()  # inclusive
-    forms = fields.JSONField()  # desk.audit.Forms as JSON
+    forms: dict[str, Any] = fields.JSONField()  # desk.audit.Forms as JSON
     by_platform = fields.CharField(max_length=16)
     by_user_id = fields.BigIntField()
     by_name = fields.CharField(max_length=128)
@@ -44,13 +48,16 @@ class AuditEvaluation(Timestamped):
     found and the fixes needed (appendix 2, the «نتایج ارزیابی» parts)."""
 
     id = fields.IntField(primary_key=True)
-    declaration = fields.OneToOneField("models.AuditDeclaration", related_name="evaluation", on_delete=fields.CASCADE)
+    declaration: fields.OneToOneRelation[AuditDeclaration] = fields.OneToOneField(
+        "models.AuditDeclaration", related_name="evaluation", on_delete=fields.CASCADE
+    )
+    declaration_id: int
     by_platform = fields.CharField(max_length=16)
     by_user_id = fields.BigIntField()
     by_name = fields.CharField(max_length=128)
-    s1_conflicts = fields.JSONField(default=list)  # service codes whose declared place is wrong
-    s2_levels = fields.JSONField(default=dict)  # {"1": "good", ...}
-    fixes = fields.JSONField(default=dict)  # {"s3": {code: text}, "s4": {...}, "s5": {...}}
+    s1_conflicts: list[str] = fields.JSONField(default=list)  # service codes whose declared place is wrong
+    s2_levels: dict[str, str] = fields.JSONField(default=dict)  # {"1": "good", ...}
+    fixes: dict[str, dict[str, str]] = fields.JSONField(default=dict)  # {"s3": {code: text}, "s4": {...}, "s5": {...}}
     improvements = fields.TextField(null=True)
     completed_at = fields.DatetimeField(null=True)
 

@@ -129,6 +129,7 @@ def render(text: str) -> Parsed:
     plain: list[str] = []
     entities: list[dict] = []
     length, pos = 0, 0
+    entity: dict[str, object]
     for match in _MARKDOWN.finditer(text):
         before = text[pos : match.start()]
         plain.append(before)

@@ -260,7 +260,7 @@ def member(w: Standin, chat: ChatBase, user_id: int) -> dict:
     if status == "kicked":
         return {"status": status, "user": user, "until_date": 0}
     if status == "restricted":
-        allowed = chat.can_send.get(user_id, True)
+        allowed = chat.can_send.get(user_id, True) if isinstance(chat, FakeGroup) else True
         return {
             "status": status,
             "user": user,

@@ -303,7 +303,7 @@ async def render_documents(out: Outgoing):
     """A request's documents, to the staff member who pressed the card's Documents button."""
     request = await Request.get_or_none(id=out.data["request"])
     docs = await Document.filter(request=request, role="form").order_by("id") if request else []
-    if docs:
+    if docs and request is not None:
         caption = out.l10n("staff-card-files", code=out.l10n.code(request.tracking_code))
         for call in send_files(out.chat_id, docs, out.platform, out.ctx.store, caption=caption):
             yield call
