@@ -10,24 +10,32 @@ from __future__ import annotations
 
 import asyncio
 import os
-from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from bot.app import build_dispatcher
-from bot.config import ROOT, Settings
-from bot.db import tortoise_config
+from bot.config import Settings
+from bot.delivery.webhook import make_app
 from bot.platforms import DeskBot
 from standin.core import Standin
 from standin.session import StandinSession
-from standin.spec import ApiSpec
+from tests.factories import (
+    BALE_TOKEN,
+    PG_REQUIRED,
+    PG_SERVER,
+    SECRET,
+    SPEC,
+    TOKEN,
+    Web,
+    fresh_database,
+    make_settings,
+    reachable,
+    report_data_set,
+)
 
-SPEC = ApiSpec(ROOT / "tests" / "telegram-bot-api" / "api.json")
-PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-PG_REQUIRED = bool(os.environ.get("REQUIRE_POSTGRES") or os.environ.get("CI"))
-TOKEN = "123456:TEST-token"
 PLATFORMS = ("telegram", "bale")
 
 
@@ -58,25 +66,10 @@ def platform(request) -> str:
     return getattr(request, "param", "telegram")
 
 
-def reachable(host: str, port: int) -> bool:
-    """Whether a server (PostgreSQL, Redis) answers on host:port."""
-    import socket
-
-    try:
-        socket.create_connection((host, port), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-def _pg_reachable() -> bool:
-    return reachable("127.0.0.1", 5432)
-
-
 @pytest.fixture(scope="session")
 def pg_url():
     """A database of this test run's own on the PostgreSQL server (runs in parallel never collide)."""
-    if not _pg_reachable():
+    if not reachable("127.0.0.1", 5432):
         yield None
         return
     import asyncpg
@@ -109,33 +102,11 @@ def db_url(request, tmp_path, pg_url) -> str:
     return pg_url
 
 
-async def _fresh_database(url: str) -> None:
-    await Tortoise.init(config=tortoise_config(url))
-    if url.startswith("postgres"):
-        conn = Tortoise.get_connection("default")
-        await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await Tortoise.generate_schemas()
-
-
 @pytest.fixture
 async def db(db_url):
-    await _fresh_database(db_url)
+    await fresh_database(db_url)
     yield db_url
     await Tortoise.close_connections()
-
-
-def make_settings(tmp_path: Path, **overrides) -> Settings:
-    base = dict(
-        token=TOKEN,
-        api_url="http://standin.invalid",
-        platform="telegram",
-        admins=["bale:900" if overrides.get("platform") == "bale" else "900"],  # user 900 on the desk's messenger
-        documents={"dir": str(tmp_path / "documents")},
-        redis={"url": ""},
-        database={"url": "sqlite://:memory:"},
-    )
-    base.update(overrides)
-    return Settings(**base)
 
 
 class Desk:
@@ -212,4 +183,42 @@ async def desk(make_desk) -> Desk:
     return await make_desk()
 
 
-TEST_CATALOG = ROOT / "tests" / "data" / "catalog"
+@pytest.fixture
+async def report_data(db):
+    """The report tests' fixed data set (tests/factories.py), in a fresh database."""
+    return await report_data_set()
+
+
+@pytest.fixture
+async def web(db, tmp_path, standin):
+    """`await web(**settings)`: Telegram (and Bale when `bale=True`) bots behind one web app, the
+    stand-in delivering every update through HTTP, twice when `twice` is set on the result."""
+    made: list[TestClient] = []
+
+    async def factory(bale: bool = False, **overrides) -> Web:
+        overrides.setdefault("webhook", {"secret": SECRET, "path": "/hook"})
+        if bale:
+            overrides["bots"] = [{"token": BALE_TOKEN, "api_url": "https://tapi.bale.ai", "platform": "bale"}]
+        settings = make_settings(tmp_path, **overrides)
+        bots = {}
+        for account in settings.accounts():
+            standin.add_bot(account.token, platform=account.platform)
+            bots[account.token] = DeskBot(account.token, platform=account.platform, session=StandinSession(standin))
+        dp = build_dispatcher(settings)
+        client = TestClient(TestServer(make_app(settings, dp, list(bots.values()))))
+        await client.start_server()
+        made.append(client)
+        hosted = Web(client, settings, bots, dp)
+
+        async def push(token: str, update: dict) -> None:
+            hosted.update_ids.append(update["update_id"])
+            for _ in range(2 if hosted.twice else 1):
+                await hosted.post(bots[token], update)
+
+        standin.on_update = push
+        return hosted
+
+    yield factory
+    for client in made:
+        await client.close()
+    assert not standin.violations, standin.violations

@@ -29,8 +29,7 @@ from models import (
     SurveyAnswer,
     SurveyResponse,
 )
-from tests.conftest import TEST_CATALOG
-from tests.test_reports import at, jd
+from tests.factories import TEST_CATALOG, at, jd
 
 P2 = audit.Period(jd(1404, 3, 1), jd(1404, 4, 31))
 ADMIN, EVALUATOR, OTHER_EVALUATOR, SUPERVISOR = 900, 901, 902, 903

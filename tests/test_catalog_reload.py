@@ -2,7 +2,7 @@
 
 import shutil
 
-from tests.conftest import TEST_CATALOG
+from tests.factories import TEST_CATALOG
 
 
 async def test_reload_by_admin_only_and_broken_cards_keep_the_old_catalogue(make_desk, tmp_path):

@@ -10,8 +10,7 @@ from desk import complaints
 from desk.text import fa_digits
 from desk.tracking import format_code
 from models import Citizen, Complaint, OutboxMessage, Role
-from tests.conftest import TEST_CATALOG
-from tests.test_survey import FAST, closed_request
+from tests.factories import FAST, TEST_CATALOG, closed_request
 
 
 @pytest.fixture

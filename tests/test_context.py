@@ -11,8 +11,7 @@ import pytest
 
 from bot.callbacks import SearchCb
 from models import Citizen, Document, FsmRecord, Request
-from tests.conftest import TEST_CATALOG
-from tests.journey import VALID_NID, fill_profile, open_service
+from tests.factories import FAST, TEST_CATALOG, VALID_NID, closed_request, fill_permit_form, fill_profile, open_service
 
 
 @pytest.fixture
@@ -89,8 +88,6 @@ async def _menu(user) -> dict:
 
 # -- discarding asks first ----------------------------------------------------------------------------
 async def test_cancel_on_the_review_asks_before_throwing_the_form_away(desk):
-    from tests.journey import fill_permit_form
-
     user = desk.citizen()
     await start_permit(user)
     await fill_profile(user)
@@ -216,7 +213,6 @@ async def test_profile_steps_have_back_and_cancel(desk):
 # -- the survey keeps its text; complaints have Back and Cancel ----------------------------------------
 async def test_text_during_the_survey_is_never_a_search(make_desk):
     from models import SurveyResponse
-    from tests.test_survey import FAST, closed_request
 
     desk = await make_desk(catalog={"dir": str(TEST_CATALOG)}, outbox=FAST)
     user = desk.citizen()
@@ -240,7 +236,6 @@ async def test_text_during_the_survey_is_never_a_search(make_desk):
 
 async def test_a_complaint_can_go_back_or_be_cancelled_and_keeps_a_paused_form(make_desk):
     from models import Complaint
-    from tests.test_survey import FAST, closed_request
 
     desk = await make_desk(catalog={"dir": str(TEST_CATALOG)}, outbox=FAST)
     user = desk.citizen()

@@ -4,8 +4,10 @@ completes a request with a document and gets a tracking code."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
+import sqlite3
 import sys
 import time
 
@@ -15,8 +17,7 @@ from bot.config import ROOT
 from desk import tracking
 from standin.core import Standin
 from standin.server import make_app
-from tests.conftest import SPEC, TOKEN
-from tests.journey import PDF, VALID_NID
+from tests.factories import PDF, SPEC, TOKEN, VALID_NID
 
 
 def _free_port() -> int:
@@ -25,7 +26,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def _until(user, predicate, timeout: float = 20.0) -> dict:
+async def _until(
+    user, predicate, timeout: float = 120.0
+) -> dict:  # a hang guard: a loaded machine starts Python slowly
     """Wait until the bot's newest message in the chat satisfies `predicate`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -97,8 +100,11 @@ async def test_bot_process_completes_a_request_over_http(tmp_path):
         # getUpdates asked for every update type the desk's lifecycle needs (chat_member is opt-in)
         lifecycle = {"message", "edited_message", "callback_query", "my_chat_member", "chat_member"}
         assert lifecycle <= set(standin.bots[TOKEN].allowed_updates or ())
+        with contextlib.closing(sqlite3.connect(tmp_path / "desk.sqlite3")) as conn:
+            rows = conn.execute("SELECT tracking_code, service_code, status FROM request").fetchall()
+        assert rows == [(tracking.normalize(code), "building-permit-inquiry", "submitted")]
         assert not standin.violations
     finally:
         proc.terminate()
-        assert await asyncio.wait_for(proc.wait(), 15) is not None
+        await asyncio.wait_for(proc.wait(), 15)  # it stops when told (a hang fails here)
         await runner.cleanup()

@@ -13,9 +13,17 @@ import pytest
 from bot.delivery.outbox_sender import Sender
 from desk import outbox, reachability
 from models import Citizen, GroupHealth, OutboxMessage, OutboxStatus, Request, RequestEvent, Role, UnitGroup
-from tests.conftest import TEST_CATALOG
-from tests.journey import VALID_NID, fill_permit_form, fill_profile, open_service
-from tests.test_staff import FAST, UNIT, World, make_world
+from tests.factories import (
+    FAST,
+    TEST_CATALOG,
+    UNIT,
+    VALID_NID,
+    World,
+    fill_permit_form,
+    fill_profile,
+    make_world,
+    open_service,
+)
 
 
 @pytest.fixture

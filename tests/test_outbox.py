@@ -15,8 +15,7 @@ from bot.delivery.outbox_sender import Sender
 from bot.views.notifications import _RENDERERS, renderer
 from desk import outbox
 from models import Citizen, OutboxMessage, OutboxStatus
-
-FAST = {"global_per_second": 0, "private_interval_seconds": 0, "group_per_minute": 0}
+from tests.factories import FAST
 
 
 @renderer("test-text")
@@ -61,12 +60,15 @@ async def test_limits_space_a_chats_messages_so_no_429_comes(make_desk):
     user, other = desk.citizen(), desk.citizen("Other")
     await _queue(user.id, 3)
     await _queue(other.id, 3)
-    started = time.monotonic()
-    await desk.deliver_outbox()
-    elapsed = time.monotonic() - started
-    assert 0.55 <= elapsed < 1.5  # two chats in parallel, each 0.3 s (+5% margin) apart
-    calls = [c.at for c in desk.standin.calls if c.method == "sendMessage" and c.params["chat_id"] == user.id]
-    assert all(b - a >= 0.3 for a, b in zip(calls, calls[1:]))
+    assert await desk.deliver_outbox() == 6
+    sends = [c for c in desk.standin.calls if c.method == "sendMessage"]
+    assert desk.standin.stats["429"] == 0 and len(sends) == 6
+    # the two chats in parallel: each chat's first message before either chat's second
+    assert {c.params["chat_id"] for c in sends[:2]} == {user.id, other.id}
+    for chat in (user, other):
+        assert chat.texts() == ["0", "1", "2"]
+        at = [c.at for c in sends if c.params["chat_id"] == chat.id]
+        assert all(b - a >= 0.3 for a, b in zip(at, at[1:]))  # 0.3 s (+5% margin) apart
 
 
 async def test_403_marks_the_citizen_blocked_and_their_rows_wait_for_their_return(desk):
@@ -159,12 +161,42 @@ def test_sliding_window_counts_like_telegram():
     assert window.wait(1.0) == 0
 
 
+class FakeTime:
+    """A clock that moves only when the limiter sleeps."""
+
+    def __init__(self):
+        self.now, self.sleeps = 0.0, []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 async def test_limits_share_the_overall_window_between_chats():
-    limits = Limits(global_per_second=5, private_interval_seconds=0, group_per_minute=0)
-    started = time.monotonic()
-    for chat in range(7):  # 5 fit at once; the 6th and 7th wait for the window (+margin)
+    fake = FakeTime()
+    limits = Limits(5, 0, 0, clock=fake.clock, sleep=fake.sleep)
+    for chat in range(7):  # 5 fit at once; the 6th waits for the window (+margin), the 7th goes with it
         await limits.acquire("telegram", chat, False)
-    assert 1 / MARGIN - 0.05 <= time.monotonic() - started < 1.6
+    assert fake.sleeps == [pytest.approx(1 / MARGIN)]
+    fake.now += 0.5
+    for chat in range(7, 11):  # three more fill the window again; the 11th waits for the 6th to leave
+        await limits.acquire("telegram", chat, False)
+    assert fake.sleeps == [pytest.approx(1 / MARGIN), pytest.approx(1 / MARGIN - 0.5)]
+
+
+async def test_a_chats_messages_are_spaced_by_its_interval_on_the_limiters_clock():
+    fake = FakeTime()
+    limits = Limits(0, 1.0, 20, clock=fake.clock, sleep=fake.sleep)
+    for _ in range(3):
+        await limits.acquire("telegram", 1, False)
+    await limits.acquire("telegram", 2, False)  # another chat does not wait for the first one
+    assert fake.sleeps == [pytest.approx(1 / MARGIN)] * 2
+    for _ in range(21):
+        await limits.acquire("telegram", -5, True)  # a group: 20 at once, the 21st waits the minute
+    assert fake.sleeps[2:] == [pytest.approx(60 / MARGIN)]
 
 
 async def test_an_unreachable_shared_limiter_sends_nothing_and_counts_no_attempt(desk):

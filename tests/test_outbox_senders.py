@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 import uuid
 from collections import defaultdict
 from urllib.parse import urlparse
@@ -20,7 +19,7 @@ from bot.delivery.outbox_sender import Sender
 from bot.views.notifications import renderer
 from desk import outbox
 from models import OutboxMessage, OutboxStatus
-from tests.conftest import PG_REQUIRED
+from tests.factories import PG_REQUIRED
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 MESSAGES, CHATS = 120, 60
@@ -153,13 +152,12 @@ async def _two_senders(desk, limits: list[Limits]):
     arrivals = Arrivals(desk.standin)
     # small claims, so the two senders take turns through the outbox and split chats between claims
     senders = [Sender(desk.settings, {"telegram": desk.bot}, limits=lim, max_in_flight=20) for lim in limits]
-    started = time.monotonic()
     delivered = await asyncio.wait_for(asyncio.gather(*(s.deliver_pending() for s in senders)), 60)
-    return users, senders, delivered, arrivals, time.monotonic() - started
+    return users, senders, delivered, arrivals
 
 
 async def test_two_senders_share_the_limits_through_redis(desk, redis_limits):
-    users, senders, delivered, arrivals, elapsed = await _two_senders(desk, [redis_limits(), redis_limits()])
+    users, senders, delivered, arrivals = await _two_senders(desk, [redis_limits(), redis_limits()])
 
     # nothing lost, nothing sent twice, each chat's messages in order
     assert sum(delivered) == MESSAGES and all(delivered)  # both senders took part
@@ -175,14 +173,16 @@ async def test_two_senders_share_the_limits_through_redis(desk, redis_limits):
     assert max(arrivals.times) - min(arrivals.times) >= MESSAGES / TELEGRAM_RATE - 1
     assert arrivals.rate() <= TELEGRAM_RATE
     assert desk.standin.stats["429"] <= 2 and len(sends) <= MESSAGES + 2
-    # and not much slower than one sender at the full rate (120 messages: about 4.2 s)
-    assert elapsed < MESSAGES / TELEGRAM_RATE * 2
+    # (how fast they go is measured by bench/, not here)
 
 
 async def test_two_senders_each_pacing_itself_would_break_the_limits(desk):
     """The control: the same run with a limiter per process goes past 30 messages/s (hence Redis)."""
-    users, senders, delivered, arrivals, _ = await _two_senders(
+    users, senders, delivered, arrivals = await _two_senders(
         desk, [Limits.from_settings(desk.settings.outbox) for _ in range(2)]
     )
     assert sum(delivered) == MESSAGES  # 429s are waited out, nothing is lost
-    assert desk.standin.stats["429"] > 0 or arrivals.busiest_second() > TELEGRAM_RATE
+    assert desk.standin.stats["429"] > 0  # the stand-in refused what went past 30 messages/s
+    assert arrivals.busiest_second() <= TELEGRAM_RATE  # so what it accepted stayed within the limit
+    for user in users:
+        assert user.texts() == ["0", "1"]

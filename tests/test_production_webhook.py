@@ -25,7 +25,7 @@ from bot.config import ROOT
 from models import Citizen, ProcessedUpdate
 from standin.core import Standin
 from standin.server import make_app as make_standin_app
-from tests.conftest import PG_REQUIRED, PG_SERVER, SPEC, TOKEN, _fresh_database, reachable
+from tests.factories import PG_REQUIRED, PG_SERVER, SPEC, TOKEN, fresh_database, reachable
 
 PG_URL = os.environ.get("TEST_WEBHOOK_POSTGRES_URL", PG_SERVER)  # for the reachability check
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -101,7 +101,9 @@ async def start_worker(tmp_path: Path, n: int, api_url: str, base_url: str, port
     return Worker(f"http://127.0.0.1:{port}", process, log)
 
 
-async def wait_healthy(session: aiohttp.ClientSession, worker: Worker, timeout: float = 30) -> None:
+async def wait_healthy(session: aiohttp.ClientSession, worker: Worker, timeout: float = 120) -> None:
+    """Until the worker answers /healthz; `timeout` only guards against a hang (a loaded machine starts
+    Python slowly), it measures nothing."""
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
         if worker.process.returncode is not None:
@@ -140,7 +142,7 @@ async def deployment(tmp_path, pg_url):
     import redis.asyncio as aioredis
 
     database_url = os.environ.get("TEST_WEBHOOK_POSTGRES_URL") or pg_url
-    await _fresh_database(database_url)
+    await fresh_database(database_url)
     redis = aioredis.Redis.from_url(REDIS_URL)
     await redis.flushdb()
     standin = Standin(SPEC, strict=True)

@@ -1,4 +1,5 @@
-"""Report figures against hand-computed values on a small fixed data set (SQLite and PostgreSQL).
+"""Report figures against hand-computed values on a small fixed data set (SQLite and PostgreSQL): the
+`report_data` fixture, made by tests/factories.py's report_data_set (r0..r10 below are its requests).
 
 The requests are written directly, so the fixture rebuilds the per-day summaries as the migration
 does; medians come from whole-day answer times (the summaries' day resolution).
@@ -6,117 +7,21 @@ does; medians come from whole-day answer times (the summaries' day resolution).
 Times are Tehran local (UTC+3:30), written as Jalali. Ordibehesht 1404 = 2025-04-21..2025-05-21,
 Farvardin 1404 = 2025-03-21..2025-04-20; 1403 is a leap year (Esfand 30 = 2025-03-20)."""
 
-from datetime import UTC, date, datetime
-from itertools import count
-from zoneinfo import ZoneInfo
+from datetime import date
 
-import jdatetime
 import pytest
 
-from desk import reports, summaries
+from desk import reports
 from desk.reports import Query
-from models import Citizen, Request, SurveyAnswer, SurveyResponse
+from tests.factories import at, jd, month
 
 pytestmark = pytest.mark.both_platforms  # on Telegram and on Bale (tests/conftest.py)
-
-TEHRAN = ZoneInfo("Asia/Tehran")
-_seq = count(1)
-
-
-def at(y, m, d, hh=12, mm=0) -> datetime:
-    local = jdatetime.datetime(y, m, d, hh, mm).togregorian().replace(tzinfo=TEHRAN)
-    return local.astimezone(UTC)
-
-
-def jd(y, m, d) -> date:
-    return jdatetime.date(y, m, d).togregorian()
-
-
-def month(y, m) -> Query:
-    start = jd(y, m, 1)
-    return Query(start, reports.period("month", start)[1], "month")
-
-
-async def req(citizen, submitted, promised, answered=None, unit="muni-hq", service="permit", status=None):
-    n = next(_seq)
-    place = "hq" if unit == "muni-hq" else "line"
-    return await Request.create(
-        tracking_code=f"T{n:07d}",
-        submit_token=f"tok{n}",
-        citizen=citizen,
-        service_code=service,
-        service_version=1,
-        card={},
-        agency_code="muni",
-        unit_code=unit,
-        unit_place=place,
-        answers=[],
-        status=status or ("answered" if answered else "in_progress"),
-        submitted_at=submitted,
-        promised_date=promised,
-        answered_at=answered,
-    )
-
-
-async def survey(request, completed, scores: dict[int, int]):
-    axes = {
-        1: "transparency",
-        2: "transparency",
-        3: "transparency",
-        4: "responsiveness",
-        5: "responsiveness",
-        6: "responsiveness",
-        7: "mastery",
-        8: "mastery",
-        9: "mastery",
-        10: "time",
-        11: "time",
-        12: "systematic",
-        13: "systematic",
-        14: "systematic",
-        15: "overall",
-        16: "overall",
-    }
-    response = await SurveyResponse.create(
-        request=request,
-        citizen_id=request.citizen_id,
-        form_version="t",
-        step=22 if completed else 8,
-        completed_at=completed,
-    )
-    await SurveyAnswer.bulk_create(
-        [SurveyAnswer(response=response, item=i, axis=axes[i], score=s) for i, s in scores.items()]
-    )
-
-
-@pytest.fixture
-async def data(db):
-    c = await Citizen.create(platform="telegram", user_id=1, chat_id=1)
-    hq, line = "muni-hq", "muni-d5"
-    r0 = await req(c, at(1403, 12, 30, 23, 0), jd(1404, 1, 5), at(1404, 1, 1, 1, 0), hq)  # 1/12 day
-    r1 = await req(c, at(1404, 2, 1, 10), jd(1404, 2, 5), at(1404, 2, 3, 10), hq)  # 2.0, on time
-    r2 = await req(c, at(1404, 2, 2, 10, 6), jd(1404, 2, 6), at(1404, 2, 7, 0, 30), line)  # 4.6, late by 30 min
-    r3 = await req(c, at(1404, 2, 5, 11), jd(1404, 2, 6), at(1404, 2, 6, 23), line)  # 1.5, on time
-    await req(c, at(1404, 2, 10, 9), jd(1404, 2, 15), None, hq)  # open, overdue
-    await req(c, at(1404, 2, 18, 9), jd(1404, 2, 25), None, line)  # open
-    await req(c, at(1404, 1, 28, 9), jd(1404, 2, 1), at(1404, 2, 2, 9), hq)  # 5.0, late
-    r7 = await req(c, at(1404, 1, 10, 9), jd(1404, 1, 15), at(1404, 1, 12, 21), line)  # 2.5, on time
-    await req(c, at(1404, 2, 31, 23, 30), jd(1404, 3, 5), None, line)  # last half hour
-    await req(c, at(1404, 3, 1, 0, 10), jd(1404, 3, 9), None, hq)  # Khordad
-    await req(c, at(1404, 2, 20, 10), jd(1404, 2, 28), at(1404, 3, 1, 10), hq)  # answered later
-    await survey(r1, at(1404, 2, 4), {i: (1 if i >= 15 else 4) for i in range(1, 17)})
-    await survey(r3, at(1404, 2, 10), {i: (3 if i == 16 else 2) for i in range(1, 17)})
-    await survey(r7, at(1404, 1, 20), {i: 4 for i in range(1, 17)})
-    await survey(r2, None, {i: 1 for i in range(1, 8)})  # left half-way: not counted
-    await survey(r0, at(1403, 12, 30, 23, 30), {i: 3 for i in range(1, 17)})  # Esfand 1403
-    await summaries.rebuild()
-    return c
 
 
 AFTER = at(1404, 3, 2)
 
 
-async def test_month_figures(data):
+async def test_month_figures(report_data):
     f = await reports.figures(month(1404, 2), now=AFTER)
     assert (f.accepted, f.answered, f.open, f.overdue) == (7, 4, 4, 3)
     assert f.mean_days == pytest.approx((2.0 + 4.6 + 1.5 + 5.0) / 4)
@@ -130,7 +35,7 @@ async def test_month_figures(data):
     assert f.satisfied == pytest.approx(15 / 32)
 
 
-async def test_previous_period_and_report(data):
+async def test_previous_period_and_report(report_data):
     r = await reports.report(month(1404, 2), now=AFTER)
     assert (r.before.start, r.before.end) == (jd(1404, 1, 1), jd(1404, 1, 31))
     p = r.previous
@@ -142,12 +47,12 @@ async def test_previous_period_and_report(data):
     assert r.current.accepted == 7
 
 
-async def test_running_period_counts_open_as_of_now(data):
+async def test_running_period_counts_open_as_of_now(report_data):
     f = await reports.request_figures(month(1404, 2), now=at(1404, 2, 20, 12))
     assert (f.open, f.overdue) == (3, 1)
 
 
-async def test_scope_line_units(data):
+async def test_scope_line_units(report_data):
     q = Query(jd(1404, 2, 1), jd(1404, 2, 31), "month", {"unit_place": "line"})
     f = await reports.figures(q, now=AFTER)
     assert (f.accepted, f.answered, f.open, f.overdue) == (4, 2, 2, 1)
@@ -158,13 +63,13 @@ async def test_scope_line_units(data):
     assert (other.accepted, other.answered, other.responses, other.mean_days) == (0, 0, 0, None)
 
 
-async def test_empty_period(data):
+async def test_empty_period(report_data):
     f = await reports.figures(month(1400, 7), now=AFTER)
     assert (f.accepted, f.answered, f.open, f.overdue, f.responses) == (0, 0, 0, 0, 0)
     assert (f.mean_days, f.median_days, f.on_time, f.satisfied, f.item_means) == (None, None, None, None, {})
 
 
-async def test_leap_year_edges(data):
+async def test_leap_year_edges(report_data):
     # 1403 is a leap year: the year and its last season end on Esfand 30 = 2025-03-20
     q = reports.parse_args("year", jd(1403, 6, 1))
     assert (q.start, q.end) == (date(2024, 3, 20), date(2025, 3, 20)) == (jd(1403, 1, 1), jd(1403, 12, 30))
@@ -180,7 +85,7 @@ async def test_leap_year_edges(data):
     assert farvardin.answered == 2  # r0 answered at 01:00 on Farvardin 1
 
 
-async def test_range_argument(data):
+async def test_range_argument(report_data):
     q = reports.parse_args("۱۴۰۴/۰۱/۰۱-۱۴۰۴/۰۲/۳۱ line", date(2025, 6, 1))
     assert (q.start, q.end, q.kind, q.scope) == (jd(1404, 1, 1), jd(1404, 2, 31), None, {"unit_place": "line"})
     f = await reports.figures(q, now=AFTER)
@@ -188,7 +93,7 @@ async def test_range_argument(data):
     assert q.previous().end == jd(1403, 12, 30)
 
 
-async def test_charts_data(data):
+async def test_charts_data(report_data):
     q = month(1404, 2)
     assert await reports.requests_per_week(q) == [3, 1, 2, 0, 1]
     hist = await reports.answer_time_histogram(q, cap=10)

@@ -11,15 +11,13 @@ from openpyxl import load_workbook
 from desk import audit
 from desk.catalog import Agency, Catalog, Text, load_catalog
 from models import Role
-from tests.conftest import TEST_CATALOG
-from tests.test_reports import at, data, jd, month  # noqa: F401  (the fixed data set)
-from tests.test_survey import FAST
+from tests.factories import FAST, TEST_CATALOG
 
 pytestmark = pytest.mark.both_platforms  # on Telegram and on Bale (tests/conftest.py)
 
 
 @pytest.fixture
-async def desk(make_desk, data):  # noqa: F811
+async def desk(make_desk, report_data):
     return await make_desk(catalog={"dir": str(TEST_CATALOG)}, outbox=FAST)
 
 

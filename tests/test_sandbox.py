@@ -31,7 +31,7 @@ from bot.sandbox.server import (
     standin_app,
 )
 from models import Citizen
-from tests.journey import PDF
+from tests.factories import PDF
 
 PEOPLE = json.loads((PAGE_DIR / "people.json").read_text(encoding="utf-8"))
 SECRET = "the-run-secret"

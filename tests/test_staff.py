@@ -5,7 +5,6 @@ restarts, forum topics, a Bale group serving Telegram citizens, and promised dat
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,88 +12,24 @@ import pytest
 
 from bot.callbacks import StaffCb
 from desk import requests
-from desk.documents import DocumentStore
+from desk.text import fa_digits
+from desk.tracking import format_code
 from models import Citizen, Document, OutboxMessage, Request, RequestEvent, RequestStatus, Role, UnitGroup
-from tests.journey import PDF, VALID_NID
+from tests.factories import (
+    EXPIRED,
+    FAST,
+    OTHER_UNIT,
+    PDF,
+    SERVICE,
+    TITLE,
+    UNIT,
+    VALID_NID,
+    World,
+    make_document,
+    make_world,
+)
 
 pytestmark = pytest.mark.both_platforms  # on Telegram and on Bale (tests/conftest.py)
-
-FAST = {"global_per_second": 0, "private_interval_seconds": 0, "group_per_minute": 0}
-UNIT, OTHER_UNIT = "inta-fars", "inta-hq-legal"
-SERVICE = "tax-clearance"
-
-
-class World:
-    """A desk with a bound unit group (an admin and two clerks), and a citizen with a profile."""
-
-    def __init__(self, desk, group, admin, clerk, clerk2, user, citizen):
-        self.desk, self.group, self.admin, self.clerk, self.clerk2 = desk, group, admin, clerk, clerk2
-        self.user, self.citizen = user, citizen
-
-    async def submit(self, *, with_document: bool = False) -> Request:
-        card = self.desk.catalog.services[SERVICE]
-        values = {
-            "national_id": VALID_NID,
-            "tax_file": "TF-<42>",
-            "purpose": card.field("purpose").options[0].value,
-            "last_return_year": 1402,
-            "mobile": "09121234567",
-            "notes": None,
-        }
-        answers = [{"name": f.name, "type": f.type, "value": values.get(f.name)} for f in card.form]
-        doc_ids = [(await make_document(self.desk, self.citizen, "deed.pdf")).id] if with_document else []
-        sub = await requests.submit(
-            citizen=self.citizen,
-            card=card,
-            catalog=self.desk.catalog,
-            answers=answers,
-            document_ids=doc_ids,
-            submit_token=uuid.uuid4().hex,
-            calendar=self.desk.dp.workflow_data["calendar"],
-            tz=ZoneInfo("Asia/Tehran"),
-        )
-        await self.desk.deliver_outbox()
-        return await Request.get(id=sub.request.id)
-
-    def card(self, request: Request) -> dict:
-        return next(m for m in self.group.messages if m["message_id"] == request.card_message_id)
-
-    async def press(self, who, text: str, request: Request) -> dict | None:
-        answer = await self.group.press(who, text, message=request.card_message_id)
-        await self.desk.deliver_outbox()
-        return answer
-
-
-async def make_document(desk, citizen: Citizen, name: str, *, platform: str | None = None) -> Document:
-    platform = platform or desk.platform
-    stored = await DocumentStore(desk.settings.resolve(desk.settings.documents.dir)).save(PDF, name)
-    file_id = desk.standin.files.add(PDF, name=name, mime_type="application/pdf").document()["file_id"]
-    return await Document.create(
-        citizen=citizen,
-        role="form",
-        kind="pdf",
-        file_name=name,
-        size=stored.size,
-        sha256=stored.sha256,
-        path=stored.path,
-        platform=platform,
-        tg_file_id=file_id if platform == desk.platform else "file-id-of-another-messenger",
-    )
-
-
-async def make_world(desk, *, forum: bool = False) -> World:
-    admin = desk.citizen("Admin", user_id=900)
-    clerk, clerk2 = desk.citizen("Clerk"), desk.citizen("Clerk Two")
-    group = desk.group(
-        "Fars tax office", forum=forum, members={admin.id: "administrator", clerk.id: "member", clerk2.id: "member"}
-    )
-    await group.send(admin, f"/bind {UNIT}")
-    user = desk.citizen("Sara")
-    await user.send("/start")
-    citizen = await Citizen.get(platform=desk.platform, user_id=user.id)
-    citizen.full_name, citizen.national_id, citizen.mobile = "Sara <Karimi>", VALID_NID, "09121234567"
-    await citizen.save()
-    return World(desk, group, admin, clerk, clerk2, user, citizen)
 
 
 @pytest.fixture
@@ -133,8 +68,9 @@ async def test_card_shows_the_request_with_masked_identity_and_its_documents(wor
     request = await world.submit(with_document=True)
     card = world.card(request)
     text = card["plain"]
-    assert "۱" in text and world.desk.dp.workflow_data["locales"].get("fa").code(request.tracking_code) in text
-    assert "گواهی" in text or "مالیات" in text  # the service title
+    lines = text.split("\n")
+    assert lines[0] == f"🗂 درخواست {fa_digits(format_code(request.tracking_code))}"
+    assert lines[1] == f"خدمت: {TITLE}"
     assert "Sara <Karimi>" in text  # escaped on the way, shown as typed
     identity = text.split("کد ملی:")[1].split("\n")[0]
     assert "۰۰۱••••۶۷۹" in identity and "۰۹۱" in identity and "۰۹۱۲۱۲۳۴۵۶۷" not in identity  # masked profile IDs
@@ -262,7 +198,8 @@ async def test_staff_of_another_unit_and_forged_callbacks_are_refused(world):
     assert (request.unit_code, request.assignee_user_id) == (UNIT, None)
     # garbage callback data falls to the generic "expired" answer, nothing changes
     answer = await desk.standin.press(world.group, world.clerk2, world.group.history[request.card_message_id], "st:x")
-    assert answer is not None and (await Request.get(id=request.id)).status == RequestStatus.SUBMITTED
+    assert (answer["text"], answer["show_alert"]) == (EXPIRED, True)
+    assert (await Request.get(id=request.id)).status == RequestStatus.SUBMITTED
 
 
 # -- inputs: ask, inquiry, note, reject, result -----------------------------------------------------------
@@ -389,7 +326,9 @@ async def test_reject_with_a_reason(world):
     await world.desk.deliver_outbox()
     request = await Request.get(id=request.id)
     assert (request.status, request.reject_reason) == (RequestStatus.REJECTED, "Tax file not found")
-    assert "رد شد" in world.user.last["plain"] or any("Tax file not found" in t for t in world.user.texts()[-3:])
+    code = fa_digits(format_code(request.tracking_code))
+    notice = f"⛔️ درخواست {code} ({TITLE}) رد شد.\nدلیل: Tax file not found"
+    assert world.user.texts().count(notice) == 1
 
 
 # -- transfer, restart, forum, cross-messenger ----------------------------------------------------------------
@@ -427,7 +366,7 @@ async def test_restart_between_an_action_and_its_notification(world):
     assert await OutboxMessage.filter(status="pending").count() == 0
     # the old card still answers after the restart: state comes from the database
     answer = await world.group.press(world.clerk2, "به‌روزرسانی", request.card_message_id)
-    assert answer is not None
+    assert answer == {"callback_query_id": answer["callback_query_id"]}  # answered, silently
     assert "Clerk" in world.group.history[request.card_message_id].view()["plain"]
 
 
@@ -436,8 +375,8 @@ async def test_forum_group_gets_one_topic_per_request(desk):
         pytest.skip("Bale has no forum groups (docs/BALE.md)")
     world = await make_world(desk, forum=True)
     request = await world.submit()
-    assert request.card_thread_id is not None
-    assert request.card_thread_id in world.group.topics
+    # one topic, named after the request, holding its card
+    assert world.group.topics == {request.card_thread_id: f"{fa_digits(format_code(request.tracking_code))} — {TITLE}"}
     assert world.card(request)["message_thread_id"] == request.card_thread_id
     await world.press(world.clerk, "پرسش از متقاضی", request)
     await world.group.send(world.clerk, "Need your tax file number")

@@ -3,8 +3,7 @@ resume, owner only, the profile offered again, one questionnaire per request, on
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from itertools import count
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from tortoise.transactions import in_transaction
@@ -12,46 +11,15 @@ from tortoise.transactions import in_transaction
 from bot.callbacks import SurveyCb
 from desk import survey, tracking
 from desk.text import fa_digits
-from models import Citizen, OutboxMessage, Request, SurveyAnswer, SurveyResponse
-from tests.conftest import ROOT, TEST_CATALOG
+from models import Citizen, OutboxMessage, SurveyAnswer, SurveyResponse
+from tests.factories import DATA, FAST, TEST_CATALOG, closed_request
 
 pytestmark = pytest.mark.both_platforms  # on Telegram and on Bale (tests/conftest.py)
-
-FAST = {"global_per_second": 0, "private_interval_seconds": 0, "group_per_minute": 0}
-CARD = {
-    "title": {"fa": "استعلام پروانه ساختمان", "en": "Building permit inquiry"},
-    "stages": [{"code": "review", "title": {"fa": "بررسی", "en": "Review"}}],
-}
-_seq = count(1)
 
 
 @pytest.fixture
 async def desk(make_desk):
     return await make_desk(catalog={"dir": str(TEST_CATALOG)}, outbox=FAST)
-
-
-async def closed_request(citizen: Citizen, status: str = "answered") -> Request:
-    n = next(_seq)
-    now = datetime.now(UTC)
-    async with in_transaction():
-        request = await Request.create(
-            tracking_code=tracking.new_code(),
-            submit_token=f"sv{n}",
-            citizen=citizen,
-            service_code="permit",
-            service_version=1,
-            card=CARD,
-            agency_code="muni",
-            unit_code="muni-d5",
-            unit_place="line",
-            answers=[],
-            status=status,
-            submitted_at=now - timedelta(days=3),
-            promised_date=date.today(),
-            answered_at=now,
-        )
-        await survey.on_request_closed(request)
-    return request
 
 
 async def invited(desk, name: str = "Sara"):
@@ -71,10 +39,7 @@ def test_form_data_matches_the_seed():
     assert form.title.fa == "پرسشنامه سنجش رضایت ارباب رجوع از خدمات"
     assert [q.key for q in form.respondent] == ["gender", "age", "education", "occupation", "visits"]
     assert all(item.text.en for item, _ in form.items)
-    seed = next((ROOT.parent / "shared" / "seeds").glob("002_*.txt"), None)
-    if seed is None:
-        pytest.skip("seed 002 not available")
-    text = seed.read_text("utf-8")
+    text = (DATA / "satisfaction-questionnaire.txt").read_text("utf-8")  # the official form, verbatim
     for item, axis in form.items:
         assert item.text.fa in text and axis.title.fa in text, item.number
     assert form.intro.fa in text and form.suggestion.fa in text

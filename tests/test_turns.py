@@ -14,9 +14,17 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from bot.delivery import dedupe
 from bot.delivery.turns import RedisTurns, TurnStorage
 from models import ProcessedUpdate, Request
-from tests.conftest import PG_REQUIRED, TEST_CATALOG, TOKEN, reachable
-from tests.journey import PDF, fill_permit_form, fill_profile, open_service
-from tests.test_webhook import fail_deliveries, web  # noqa: F401  (web: the in-process web process fixture)
+from tests.factories import (
+    PDF,
+    PG_REQUIRED,
+    TEST_CATALOG,
+    TOKEN,
+    fail_deliveries,
+    fill_permit_form,
+    fill_profile,
+    open_service,
+    reachable,
+)
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL_TURNS", "redis://127.0.0.1:6379/12")
 BOT_ID = int(TOKEN.split(":")[0])
@@ -51,7 +59,7 @@ def count_commands(redis) -> list[str]:
     return sent
 
 
-async def test_an_update_takes_two_redis_round_trips_and_duplicates_are_dropped(web, standin, redis_url):  # noqa: F811
+async def test_an_update_takes_two_redis_round_trips_and_duplicates_are_dropped(web, standin, redis_url):
     hosted = await web(redis={"url": redis_url})
     storage = hosted.dp.fsm.storage
     assert isinstance(storage, TurnStorage) and isinstance(hosted.dp.fsm.events_isolation, RedisTurns)
@@ -72,7 +80,7 @@ async def test_an_update_takes_two_redis_round_trips_and_duplicates_are_dropped(
     assert await ProcessedUpdate.all().count() == 0  # with Redis, the record is there
 
 
-async def test_a_failed_update_leaves_no_record_and_no_lock(web, standin, redis_url):  # noqa: F811
+async def test_a_failed_update_leaves_no_record_and_no_lock(web, standin, redis_url):
     hosted = await web(redis={"url": redis_url})
     redis = hosted.dp.fsm.storage.redis
     user = standin.user("Reza")
@@ -87,7 +95,7 @@ async def test_a_failed_update_leaves_no_record_and_no_lock(web, standin, redis_
     assert len(await redis.keys("mizban:update:*")) == 1
 
 
-async def test_a_whole_form_is_filled_and_submitted_through_redis_turns(web, standin, redis_url):  # noqa: F811
+async def test_a_whole_form_is_filled_and_submitted_through_redis_turns(web, standin, redis_url):
     hosted = await web(redis={"url": redis_url}, catalog={"dir": str(TEST_CATALOG)})
     hosted.twice = True  # every update delivered twice: the form still moves one step per answer
     user = standin.user("Ali")
@@ -184,7 +192,7 @@ async def test_polling_with_redis_a_half_filled_form_survives_a_restart(make_des
     assert await desk.dp.fsm.storage.redis.keys("*:lock") == []
 
 
-async def test_when_ending_a_turn_fails_the_update_still_counts_as_handled(web, standin, redis_url, caplog):  # noqa: F811
+async def test_when_ending_a_turn_fails_the_update_still_counts_as_handled(web, standin, redis_url, caplog):
     hosted = await web(redis={"url": redis_url})
     turns = hosted.dp.fsm.events_isolation
     end = turns._end

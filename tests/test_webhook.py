@@ -11,38 +11,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import REGISTRY
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from bot.app import build_dispatcher
 from bot.delivery import dedupe
 from bot.delivery.webhook import make_app, webhook_path, webhook_secret
-from bot.platforms import DeskBot
 from models import Citizen, ProcessedUpdate
-from standin.session import StandinSession
-from tests.conftest import TOKEN, make_settings
-
-BALE_TOKEN = "654321:BALE-token"
-SECRET = "s3cret-token_1"
+from tests.factories import BALE_TOKEN, SECRET, TOKEN, fail_deliveries, make_settings
 
 
 def sample(name: str, **labels) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
-
-
-class Web:
-    """A web process under test: its HTTP client, and the stand-in pushing updates to it."""
-
-    def __init__(self, client: TestClient, settings, bots: dict[str, DeskBot], dp):
-        self.client, self.settings, self.bots, self.dp = client, settings, bots, dp
-        self.statuses: list[int] = []
-        self.update_ids: list[int] = []  # every update the stand-in delivered
-
-    async def post(self, bot: DeskBot, update: dict, secret: str | None = None, path: str | None = None) -> int:
-        """Post an update as the bot's messenger does: Telegram with its secret header, Bale with none."""
-        secret = webhook_secret(self.settings, bot) if secret is None else secret
-        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if bot.platform == "telegram" else {}
-        resp = await self.client.post(path or webhook_path(self.settings, bot), json=update, headers=headers)
-        await resp.read()
-        self.statuses.append(resp.status)
-        return resp.status
 
 
 @pytest.fixture(autouse=True)
@@ -50,44 +26,6 @@ def _fresh_sql_cache():
     """Tortoise caches its SQL per connection name, not per dialect: an INSERT built for SQLite in an
     earlier test would reach PostgreSQL. (The harness's _fresh_database is the better place for this.)"""
     EXECUTOR_CACHE.clear()
-
-
-@pytest.fixture
-async def web(db, tmp_path, standin):
-    """`await web(**settings)`: Telegram (and Bale when `bale=True`) bots behind one web app, the
-    stand-in delivering every update through HTTP, twice when `twice` is set on the result."""
-    made: list[tuple[TestClient, object]] = []
-
-    async def factory(bale: bool = False, **overrides) -> Web:
-        overrides.setdefault("webhook", {"secret": SECRET, "path": "/hook"})
-        if bale:
-            overrides["bots"] = [{"token": BALE_TOKEN, "api_url": "https://tapi.bale.ai", "platform": "bale"}]
-        settings = make_settings(tmp_path, **overrides)
-        bots = {}
-        for account in settings.accounts():
-            standin.add_bot(account.token, platform=account.platform)
-            bots[account.token] = DeskBot(account.token, platform=account.platform, session=StandinSession(standin))
-        dp = build_dispatcher(settings)
-        client = TestClient(TestServer(make_app(settings, dp, list(bots.values()))))
-        await client.start_server()
-        made.append((client, dp))
-        hosted = Web(client, settings, bots, dp)
-        hosted.twice = False
-
-        async def push(token: str, update: dict) -> None:
-            hosted.update_ids.append(update["update_id"])
-            for _ in range(2 if hosted.twice else 1):
-                await hosted.post(bots[token], update)
-
-        standin.on_update = push
-        return hosted
-
-    yield factory
-    for client, dp in made:
-        await client.close()
-        for router in dp.sub_routers:  # the feature routers are module-level: free them for the next test
-            router._parent_router = None
-    assert not standin.violations, standin.violations
 
 
 async def test_wrong_or_missing_secret_is_refused_and_nothing_is_processed(web, standin):
@@ -130,20 +68,6 @@ async def test_an_update_delivered_twice_is_processed_once(web, standin):
     assert await Citizen.filter(platform="telegram", user_id=user.id).count() == 1
     assert sample("mizban_duplicate_updates_total", platform="telegram") == before + 2
     assert sample("mizban_updates_total", platform="telegram", type="message") == handled + 1
-
-
-def fail_deliveries(hosted: Web, standin, user) -> list[dict]:
-    """From now on `user` has blocked the bot while each update is delivered (sendMessage answers
-    403: the handler fails); returns the updates delivered, for redelivering them."""
-    delivered: list[dict] = []
-
-    async def blocked(token: str, update: dict) -> None:
-        delivered.append(update)
-        user.blocked = True
-        await hosted.post(hosted.bots[TOKEN], update)
-
-    standin.on_update = blocked
-    return delivered
 
 
 async def test_a_failed_update_is_answered_500_and_its_redelivery_is_processed(web, standin):

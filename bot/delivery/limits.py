@@ -8,6 +8,7 @@ import asyncio
 import secrets
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 
 import redis.asyncio
 from redis.exceptions import RedisError
@@ -42,7 +43,16 @@ class Limits:
 
     These windows live in this process: right for one sender. Several senders share RedisLimits."""
 
-    def __init__(self, global_per_second: float, private_interval_seconds: float, group_per_minute: float):
+    def __init__(
+        self,
+        global_per_second: float,
+        private_interval_seconds: float,
+        group_per_minute: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ):
+        self._clock, self._sleep = clock, sleep  # injectable: tests run the windows on a clock of their own
         self._overall_spec = (int(global_per_second), 1 / MARGIN) if global_per_second else None
         self._private_spec = (1, private_interval_seconds / MARGIN) if private_interval_seconds else None
         self._group_spec = (int(group_per_minute), 60 / MARGIN) if group_per_minute else None
@@ -61,7 +71,7 @@ class Limits:
     async def acquire(self, bot: str, chat_id: int, is_group: bool) -> None:
         """Wait until one more message may go from this bot (a name for it: platform and id) to
         this chat, and count it."""
-        clock = time.monotonic
+        clock = self._clock
         key = (bot, chat_id)
         if key not in self._chats:
             if len(self._chats) > 10_000:  # forget chats whose windows are empty
@@ -70,14 +80,14 @@ class Limits:
             self._chats[key] = SlidingWindow(*spec) if spec else None
         chat = self._chats[key]
         if chat is not None and (delay := chat.wait(clock())) > 0:
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
         if bot not in self._overall:
             self._overall[bot] = SlidingWindow(*self._overall_spec) if self._overall_spec else None
             self._locks[bot] = asyncio.Lock()
         overall = self._overall[bot]
         async with self._locks[bot]:
             if overall is not None and (delay := overall.wait(clock())) > 0:
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
             at = clock()
             for window in (overall, chat):
                 if window is not None:
