@@ -14,7 +14,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from tortoise import Tortoise
@@ -450,10 +450,14 @@ async def answer_time_histogram(q: Query, *, cap: int = 30, tz: str = DEFAULT_TZ
             counts[max(0, min(days, cap))] += n
         return counts
     start, end = bounds(q, tz)
-    days = days_sql("answered_at", "submitted_at")
+    days_expr = days_sql("answered_at", "submitted_at")
     rows = await (
         Request.filter(answered_at__gte=start, answered_at__lt=end, **q.scope)
-        .annotate(d=RawSQL(f"CAST(FLOOR({days}) AS INTEGER)" if _dialect() != "sqlite" else f"CAST({days} AS INTEGER)"))
+        .annotate(
+            d=RawSQL(
+                f"CAST(FLOOR({days_expr}) AS INTEGER)" if _dialect() != "sqlite" else f"CAST({days_expr} AS INTEGER)"
+            )
+        )
         .group_by("d")
         .annotate(n=Count("id"))
         .values("d", "n")
@@ -515,10 +519,11 @@ async def _day_sums(qs: list[Query], at: tuple[str, str], wanted: dict, before: 
     """Sums of report_day columns per period: wanted {name: (expression, "period" | "before")}; a
     "before" sum covers every day before before[i] (what was still open then)."""
     where, params = _scope_params(at)
-    select, conds = [], {}
+    select: list[str] = []
+    conds: dict[str, None] = {}
     for i, q in enumerate(qs):
         for name, (expr, over) in wanted.items():
-            cond = _in_period(q) if over == "period" else _before(before[i])
+            cond = _in_period(q) if over == "period" else _before(cast(list[date], before)[i])
             conds[cond] = None
             select.append(f"COALESCE(SUM({expr}) FILTER (WHERE {cond}), 0) AS {name}_{i}")
     sql = f'SELECT {", ".join(select)} FROM "report_day" WHERE {where} AND ({" OR ".join(conds)})'

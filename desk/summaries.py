@@ -226,6 +226,7 @@ async def survey_completed(response: SurveyResponse) -> None:
     rows = await Request.filter(id=response.request_id).values(*DIMS)
     answers = await SurveyAnswer.filter(response_id=response.id).values_list("item", "axis", "score")
     delta = Delta.empty()
+    assert response.completed_at is not None
     delta.add_survey(rows[0], response.completed_at, answers)
     await apply(delta)
 
@@ -261,7 +262,9 @@ async def expected(conn=None) -> Delta:
     ):
         answers[row["response_id"]].append((row["item"], row["axis"], row["score"]))
     for row in surveys:
-        delta.add_survey(row, _stamp(row["completed_at"]), answers[row["id"]])
+        completed_at = _stamp(row["completed_at"])
+        assert completed_at is not None  # only completed questionnaires are read
+        delta.add_survey(row, completed_at, answers[row["id"]])
     return delta.nonzero()
 
 

@@ -20,7 +20,7 @@ from desk.catalog import load_catalog
 from desk.reports import Query
 from desk.staff import Actor
 from models import Citizen, Request, RequestStatus, SurveyResponse
-from tests.conftest import TEST_CATALOG
+from tests.factories import TEST_CATALOG
 
 START = datetime(2025, 3, 1, 6, 0, tzinfo=UTC)
 STAFF = Actor("telegram", 500, "Staff")

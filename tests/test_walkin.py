@@ -9,9 +9,7 @@ import pytest
 from desk.text import fa_digits
 from desk.tracking import format_code
 from models import Channel, Citizen, Document, Request, RequestEvent
-from tests.conftest import TEST_CATALOG
-from tests.journey import PDF, VALID_NID, fill_profile, national_id, open_service
-from tests.test_survey import FAST
+from tests.factories import FAST, PDF, TEST_CATALOG, VALID_NID, fill_profile, national_id, open_service
 
 UNIT = "muni-d5"
 
