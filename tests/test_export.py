@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from desk.catalog import load_catalog, snapshot
 from models import Citizen, Request, RequestEvent
-from tests.conftest import TEST_CATALOG
+from tests.factories import TEST_CATALOG
 
 
 @pytest.fixture
