@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
+from bot.services import Services
 from desk import staff
 
 
@@ -22,10 +23,9 @@ def member_check(bot: Bot):
     return is_member
 
 
-async def authorise(dispatcher, bot: Bot, settings, actor: staff.Actor, unit_code: str) -> staff.Access:
+async def authorise(services: Services, bot: Bot, actor: staff.Actor, unit_code: str) -> staff.Access:
     """The actor's level for a unit's requests (getChatMember answers cached for a minute)."""
-    cache = dispatcher.workflow_data.setdefault("staff_members", staff.MembershipCache())
-    return await staff.access(settings, actor, unit_code, member_check(bot), cache)
+    return await staff.access(services.settings, actor, unit_code, member_check(bot), services.members)
 
 
 def actor_of(user, platform: str) -> staff.Actor:

@@ -1,4 +1,4 @@
-"""Assembly: the dispatcher with its routers, middlewares, storage and shared services."""
+"""Assembly: the dispatcher with its routers, middlewares, storage and the shared services (bot/services.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from aiogram.methods.base import Response, TelegramMethod
 
 from bot.config import Settings
 from bot.delivery.fsm_storage import DatabaseStorage
-from bot.l10n import Locales
 from bot.middlewares import CitizenMiddleware, ContextMiddleware
-from desk.catalog import load_catalog
-from desk.documents import DocumentStore
+from bot.services import Services, build_services
 
 # aiogram checks every Bot API answer with `Response[<the method's result type>]`, a pydantic generic
 # model that pydantic keeps only in a weak cache: each time the garbage collector drops it, the next
@@ -72,7 +70,11 @@ def make_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation | 
 
 
 def build_dispatcher(
-    settings: Settings, *, storage: BaseStorage | None = None, events_isolation: BaseEventIsolation | None = None
+    settings: Settings,
+    *,
+    services: Services | None = None,
+    storage: BaseStorage | None = None,
+    events_isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
     from handlers import routers
 
@@ -81,16 +83,10 @@ def build_dispatcher(
         storage, events_isolation = make_storage(settings)
     kwargs: dict[str, Any] = {"events_isolation": events_isolation} if events_isolation is not None else {}
     dp = Dispatcher(storage=storage, **kwargs)
-    locales = Locales(default=settings.default_language)
-    dp.update.outer_middleware(CitizenMiddleware(locales))
+    services = services or build_services(settings)
+    dp.update.outer_middleware(CitizenMiddleware(services.locales))
     dp.message.outer_middleware(ContextMiddleware())
     dp.callback_query.outer_middleware(ContextMiddleware())
-    dp.workflow_data.update(
-        settings=settings,
-        locales=locales,
-        catalog=load_catalog(settings.resolve(settings.catalog.dir)),
-        store=DocumentStore(settings.resolve(settings.documents.dir)),
-        calendar=settings.calendar.work_calendar(),
-    )
+    dp.workflow_data["services"] = services
     dp.include_routers(*routers())
     return dp

@@ -10,46 +10,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from bot.config import Settings
+from bot.services import Services
 from desk import holidays, reachability, survey, workflow
-from desk.calendar import WorkCalendar
 
 log = logging.getLogger("mizban.deadlines")
 INTERVAL_SECONDS = 15 * 60
 
 
-def calendar_of(settings: Settings) -> WorkCalendar:
-    return settings.calendar.work_calendar()
-
-
-def _today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
-
-
-async def check_deadlines(settings: Settings, today: date | None = None) -> int:
+async def check_deadlines(services: Services, today: date | None = None) -> int:
     """Announce what is due now, once; returns the announcements queued."""
-    return await workflow.announce_due(today or _today(settings), calendar_of(settings))
+    return await workflow.announce_due(today or services.clock.today(), services.calendar)
 
 
-async def check_calendar(settings: Settings, today: date | None = None) -> int:
+async def check_calendar(services: Services, today: date | None = None) -> int:
     """Warn the admins (once a day) when the coming days' holidays are not known; returns the warnings queued."""
-    return await holidays.warn_if_uncovered(settings, calendar_of(settings), today or _today(settings))
+    return await holidays.warn_if_uncovered(services.settings, services.calendar, today or services.clock.today())
 
 
-async def run_deadline_checks(settings: Settings) -> None:
+async def run_deadline_checks(services: Services) -> None:
     """Check every quarter of an hour, forever (the flags make repeated checks harmless)."""
     while True:
         try:
-            if count := await check_deadlines(settings):
+            if count := await check_deadlines(services):
                 log.info("announced %s due or overdue requests", count)
-            if count := await survey.send_reminders(settings):
+            if count := await survey.send_reminders(services.settings):
                 log.info("queued %s survey reminders", count)
-            if count := await reachability.remind_lost_groups(settings):
+            if count := await reachability.remind_lost_groups(services.settings):
                 log.info("reminded overseers of %s units without a working group", count)
-            if count := await check_calendar(settings):
+            if count := await check_calendar(services):
                 log.warning("the holiday calendar does not cover the coming days: %s admins warned", count)
         except asyncio.CancelledError:
             raise

@@ -94,7 +94,7 @@ class StaffCardMiddleware(BaseMiddleware):
         request = await Request.get_or_none(id=pressed.request)
         actor = actor_of(event.from_user, data["platform"])
         access = (
-            await authorise(data["dispatcher"], data["bot"], data["settings"], actor, request.unit_code)
+            await authorise(data["services"], data["bot"], actor, request.unit_code)
             if request is not None
             else staff.Access(staff.Level.NONE)
         )

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.delivery.polling import PacedPolling
 from bot.delivery.updates import allowed_updates
 from bot.platforms import make_bot
+from bot.services import Services, build_services
 
 log = logging.getLogger("mizban")
 
@@ -43,8 +44,9 @@ async def run_polling(settings: Settings) -> None:
     bots = [make_bot(a) for a in settings.accounts()]
     for bot in bots:
         bot.session.middleware(PacedPolling())
-    dp = build_dispatcher(settings)
-    background = start_background(settings, bots)
+    services = build_services(settings)
+    dp = build_dispatcher(settings, services=services)
+    background = start_background(services, bots)
     settle(settings)
     try:
         await dp.start_polling(*bots, handle_signals=True, allowed_updates=allowed_updates(dp))
@@ -58,14 +60,14 @@ async def run_polling(settings: Settings) -> None:
         await db.close()
 
 
-def start_background(settings: Settings, bots) -> list[asyncio.Task]:
+def start_background(services: Services, bots) -> list[asyncio.Task]:
     """The outbox sender and the periodic checks (promised dates, survey reminders)."""
     from bot.delivery.outbox_sender import run_sender
     from bot.jobs import run_deadline_checks
 
     return [
-        asyncio.create_task(run_sender(settings, bots), name="outbox-sender"),
-        asyncio.create_task(run_deadline_checks(settings), name="periodic-checks"),
+        asyncio.create_task(run_sender(services, bots), name="outbox-sender"),
+        asyncio.create_task(run_deadline_checks(services), name="periodic-checks"),
     ]
 
 
@@ -93,7 +95,7 @@ async def run_worker(settings: Settings) -> None:
     """The outbox sender and the promised-date checks; /healthz and /metrics on METRICS_PORT if set."""
     await db.connect(settings.database.url)
     bots = _counted_bots(settings)
-    background = start_background(settings, bots)
+    background = start_background(build_services(settings), bots)
     if port := os.environ.get("METRICS_PORT"):
         from aiohttp import web
 

@@ -3,14 +3,15 @@ supervisors see their own unit (the audit's commands are in handlers/audit.py).
 Reports that carry personal data (/export: national IDs, mobiles, addresses among the answers) are
 made only in the asker's private chat, never in a group."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC
 
+from aiogram import Dispatcher
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from desk import reports, staff
 from desk.calendar import jalali
 from desk.catalog import CatalogError, load_catalog
@@ -24,7 +25,7 @@ async def _query(
     message: Message,
     command: CommandObject,
     l10n: L10n,
-    settings,
+    services: Services,
     platform: str,
     *,
     admins_only: bool = False,
@@ -35,7 +36,7 @@ async def _query(
         await message.answer(l10n("admin-private-only"))
         return None
     user_id = message.from_user.id if message.from_user else 0
-    today = datetime.now(ZoneInfo(settings.calendar.timezone)).date()
+    today = services.clock.today()
     try:
         q = reports.parse_args(command.args or "", today)
     except ValidationError as e:
@@ -45,7 +46,7 @@ async def _query(
             else l10n("admin-bad-date")
         )
         return None
-    scoped = await reports.scoped(q, settings, platform, user_id, admins_only=admins_only)
+    scoped = await reports.scoped(q, services.settings, platform, user_id, admins_only=admins_only)
     if isinstance(scoped, reports.Refused):
         if scoped.reason == "unit-only":
             await message.answer(l10n("admin-unit-only", units=", ".join(scoped.units)))
@@ -135,20 +136,20 @@ def stats_text(l10n: L10n, r: reports.Report) -> str:
 
 
 @router.message(Command("stats"))
-async def stats(message: Message, command: CommandObject, l10n: L10n, settings, platform: str):
-    if (q := await _query(message, command, l10n, settings, platform)) is None:
+async def stats(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+    if (q := await _query(message, command, l10n, services, platform)) is None:
         return
-    r = await reports.report(q, now=datetime.now(UTC), tz=settings.calendar.timezone)
+    r = await reports.report(q, now=services.clock.now().astimezone(UTC), tz=services.settings.calendar.timezone)
     await message.answer(stats_text(l10n, r))
 
 
 @router.message(Command("chart"))
-async def chart(message: Message, command: CommandObject, l10n: L10n, settings, platform: str):
-    if (q := await _query(message, command, l10n, settings, platform)) is None:
+async def chart(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+    if (q := await _query(message, command, l10n, services, platform)) is None:
         return
     from bot.reports import charts  # matplotlib loads on the first /chart, not at start-up
 
-    lang, tz, period = l10n.lang, settings.calendar.timezone, _period(l10n, q)
+    lang, tz, period = l10n.lang, services.settings.calendar.timezone, _period(l10n, q)
     weeks = await reports.requests_per_week(q, tz)
     times = await reports.answer_time_histogram(q, cap=30, tz=tz)
     last = max((i for i, n in enumerate(times) if n), default=0)
@@ -197,13 +198,13 @@ async def chart(message: Message, command: CommandObject, l10n: L10n, settings, 
 
 
 @router.message(Command("export"))
-async def export_requests(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
-    if (q := await _query(message, command, l10n, settings, platform, personal=True)) is None:
+async def export_requests(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+    if (q := await _query(message, command, l10n, services, platform, personal=True)) is None:
         return
     from bot.reports import export  # openpyxl loads on the first export, not at start-up
 
-    data = await export.build(q, l10n, catalog, tz=settings.calendar.timezone)
-    count = await reports.accepted(q, settings.calendar.timezone)
+    data = await export.build(q, l10n, services.catalog, tz=services.settings.calendar.timezone)
+    count = await reports.accepted(q, services.settings.calendar.timezone)
     name = f"requests-{_stamp(q.start)}-{_stamp(q.end)}.xlsx"
     await message.answer_document(
         BufferedInputFile(data, filename=name),
@@ -212,15 +213,15 @@ async def export_requests(message: Message, command: CommandObject, l10n: L10n, 
 
 
 @router.message(Command("reload"))
-async def reload_catalog(message: Message, l10n: L10n, settings, platform: str, dispatcher):
+async def reload_catalog(message: Message, l10n: L10n, platform: str, services: Services, dispatcher: Dispatcher):
     """Load the service identity cards again (admins); a broken card keeps the old catalogue."""
-    if not await staff.is_admin(settings, platform, message.from_user.id if message.from_user else 0):
+    if not await staff.is_admin(services.settings, platform, message.from_user.id if message.from_user else 0):
         await message.answer(l10n("admin-not-allowed"))
         return
     try:
-        catalog = load_catalog(settings.resolve(settings.catalog.dir))
+        catalog = load_catalog(services.settings.resolve(services.settings.catalog.dir))
     except CatalogError as e:
         await message.answer(l10n("admin-reload-failed", problems="\n".join(e.problems[:20])))
         return
-    dispatcher.workflow_data["catalog"] = catalog
+    dispatcher.workflow_data["services"] = services.with_catalog(catalog)
     await message.answer(l10n("admin-reload-done", count=len(catalog.services)))

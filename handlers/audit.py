@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.filters import Command, CommandObject
@@ -21,6 +20,7 @@ from bot.filters import PrivateChat
 from bot.l10n import L10n
 from bot.platforms import deep_link
 from bot.routes import Routes
+from bot.services import Services
 from desk import audit, staff
 from desk.calendar import jalali
 from desk.survey import load_form
@@ -34,7 +34,7 @@ audit_roles = Routes("audit-roles")  # everything but /card: admins, supervisors
 
 async def only_audit_roles(handler, message: Message, data: dict):
     """The audit's commands answer only the people who take part in the audit."""
-    if not await audit.has_audit_role(data["settings"], data["platform"], message.from_user.id):
+    if not await audit.has_audit_role(data["services"].settings, data["platform"], message.from_user.id):
         await message.answer(data["l10n"]("admin-not-allowed"))
         return None
     return await handler(message, data)
@@ -42,10 +42,6 @@ async def only_audit_roles(handler, message: Message, data: dict):
 
 audit_roles.message.middleware(only_audit_roles)  # inner: only once one of its commands matched
 router.include(audit_roles)
-
-
-def _today(settings):
-    return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
 
 
 def _stamp(day) -> str:
@@ -88,25 +84,27 @@ async def _may_see(settings, platform: str, user_id: int, agency: str, catalog) 
     return await audit.may_evaluate(platform, user_id, audit.agency_province(catalog, agency))
 
 
-async def _agency_and_period(message: Message, command: CommandObject, l10n: L10n, settings, catalog, usage: str):
+async def _agency_and_period(message: Message, command: CommandObject, l10n: L10n, services: Services, usage: str):
     """`AGENCY [1404/2]` of a command, or None after telling the person how to write it."""
-    args = normalize_digits(command.args or "").split()
+    args, catalog = normalize_digits(command.args or "").split(), services.catalog
     if not args or args[0] not in catalog.agencies or len(args) > 2:
         await message.answer(l10n(usage, agencies=", ".join(sorted(catalog.agencies))))
         return None
     try:
-        return args[0], audit.parse_period(args[1] if len(args) > 1 else None, _today(settings))
+        return args[0], audit.parse_period(args[1] if len(args) > 1 else None, services.clock.today())
     except audit.AuditError:
         await message.answer(l10n("audit-bad-period"))
         return None
 
 
 @audit_roles.message(Command("audit"))
-async def audit_forms(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
-    if (asked := await _agency_and_period(message, command, l10n, settings, catalog, "audit-usage")) is None:
+async def audit_forms(
+    message: Message, command: CommandObject, bot: Bot, l10n: L10n, platform: str, services: Services
+):
+    if (asked := await _agency_and_period(message, command, l10n, services, "audit-usage")) is None:
         return
     agency, period = asked
-    if not await _may_see(settings, platform, message.from_user.id, agency, catalog):
+    if not await _may_see(services.settings, platform, message.from_user.id, agency, services.catalog):
         await message.answer(l10n("admin-not-allowed"))
         return
     declared = await AuditDeclaration.get_or_none(agency_code=agency, period_start=period.start, period_end=period.end)
@@ -118,10 +116,10 @@ async def audit_forms(message: Message, command: CommandObject, bot: Bot, l10n: 
             forms.header.evaluated_by = evaluation["by"]
     else:
         forms = await audit.forms(
-            catalog,
+            services.catalog,
             agency,
             period,
-            tz=settings.calendar.timezone,
+            tz=services.settings.calendar.timezone,
             service_link=await _link(bot, platform),
             lang=l10n.lang,
         )
@@ -143,13 +141,13 @@ async def audit_forms(message: Message, command: CommandObject, bot: Bot, l10n: 
 
 
 @audit_roles.message(Command("deskstate"))
-async def desk_state(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
+async def desk_state(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
     args = normalize_digits(command.args or "").split()
-    if len(args) < 3 or args[0] not in catalog.agencies or not args[1].isdigit():
+    if len(args) < 3 or args[0] not in services.catalog.agencies or not args[1].isdigit():
         await message.answer(l10n("audit-deskstate-usage"))
         return
     agency, item, level, note = args[0], int(args[1]), args[2], " ".join(args[3:]) or None
-    if not await audit.may_declare(settings, platform, message.from_user.id, agency, catalog):
+    if not await audit.may_declare(services.settings, platform, message.from_user.id, agency, services.catalog):
         await message.answer(l10n("admin-not-allowed"))
         return
     try:
@@ -161,19 +159,24 @@ async def desk_state(message: Message, command: CommandObject, l10n: L10n, setti
 
 
 @audit_roles.message(Command("declare"))
-async def declare(message: Message, command: CommandObject, bot: Bot, l10n: L10n, settings, platform: str, catalog):
-    if (asked := await _agency_and_period(message, command, l10n, settings, catalog, "audit-declare-usage")) is None:
+async def declare(message: Message, command: CommandObject, bot: Bot, l10n: L10n, platform: str, services: Services):
+    if (asked := await _agency_and_period(message, command, l10n, services, "audit-declare-usage")) is None:
         return
     agency, period = asked
-    if not await audit.may_declare(settings, platform, message.from_user.id, agency, catalog):
+    if not await audit.may_declare(services.settings, platform, message.from_user.id, agency, services.catalog):
         await message.answer(l10n("admin-not-allowed"))
         return
-    today = _today(settings)
+    today = services.clock.today()
     if period.end >= today:
         await message.answer(l10n("audit-period-open", end=period.end))
         return
     forms = await audit.forms(
-        catalog, agency, period, tz=settings.calendar.timezone, service_link=await _link(bot, platform), lang="fa"
+        services.catalog,
+        agency,
+        period,
+        tz=services.settings.calendar.timezone,
+        service_link=await _link(bot, platform),
+        lang="fa",
     )
     try:
         declared = await audit.declare(forms, by=_by(message, platform), today=today)
@@ -186,7 +189,7 @@ async def declare(message: Message, command: CommandObject, bot: Bot, l10n: L10n
 
 
 @audit_roles.message(Command("evaluate"))
-async def evaluate(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
+async def evaluate(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
     args = (command.args or "").split()
     number = normalize_digits(args[0]) if args else ""
     declaration = await AuditDeclaration.get_or_none(id=int(number)) if number.isdigit() else None
@@ -213,21 +216,23 @@ async def evaluate(message: Message, command: CommandObject, l10n: L10n, setting
 
 
 @audit_roles.message(Command("rollup"))
-async def rollup(message: Message, command: CommandObject, l10n: L10n, settings, platform: str, catalog):
+async def rollup(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
     user_id = message.from_user.id
-    admin = await staff.is_admin(settings, platform, user_id)
+    admin = await staff.is_admin(services.settings, platform, user_id)
     provinces = await audit.evaluator_provinces(platform, user_id)
     if not admin and not provinces:
         await message.answer(l10n("admin-not-allowed"))
         return
     arg = normalize_digits(command.args or "").strip()
     try:
-        periods = audit.parse_half(arg, _today(settings)) if arg else [audit.parse_period(None, _today(settings))]
+        periods = (
+            audit.parse_half(arg, services.clock.today()) if arg else [audit.parse_period(None, services.clock.today())]
+        )
     except audit.AuditError:
         await message.answer(l10n("audit-bad-period"))
         return
     table2 = await audit.rollup(periods) if admin else []
-    all_provinces = sorted({u.province.get("fa") for u in catalog.units.values()})
+    all_provinces = sorted({u.province.get("fa") for u in services.catalog.units.values()})
     mine = all_provinces if admin else [p for p in all_provinces if any(audit.provinces_match(p, q) for q in provinces)]
     table1 = {p: await audit.rollup(periods, province=p) for p in mine}
     text = " ، ".join(_period_text(l10n, p) for p in periods)
@@ -241,15 +246,15 @@ async def rollup(message: Message, command: CommandObject, l10n: L10n, settings,
 
 
 @router.message(Command("card"))
-async def card(message: Message, command: CommandObject, l10n: L10n, catalog):
+async def card(message: Message, command: CommandObject, l10n: L10n, services: Services):
     code = (command.args or "").strip().lower()
-    found = catalog.services.get(code)
+    found = services.catalog.services.get(code)
     if found is None:
         await message.answer(l10n("audit-card-usage"))
         return
     from bot.reports.identity import identity_card
 
-    data = identity_card(found, catalog, l10n.button, l10n.lang, digits=l10n.digits)
+    data = identity_card(found, services.catalog, l10n.button, l10n.lang, digits=l10n.digits)
     await message.answer_document(
         BufferedInputFile(data, filename=f"card-{code}.xlsx"),
         caption=l10n("audit-card-caption", title=found.title.get(l10n.lang)),

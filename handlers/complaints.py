@@ -11,6 +11,7 @@ from bot.callbacks import ComplaintCb, RequestCb, StepCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from bot.states import ComplaintStates
 from bot.views import steps as flow_views
 from bot.views.tracking import show_request_by_code
@@ -59,7 +60,7 @@ async def leave_answering(query: CallbackQuery, l10n: L10n, state: FSMContext):
 
 
 @router.message(StateFilter(ComplaintStates.text), Magic(F.text), Magic(~F.text.startswith("/")))
-async def lodge(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, settings):
+async def lodge(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services):
     request_id = (await state.get_data()).get("complaint_request")
     request = await citizen.requests.filter(id=request_id or 0).first()
     if request is None:
@@ -72,16 +73,21 @@ async def lodge(message: Message, l10n: L10n, citizen: Citizen, state: FSMContex
         )
         return
     await flows.leave(state)
-    complaint = await complaints.lodge(settings, citizen, request, message.text)
+    complaint = await complaints.lodge(services.settings, citizen, request, message.text)
     await message.answer(l10n("complaint-lodged", number=complaint.id, code=l10n.code(request.tracking_code)))
 
 
 @router.callback_query(ComplaintCb.filter(F.action == "answer"))
 async def answer_button(
-    query: CallbackQuery, callback_data: ComplaintCb, l10n: L10n, state: FSMContext, settings, platform: str
+    query: CallbackQuery,
+    callback_data: ComplaintCb,
+    l10n: L10n,
+    state: FSMContext,
+    platform: str,
+    services: Services,
 ):
     complaint = await Complaint.get_or_none(id=callback_data.complaint)
-    if complaint is None or not await complaints.may_answer(settings, platform, query.from_user.id, complaint):
+    if complaint is None or not await complaints.may_answer(services.settings, platform, query.from_user.id, complaint):
         await query.answer(l10n.button("complaint-not-allowed"), show_alert=True)
         return
     if complaint.status != "open":
@@ -94,10 +100,12 @@ async def answer_button(
 
 
 @router.message(StateFilter(ComplaintStates.answer), Magic(F.text))
-async def answer_text(message: Message, l10n: L10n, state: FSMContext, settings, platform: str):
+async def answer_text(message: Message, l10n: L10n, state: FSMContext, platform: str, services: Services):
     complaint = await Complaint.get_or_none(id=(await state.get_data()).get("complaint") or 0)
     await state.clear()
-    if complaint is None or not await complaints.may_answer(settings, platform, message.from_user.id, complaint):
+    if complaint is None or not await complaints.may_answer(
+        services.settings, platform, message.from_user.id, complaint
+    ):
         await message.answer(l10n("complaint-not-allowed"))
         return
     done = await complaints.answer(complaint.id, message.text, message.from_user.full_name)

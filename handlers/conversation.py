@@ -16,6 +16,7 @@ from bot.delivery.files import save_file, source_of
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from bot.states import ConversationStates
 from desk import workflow
 from models import Citizen, OutboxMessage, Request, RequestStatus
@@ -64,14 +65,20 @@ async def start_reply(query: CallbackQuery, callback_data: ReplyCb, l10n: L10n, 
 
 @router.message(StateFilter(ConversationStates.replying), CONTENT)
 async def replying(
-    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, store, settings, platform: str
+    message: Message,
+    bot: Bot,
+    l10n: L10n,
+    citizen: Citizen,
+    state: FSMContext,
+    platform: str,
+    services: Services,
 ):
     request = await Request.get_or_none(id=(await state.get_data()).get("request"), citizen=citizen)
     await state.clear()
     if request is None or request.status in RequestStatus.CLOSED:
         await message.answer(l10n("notify-reply-closed"))
         return
-    await _pass_on(message, bot, l10n, citizen, request, store, settings, platform)
+    await _pass_on(message, bot, l10n, citizen, request, services, platform)
 
 
 @router.message(StateFilter(ConversationStates.replying))
@@ -81,15 +88,21 @@ async def replying_other(message: Message, l10n: L10n):
 
 @router.message(StateFilter(None), CONTENT, request_addressed)
 async def free_message(
-    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store, settings, platform: str
+    message: Message,
+    bot: Bot,
+    l10n: L10n,
+    citizen: Citizen,
+    request: Request,
+    platform: str,
+    services: Services,
 ):
-    await _pass_on(message, bot, l10n, citizen, request, store, settings, platform)
+    await _pass_on(message, bot, l10n, citizen, request, services, platform)
 
 
 async def _pass_on(
-    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, store, settings, platform: str
+    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, request: Request, services: Services, platform: str
 ) -> None:
-    doc = await save_file(message, bot, store, settings, platform=platform, citizen=citizen, role="message")
+    doc = await save_file(message, bot, services, platform=platform, citizen=citizen, role="message")
     await workflow.citizen_message(
         request,
         citizen,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from aiogram import Bot, F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -18,6 +15,7 @@ from bot.filters import Magic, PrivateChat
 from bot.flows import discard_draft, show_form
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from bot.states import FormStates
 from bot.views import form as form_views
 from bot.views import keyboards
@@ -33,10 +31,15 @@ router.message.filter(PrivateChat())
 
 @router.callback_query(ServiceCb.filter(F.section == "apply"))
 async def apply(
-    query: CallbackQuery, callback_data: ServiceCb, l10n: L10n, citizen: Citizen, state: FSMContext, catalog
+    query: CallbackQuery,
+    callback_data: ServiceCb,
+    l10n: L10n,
+    citizen: Citizen,
+    state: FSMContext,
+    services: Services,
 ):
     await query.answer()
-    card = catalog.services.get(callback_data.code)
+    card = services.catalog.services.get(callback_data.code)
     if card is None:
         await query.message.answer(l10n("button-expired"))
         return
@@ -45,10 +48,10 @@ async def apply(
 
 
 @router.callback_query(MenuCb.filter(F.action == "resume"))
-async def resume(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
+async def resume(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
     await query.answer()
     data = await flows.paused_form(state) or {}
-    card = catalog.services.get(data.get("svc", ""))
+    card = services.catalog.services.get(data.get("svc", ""))
     if card is None:
         await query.message.answer(l10n("form-none"))
         return
@@ -56,14 +59,14 @@ async def resume(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
 
 
 @router.callback_query(FormCb.filter(F.action == "cancel"))
-async def cancel(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
+async def cancel(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
     """Cancel (or the menu's Discard): a form with answers is discarded only once confirmed."""
     if await flows.paused_form(state) is None:
         await query.answer(l10n.button("form-none"), show_alert=True)
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await flows.ask_discard(query.message, l10n, state, catalog)
+    await flows.ask_discard(query.message, l10n, state, services.catalog)
 
 
 @router.callback_query(FormCb.filter(F.action == "discard"))
@@ -77,9 +80,9 @@ async def discard(query: CallbackQuery, l10n: L10n, state: FSMContext):
 
 
 @router.callback_query(FormCb.filter(F.action == "keep"))
-async def keep(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
+async def keep(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
     draft = await flows.paused_form(state)
-    card = catalog.services.get(draft["svc"]) if draft else None
+    card = services.catalog.services.get(draft["svc"]) if draft else None
     if card is None:
         await query.answer(l10n.button("form-none"), show_alert=True)
         return
@@ -107,8 +110,8 @@ async def _accept(message: Message, l10n: L10n, state: FSMContext, card, draft: 
 
 
 @router.message(StateFilter(FormStates.filling), Magic(F.text), Magic(~F.text.startswith("/")))
-async def got_text(message: Message, l10n: L10n, state: FSMContext, catalog, settings):
-    card, draft = await _load(state, catalog)
+async def got_text(message: Message, l10n: L10n, state: FSMContext, services: Services):
+    card, draft = await _load(state, services.catalog)
     field = card and forms.current(card, draft)
     if field is None:
         await message.answer(l10n("form-none"))
@@ -116,13 +119,13 @@ async def got_text(message: Message, l10n: L10n, state: FSMContext, catalog, set
     if field.type in forms.FILE_TYPES or field.type == "location":
         await message.answer(l10n(f"error-send-{field.type}"))
         return
-    value = forms.parse_text(field, message.text, _today(settings))
+    value = forms.parse_text(field, message.text, services.clock.today())
     await _accept(message, l10n, state, card, draft, value)
 
 
 @router.message(StateFilter(FormStates.filling), Magic(F.contact))
-async def got_contact(message: Message, l10n: L10n, state: FSMContext, catalog):
-    card, draft = await _load(state, catalog)
+async def got_contact(message: Message, l10n: L10n, state: FSMContext, services: Services):
+    card, draft = await _load(state, services.catalog)
     field = card and forms.current(card, draft)
     if field is None or field.type != "mobile":
         await message.answer(l10n("error-unexpected"))
@@ -136,8 +139,8 @@ async def got_contact(message: Message, l10n: L10n, state: FSMContext, catalog):
 
 
 @router.message(StateFilter(FormStates.filling), Magic(F.location))
-async def got_location(message: Message, l10n: L10n, state: FSMContext, catalog):
-    card, draft = await _load(state, catalog)
+async def got_location(message: Message, l10n: L10n, state: FSMContext, services: Services):
+    card, draft = await _load(state, services.catalog)
     field = card and forms.current(card, draft)
     if field is None or field.type != "location":
         await message.answer(l10n("error-unexpected"))
@@ -150,19 +153,24 @@ async def got_location(message: Message, l10n: L10n, state: FSMContext, catalog)
 
 @router.message(StateFilter(FormStates.filling), Magic(F.document | F.photo))
 async def got_file(
-    message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, catalog, store, settings
+    message: Message,
+    bot: Bot,
+    l10n: L10n,
+    citizen: Citizen,
+    state: FSMContext,
+    services: Services,
 ):
-    card, draft = await _load(state, catalog)
+    card, draft = await _load(state, services.catalog)
     field = card and forms.current(card, draft)
     if field is None or field.type not in forms.FILE_TYPES:
         await message.answer(l10n("error-unexpected"))
         return
-    limit_mb = min(field.max_size_mb, settings.documents.max_size_mb)
+    limit_mb = min(field.max_size_mb, services.settings.documents.max_size_mb)
     accept = field.accept if field.type == "document" else IMAGE_KINDS
     doc = await keep_file(
         message,
         bot,
-        store,
+        services.store,
         platform=citizen.platform,
         citizen=citizen,
         role="form",
@@ -181,10 +189,6 @@ async def got_file(
         l10n("form-file-received", name=doc.file_name, count=len(files), max=field.max_files),
         reply_markup=form_views.field_keyboard(l10n, card, draft, field),
     )
-
-
-def _today(settings) -> date:
-    return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
 
 
 @router.message(StateFilter(FormStates.filling))
@@ -207,8 +211,8 @@ async def _button_field(query: CallbackQuery, l10n: L10n, state: FSMContext, cat
 
 
 @router.callback_query(FormCb.filter(F.action == "pick"))
-async def pick_option(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
-    card, draft, field = await _button_field(query, l10n, state, catalog, {"choice"})
+async def pick_option(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, services: Services):
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, {"choice"})
     if field is None:
         return
     if callback_data.value not in {o.value for o in field.options}:
@@ -219,8 +223,8 @@ async def pick_option(query: CallbackQuery, callback_data: FormCb, l10n: L10n, s
 
 
 @router.callback_query(FormCb.filter(F.action.in_({"yes", "no"})))
-async def yes_no(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
-    card, draft, field = await _button_field(query, l10n, state, catalog, {"yesno"})
+async def yes_no(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, services: Services):
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, {"yesno"})
     if field is None:
         return
     await query.message.edit_reply_markup(reply_markup=None)
@@ -228,8 +232,8 @@ async def yes_no(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state:
 
 
 @router.callback_query(FormCb.filter(F.action == "toggle"))
-async def toggle(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
-    card, draft, field = await _button_field(query, l10n, state, catalog, {"multichoice"})
+async def toggle(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, services: Services):
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, {"multichoice"})
     if field is None or callback_data.value not in {o.value for o in field.options}:
         return
     chosen = list(draft["answers"].get(field.name) or [])
@@ -240,15 +244,15 @@ async def toggle(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state:
 
 
 @router.callback_query(FormCb.filter(F.action == "done"))
-async def done(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog, settings):
-    card, draft, field = await _button_field(query, l10n, state, catalog, {"multichoice", *forms.FILE_TYPES})
+async def done(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, {"multichoice", *forms.FILE_TYPES})
     if field is None:
         return
     if field.required and not draft["answers"].get(field.name):
         await query.message.answer(l10n("error-required"))
         return
     if field.type == "multichoice":
-        low, high = field.limits(_today(settings))
+        low, high = field.limits(services.clock.today())
         validators.multi_choice(draft["answers"].get(field.name) or [], [o.value for o in field.options], low, high)
     await query.message.edit_reply_markup(reply_markup=None)
     forms.advance(card, draft)
@@ -256,8 +260,8 @@ async def done(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog, set
 
 
 @router.callback_query(FormCb.filter(F.action == "skip"))
-async def skip(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
-    card, draft, field = await _button_field(query, l10n, state, catalog, _ALL_TYPES)
+async def skip(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, _ALL_TYPES)
     if field is None:
         return
     if field.required:
@@ -270,8 +274,8 @@ async def skip(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
 
 
 @router.callback_query(FormCb.filter(F.action == "back"))
-async def go_back(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
-    card, draft = await _load(state, catalog)
+async def go_back(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
+    card, draft = await _load(state, services.catalog)
     if card is None:
         await query.answer(l10n.button("button-expired"), show_alert=True)
         return
@@ -285,8 +289,8 @@ async def go_back(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog):
 
 
 @router.callback_query(FormCb.filter(F.action == "edit"))
-async def edit_answer(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, catalog):
-    card, draft = await _load(state, catalog)
+async def edit_answer(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, services: Services):
+    card, draft = await _load(state, services.catalog)
     if (
         card is None
         or await state.get_state() != FormStates.review.state
@@ -306,12 +310,10 @@ async def submit(
     l10n: L10n,
     citizen: Citizen,
     state: FSMContext,
-    catalog,
-    calendar,
-    settings,
+    services: Services,
 ):
     earlier = await Request.get_or_none(submit_token=callback_data.value, citizen=citizen)
-    card, draft = await _load(state, catalog)
+    card, draft = await _load(state, services.catalog)
     if earlier is None and (
         card is None
         or await state.get_state() != FormStates.review.state
@@ -329,12 +331,12 @@ async def submit(
     result = await requests.submit(
         citizen=owner,
         card=card,
-        catalog=catalog,
+        catalog=services.catalog,
         answers=forms.answers_for_request(card, draft),
         document_ids=forms.document_ids(draft, card),
         submit_token=draft["token"],
-        calendar=calendar,
-        tz=ZoneInfo(settings.calendar.timezone),
+        calendar=services.calendar,
+        tz=services.clock.tz,
         channel=Channel.IN_PERSON if walk_in else Channel.MESSENGER,
         registered_by=actor_of(query.from_user, citizen.platform) if walk_in else None,
         uploader=citizen,

@@ -13,6 +13,7 @@ from aiogram.types import ChatMemberUpdated, Message
 from bot.filters import Magic
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from bot.views.reachability import groups_text
 from desk import reachability, staff
 
@@ -22,7 +23,7 @@ ADMINS = ("administrator", "creator")
 
 
 @router.my_chat_member()
-async def bot_status(event: ChatMemberUpdated, platform: str, settings):
+async def bot_status(event: ChatMemberUpdated, platform: str, services: Services):
     new, old = event.new_chat_member, event.old_chat_member
     if event.chat.type == ChatType.PRIVATE:
         if new.status in GONE:
@@ -31,14 +32,14 @@ async def bot_status(event: ChatMemberUpdated, platform: str, settings):
             await reachability.citizen_returned(platform, event.chat.id)
         return
     if new.status in GONE:
-        await reachability.group_lost(settings, platform, event.chat.id, new.status)
+        await reachability.group_lost(services.settings, platform, event.chat.id, new.status)
     elif new.status == "restricted" and not new.can_send_messages:
-        await reachability.group_lost(settings, platform, event.chat.id, "restricted")
+        await reachability.group_lost(services.settings, platform, event.chat.id, "restricted")
     elif new.status not in ADMINS and old.status in ADMINS:
-        await reachability.group_back(settings, platform, event.chat.id)
-        await reachability.group_limited(settings, platform, event.chat.id, "demoted")
+        await reachability.group_back(services.settings, platform, event.chat.id)
+        await reachability.group_limited(services.settings, platform, event.chat.id, "demoted")
     else:
-        await reachability.group_back(settings, platform, event.chat.id)
+        await reachability.group_back(services.settings, platform, event.chat.id)
 
 
 @router.message(Magic(F.migrate_to_chat_id))
@@ -54,14 +55,14 @@ async def upgraded_from(message: Message, platform: str):
 
 
 @router.message(Command("groups"))
-async def groups(message: Message, l10n: L10n, platform: str, settings, catalog):
+async def groups(message: Message, l10n: L10n, platform: str, services: Services):
     """Each unit's group and whether the bot can post there: admins see every unit, supervisors theirs."""
     user_id = message.from_user.id
     units = None
-    if not await staff.is_admin(settings, platform, user_id):
+    if not await staff.is_admin(services.settings, platform, user_id):
         supervised = await staff.supervised_units(platform, user_id)
         if not supervised:
             await message.reply(l10n("staff-admins-only"))
             return
         units = None if None in supervised else [u for u in supervised if u]
-    await message.reply(groups_text(l10n, catalog, await reachability.groups(), units))
+    await message.reply(groups_text(l10n, services.catalog, await reachability.groups(), units))

@@ -10,6 +10,7 @@ from bot.callbacks import MenuCb, ProfileCb, StepCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from bot.states import ProfileStates
 from bot.views import keyboards
 from bot.views.profile import profile_text
@@ -78,34 +79,34 @@ async def _saved(message: Message, l10n: L10n, citizen: Citizen, state: FSMConte
 
 
 @router.message(StateFilter(ProfileStates.name), Magic(F.text))
-async def got_name(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
+async def got_name(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services):
     name = validators.short_text(message.text, 100)
-    await _saved(message, l10n, citizen, state, catalog, full_name=name)
+    await _saved(message, l10n, citizen, state, services.catalog, full_name=name)
 
 
 @router.message(StateFilter(ProfileStates.national_id), Magic(F.text))
-async def got_national_id(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
+async def got_national_id(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services):
     nid = validators.national_id(message.text)
-    await _saved(message, l10n, citizen, state, catalog, national_id=nid)
+    await _saved(message, l10n, citizen, state, services.catalog, national_id=nid)
 
 
 @router.message(StateFilter(ProfileStates.mobile), Magic(F.contact))
-async def got_contact(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
+async def got_contact(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services):
     if message.contact.user_id != message.from_user.id:
         await message.answer(l10n("error-not-own-contact"), reply_markup=keyboards.share_contact(l10n))
         return
     mobile = validators.mobile_from_contact(message.contact.phone_number)
-    await _saved(message, l10n, citizen, state, catalog, mobile=mobile, mobile_verified=True)
+    await _saved(message, l10n, citizen, state, services.catalog, mobile=mobile, mobile_verified=True)
 
 
 @router.message(StateFilter(ProfileStates.mobile), Magic(F.text))
-async def got_mobile(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, catalog):
+async def got_mobile(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services):
     try:
         mobile = validators.mobile(message.text)
     except validators.ValidationError as e:
         await message.answer(l10n.error(e), reply_markup=keyboards.share_contact(l10n))
         return
-    await _saved(message, l10n, citizen, state, catalog, mobile=mobile, mobile_verified=False)
+    await _saved(message, l10n, citizen, state, services.catalog, mobile=mobile, mobile_verified=False)
 
 
 @router.message(StateFilter(ProfileStates.name, ProfileStates.national_id, ProfileStates.mobile))

@@ -7,8 +7,6 @@ button says; desk/workflow.py then makes the change idempotently."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
@@ -23,10 +21,12 @@ from bot.filters import GroupChat, Magic
 from bot.l10n import L10n
 from bot.middlewares import StaffCardMiddleware
 from bot.routes import Routes
+from bot.services import Services
 from bot.states import StaffStates
 from bot.views.render import pick
 from bot.views.staff import PROMPTS, card_view, input_keyboard, transfer_keyboard
 from desk import reachability, staff, tracking, workflow
+from desk.catalog import Catalog
 from desk.staff import Access, Actor, StaffAction
 from models import OutboxMessage, Request, RequestStatus, UnitGroup
 
@@ -36,32 +36,22 @@ groups = router.include(Routes("staff-groups"))
 groups.message.filter(GroupChat())
 
 
-def group_l10n(locales) -> L10n:
-    """Cards are written in the desk's language: a group is shared by people of either."""
-    return locales.get(None)
-
-
-def today(settings):
-    return datetime.now(ZoneInfo(settings.calendar.timezone)).date()
-
-
 async def show_card(
     bot: Bot,
     request: Request,
     chat_id: int,
     message_id: int,
+    services: Services,
     *,
-    locales,
-    catalog,
-    settings,
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """Edit a card in the acting staff member's chat (others get theirs through the outbox)."""
+    """Edit a card in the acting staff member's chat (others get theirs through the outbox). Cards
+    are written in the desk's language: a group is shared by people of either."""
     text, kb = await card_view(
-        group_l10n(locales),
+        services.locales.get(None),
         request,
-        catalog,
-        today(settings),
+        services.catalog,
+        services.clock.today(),
         platform=getattr(bot, "platform", "telegram"),
         chat_id=chat_id,
         message_id=message_id,
@@ -72,14 +62,14 @@ async def show_card(
         log.warning("could not edit card %s/%s: %s", chat_id, message_id, e.message)
 
 
-async def refresh_here(bot: Bot, request: Request, chat_id: int, **kw) -> None:
+async def refresh_here(bot: Bot, request: Request, chat_id: int, services: Services) -> None:
     """After an action: the request's card, when it lives in this chat."""
     request = await Request.get(id=request.id)
     if (request.card_platform, request.card_chat_id) == (
         getattr(bot, "platform", "telegram"),
         chat_id,
     ) and request.card_message_id:
-        await show_card(bot, request, chat_id, request.card_message_id, **kw)
+        await show_card(bot, request, chat_id, request.card_message_id, services)
 
 
 async def to_citizen_text(l10n: L10n, outcome: workflow.Outcome, done_key: str) -> str:
@@ -104,17 +94,13 @@ def pressed(*actions: StaffAction):
     return StaffCb.filter(F.action.in_(actions))
 
 
-def _card_kw(settings, catalog, locales) -> dict:
-    return dict(locales=locales, catalog=catalog, settings=settings)
-
-
-async def _show_after(query: CallbackQuery, bot: Bot, request: Request, card_kw: dict) -> None:
+async def _show_after(query: CallbackQuery, bot: Bot, request: Request, services: Services) -> None:
     """After an action: the card pressed, and the request's card when it is another one in this chat."""
     chat_id = query.message.chat.id if query.message else None
     if query.message is not None:
-        await show_card(bot, await Request.get(id=request.id), chat_id, query.message.message_id, **card_kw)
+        await show_card(bot, await Request.get(id=request.id), chat_id, query.message.message_id, services)
     if query.message is None or query.message.message_id != request.card_message_id:
-        await refresh_here(bot, request, chat_id, **card_kw)
+        await refresh_here(bot, request, chat_id, services)
 
 
 def _here(query: CallbackQuery, platform: str) -> tuple[str, int | None]:
@@ -129,13 +115,11 @@ async def take(
     platform: str,
     request: Request,
     actor: Actor,
-    settings,
-    catalog,
-    locales,
+    services: Services,
 ):
     outcome = await workflow.take(request.id, actor, actor_chat=_here(query, platform))
     await query.answer(outcome_text(l10n, outcome, "staff-taken-ok"), show_alert=outcome.code == "taken")
-    await _show_after(query, bot, request, _card_kw(settings, catalog, locales))
+    await _show_after(query, bot, request, services)
 
 
 @router.callback_query(pressed(StaffAction.STAGE))
@@ -147,17 +131,15 @@ async def next_stage(
     platform: str,
     request: Request,
     actor: Actor,
-    settings,
-    catalog,
-    locales,
+    services: Services,
 ):
     outcome = await workflow.move_to_stage(request.id, actor, callback_data.arg, actor_chat=_here(query, platform))
     await query.answer(outcome_text(l10n, outcome, "staff-stage-ok"))
-    await _show_after(query, bot, request, _card_kw(settings, catalog, locales))
+    await _show_after(query, bot, request, services)
 
 
 @router.callback_query(pressed(StaffAction.TRANSFER))
-async def choose_unit(query: CallbackQuery, bot: Bot, l10n: L10n, request: Request, settings, catalog, locales):
+async def choose_unit(query: CallbackQuery, bot: Bot, l10n: L10n, request: Request, services: Services):
     if request.status in RequestStatus.CLOSED:
         await query.answer(l10n.button("staff-outcome-closed"), show_alert=True)
         return
@@ -167,8 +149,8 @@ async def choose_unit(query: CallbackQuery, bot: Bot, l10n: L10n, request: Reque
         request,
         query.message.chat.id,
         query.message.message_id,
-        **_card_kw(settings, catalog, locales),
-        markup=transfer_keyboard(l10n, request, await _transfer_targets(request, catalog, l10n)),
+        services,
+        markup=transfer_keyboard(l10n, request, await _transfer_targets(request, services.catalog, l10n)),
     )
 
 
@@ -181,17 +163,15 @@ async def transfer(
     platform: str,
     request: Request,
     actor: Actor,
-    settings,
-    catalog,
-    locales,
+    services: Services,
 ):
-    unit = catalog.units.get(callback_data.arg)
+    unit = services.catalog.units.get(callback_data.arg)
     if unit is None:
         await query.answer(l10n.button("staff-denied"), show_alert=True)
         return
     outcome = await workflow.transfer(request.id, actor, unit.code, unit.place, actor_chat=_here(query, platform))
     await query.answer(outcome_text(l10n, outcome, "staff-transfer-ok"), show_alert=not outcome.done)
-    await _show_after(query, bot, request, _card_kw(settings, catalog, locales))
+    await _show_after(query, bot, request, services)
 
 
 @router.callback_query(pressed(*staff.INPUT_ACTIONS))
@@ -203,9 +183,7 @@ async def ask_input(
     request: Request,
     actor: Actor,
     state: FSMContext,
-    settings,
-    catalog,
-    locales,
+    services: Services,
 ):
     """An action that needs text (a question, a reason...) or the result's files: ask for them."""
     action = callback_data.action
@@ -214,9 +192,7 @@ async def ask_input(
         return
     if action == StaffAction.INQUIRY_DONE and request.status != RequestStatus.WAITING_INQUIRY:
         await query.answer(l10n.button("staff-outcome-already"))
-        await show_card(
-            bot, request, query.message.chat.id, query.message.message_id, **_card_kw(settings, catalog, locales)
-        )
+        await show_card(bot, request, query.message.chat.id, query.message.message_id, **services)
         return
     await query.answer()
     prompt = await query.message.answer(
@@ -255,7 +231,12 @@ async def repost(query: CallbackQuery, l10n: L10n, request: Request):
 
 @groups.message(Command("repost"))
 async def repost_command(
-    message: Message, command: CommandObject, bot: Bot, l10n: L10n, platform: str, settings, dispatcher
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    l10n: L10n,
+    platform: str,
+    services: Services,
 ):
     """`/repost CODE` in a unit's group: that request's card again, as a new message."""
     code = tracking.normalize(command.args or "")
@@ -265,19 +246,19 @@ async def repost_command(
         await message.reply(l10n("staff-repost-usage"))
         return
     actor = actor_of(message.from_user, platform)
-    if not await authorise(dispatcher, bot, settings, actor, request.unit_code):
+    if not await authorise(services, bot, actor, request.unit_code):
         await message.reply(l10n("staff-denied"))
         return
     await workflow.repost_card(request)
 
 
 @router.callback_query(pressed(StaffAction.REFRESH))
-async def refresh(query: CallbackQuery, bot: Bot, request: Request, settings, catalog, locales):
+async def refresh(query: CallbackQuery, bot: Bot, request: Request, services: Services):
     await query.answer()
-    await _show_after(query, bot, request, _card_kw(settings, catalog, locales))
+    await _show_after(query, bot, request, services)
 
 
-async def _transfer_targets(request: Request, catalog, l10n: L10n) -> list[tuple[str, str]]:
+async def _transfer_targets(request: Request, catalog: Catalog, l10n: L10n) -> list[tuple[str, str]]:
     """Units that can receive it: bound to a group, other than its own."""
     bound = set(await UnitGroup.all().values_list("unit_code", flat=True))
     return [
@@ -342,11 +323,7 @@ async def got_input(
     platform: str,
     state: FSMContext,
     prompt_id: str,
-    settings,
-    store,
-    catalog,
-    locales,
-    dispatcher,
+    services: Services,
 ):
     prompts = await _prompts(state)
     data = prompts[prompt_id]
@@ -357,7 +334,7 @@ async def got_input(
         return
     action = StaffAction(data["action"])
     if action == StaffAction.DELIVER:  # text and files, collected until "send"
-        doc = await save_file(message, bot, store, settings, platform=platform, citizen=None, role="result")
+        doc = await save_file(message, bot, services, platform=platform, citizen=None, role="result")
         text = message.text or message.caption
         data["values"] += [text] if text else []
         data["docs"] += [doc.id] if doc else []
@@ -389,7 +366,7 @@ async def got_input(
     await _keep(state, prompts)
     actor = actor_of(message.from_user, platform)
     # authorised again: membership or the assignee may have changed while they typed
-    access = await authorise(dispatcher, bot, settings, actor, request.unit_code)
+    access = await authorise(services, bot, actor, request.unit_code)
     if not staff.may(access, await Request.get(id=request.id), actor, action):
         await _settle_prompt(bot, message.chat.id, prompt_id, l10n("staff-denied"))
         return
@@ -400,7 +377,7 @@ async def got_input(
     else:
         done = outcome_text(l10n, outcome, f"staff-{action}-ok")
     await _settle_prompt(bot, message.chat.id, prompt_id, done)
-    await refresh_here(bot, request, message.chat.id, **_card_kw(settings, catalog, locales))
+    await refresh_here(bot, request, message.chat.id, services)
 
 
 @router.callback_query(pressed(StaffAction.CANCEL))
@@ -425,9 +402,7 @@ async def send_result(
     actor: Actor,
     access: Access,
     state: FSMContext,
-    settings,
-    catalog,
-    locales,
+    services: Services,
 ):
     """The result collected since "deliver" goes to the citizen."""
     prompts = await _prompts(state)
@@ -457,7 +432,7 @@ async def send_result(
         str(query.message.message_id),
         await to_citizen_text(l10n, outcome, "staff-deliver-ok"),
     )
-    await refresh_here(bot, request, here[1], **_card_kw(settings, catalog, locales))
+    await refresh_here(bot, request, here[1], services)
 
 
 # -- a reply to the card goes to the citizen ------------------------------------------------------------------
@@ -480,16 +455,21 @@ async def card_replied(message: Message, platform: str) -> dict | bool:
 
 @groups.message(Magic(F.text | F.document | F.photo), card_replied)
 async def reply_to_citizen(
-    message: Message, bot: Bot, l10n: L10n, platform: str, request: Request, settings, store, dispatcher
+    message: Message,
+    bot: Bot,
+    l10n: L10n,
+    platform: str,
+    request: Request,
+    services: Services,
 ):
     actor = actor_of(message.from_user, platform)
-    access = await authorise(dispatcher, bot, settings, actor, request.unit_code)
+    access = await authorise(services, bot, actor, request.unit_code)
     if not access or not staff.may_change(access, request, actor):
         await message.reply(
             l10n("staff-denied") if not access else l10n("staff-taken-by", name=request.assignee_name or "")
         )
         return
-    doc = await save_file(message, bot, store, settings, platform=platform, citizen=None, role="message")
+    doc = await save_file(message, bot, services, platform=platform, citizen=None, role="message")
     outcome = await workflow.staff_message(
         request.id,
         actor,

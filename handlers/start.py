@@ -10,6 +10,7 @@ from bot.callbacks import LangCb, MenuCb
 from bot.filters import PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from bot.views import keyboards
 from bot.views import steps as step_views
 from bot.views.catalog import send_service
@@ -36,25 +37,35 @@ async def _home(l10n: L10n, citizen: Citizen, state: FSMContext, raw_state: str 
 
 @router.message(CommandStart(deep_link=True))
 async def start_deep_link(
-    message: Message, command: CommandObject, l10n: L10n, catalog, citizen, state: FSMContext, raw_state: str | None
+    message: Message,
+    command: CommandObject,
+    l10n: L10n,
+    citizen,
+    state: FSMContext,
+    raw_state: str | None,
+    services: Services,
 ):
     arg = command.args or ""
-    if arg.startswith("s_") and arg[2:] in catalog.services:
-        await send_service(message, l10n, catalog.services[arg[2:]], catalog)
+    if arg.startswith("s_") and arg[2:] in services.catalog.services:
+        await send_service(message, l10n, services.catalog.services[arg[2:]], services.catalog)
         return
-    text, kb = await _home(l10n, citizen, state, raw_state, catalog)
+    text, kb = await _home(l10n, citizen, state, raw_state, services.catalog)
     await message.answer(text, reply_markup=kb)
 
 
 @router.message(CommandStart())
-async def start(message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, raw_state: str | None, catalog):
-    text, kb = await _home(l10n, citizen, state, raw_state, catalog)
+async def start(
+    message: Message, l10n: L10n, citizen: Citizen, state: FSMContext, raw_state: str | None, services: Services
+):
+    text, kb = await _home(l10n, citizen, state, raw_state, services.catalog)
     await message.answer(text, reply_markup=kb)
 
 
 @router.callback_query(MenuCb.filter(F.action == "home"))
-async def home(query: CallbackQuery, l10n: L10n, citizen: Citizen, state: FSMContext, raw_state: str | None, catalog):
-    text, kb = await _home(l10n, citizen, state, raw_state, catalog)
+async def home(
+    query: CallbackQuery, l10n: L10n, citizen: Citizen, state: FSMContext, raw_state: str | None, services: Services
+):
+    text, kb = await _home(l10n, citizen, state, raw_state, services.catalog)
     await query.message.edit_text(text, reply_markup=kb)
     await query.answer()
 
@@ -82,26 +93,26 @@ async def lang_button(query: CallbackQuery, l10n: L10n):
 
 
 @router.callback_query(LangCb.filter())
-async def lang_set(query: CallbackQuery, callback_data: LangCb, citizen: Citizen, locales):
+async def lang_set(query: CallbackQuery, callback_data: LangCb, citizen: Citizen, services: Services):
     if callback_data.lang not in ("fa", "en"):
         await query.answer()
         return
     citizen.language = callback_data.lang
     await citizen.save(update_fields=["language", "updated_at"])
-    l10n = locales.get(citizen.language)
+    l10n = services.locales.get(citizen.language)
     await query.message.edit_text(l10n("lang-set"), reply_markup=keyboards.main_menu(l10n))
     await query.answer()
 
 
 @router.message(Command("cancel"))
-async def cancel(message: Message, l10n: L10n, state: FSMContext, raw_state: str | None, catalog):
+async def cancel(message: Message, l10n: L10n, state: FSMContext, raw_state: str | None, services: Services):
     """/cancel: leaves a short step (back to a paused form), or discards a form (confirmed when it
     has answers)."""
     if raw_state in flows.STEPS:
         await flows.leave(state)
         await message.answer(l10n("cancelled"), reply_markup=ReplyKeyboardRemove())
     elif raw_state is not None and await flows.paused_form(state) is not None:
-        await flows.ask_discard(message, l10n, state, catalog)
+        await flows.ask_discard(message, l10n, state, services.catalog)
     elif raw_state is not None:
         await state.clear()
         await message.answer(l10n("cancelled"), reply_markup=ReplyKeyboardRemove())

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from aiogram import Bot
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -14,6 +11,7 @@ from bot.access import authorise
 from bot.filters import GroupChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from bot.views.render import esc, pick
 from bot.views.staff import repost_keyboard
 from desk import reachability, staff, workflow
@@ -29,14 +27,16 @@ async def _is_admin(settings, platform: str, message: Message) -> bool:
 
 
 @router.message(Command("bind"), in_group)
-async def bind(message: Message, command: CommandObject, l10n: L10n, platform: str, settings, catalog):
-    if not await _is_admin(settings, platform, message):
+async def bind(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+    if not await _is_admin(services.settings, platform, message):
         await message.reply(l10n("staff-admins-only"))
         return
     code = (command.args or "").strip().lower()
-    unit = catalog.units.get(code)
+    unit = services.catalog.units.get(code)
     if unit is None:
-        units = "\n".join(f"• <code>{u.code}</code> — {esc(pick(u.title, l10n.lang))}" for u in catalog.units.values())
+        units = "\n".join(
+            f"• <code>{u.code}</code> — {esc(pick(u.title, l10n.lang))}" for u in services.catalog.units.values()
+        )
         await message.reply(l10n("unit-bind-usage") + "\n" + units)
         return
     before = await staff.bind(
@@ -47,7 +47,7 @@ async def bind(message: Message, command: CommandObject, l10n: L10n, platform: s
         forum=bool(message.chat.is_forum),
         by=message.from_user.id,
     )
-    await reachability.group_back(settings, platform, message.chat.id)  # the bot is here: other units' too
+    await reachability.group_back(services.settings, platform, message.chat.id)  # the bot is here: other units' too
     group = await UnitGroup.get(unit_code=unit.code)
     cards = await workflow.cards_for_group(unit.code, group)
     await message.reply(
@@ -63,8 +63,8 @@ async def bind(message: Message, command: CommandObject, l10n: L10n, platform: s
 
 
 @router.message(Command("unbind"), in_group)
-async def unbind(message: Message, command: CommandObject, l10n: L10n, platform: str, settings):
-    if not await _is_admin(settings, platform, message):
+async def unbind(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+    if not await _is_admin(services.settings, platform, message):
         await message.reply(l10n("staff-admins-only"))
         return
     units = await staff.unbind(platform, message.chat.id, (command.args or "").strip().lower() or None)
@@ -87,18 +87,18 @@ def _parse_role(args: str | None, platform: str) -> tuple[str, int, str, str | N
 
 
 @router.message(Command("grant", "revoke"))
-async def grant_or_revoke(message: Message, command: CommandObject, l10n: L10n, platform: str, settings, catalog):
-    if not await _is_admin(settings, platform, message):
+async def grant_or_revoke(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+    if not await _is_admin(services.settings, platform, message):
         await message.reply(l10n("staff-admins-only"))
         return
     parsed = _parse_role(command.args, platform)
-    provinces = {u.province.get("fa") for u in catalog.units.values()} | {
-        u.province.get("en") for u in catalog.units.values()
+    provinces = {u.province.get("fa") for u in services.catalog.units.values()} | {
+        u.province.get("en") for u in services.catalog.units.values()
     }
     if parsed is not None and parsed[2] == "evaluator":
         known = parsed[3] in provinces
     else:
-        known = parsed is not None and (parsed[3] is None or parsed[3] in catalog.units)
+        known = parsed is not None and (parsed[3] is None or parsed[3] in services.catalog.units)
     if parsed is None or not known:
         await message.reply(l10n("staff-role-usage"))
         return
@@ -114,18 +114,18 @@ async def grant_or_revoke(message: Message, command: CommandObject, l10n: L10n, 
 
 
 @router.message(Command("overdue"))
-async def overdue(message: Message, bot: Bot, l10n: L10n, platform: str, settings, calendar, dispatcher):
+async def overdue(message: Message, bot: Bot, l10n: L10n, platform: str, services: Services):
     """In a unit group: that unit's late and nearly late requests; an admin in private: all of them."""
     actor = staff.Actor(platform, message.from_user.id, message.from_user.full_name)
-    admin = await staff.is_admin(settings, platform, actor.user_id)
+    admin = await staff.is_admin(services.settings, platform, actor.user_id)
     units = None if admin and message.chat.type == "private" else await staff.units_of_chat(platform, message.chat.id)
     if units is not None:
-        units = [code for code in units if await authorise(dispatcher, bot, settings, actor, code)]
+        units = [code for code in units if await authorise(services, bot, actor, code)]
         if not units:
             await message.reply(l10n("staff-denied"))
             return
-    today = datetime.now(ZoneInfo(settings.calendar.timezone)).date()
-    soon, late = await workflow.due(today, calendar, units)
+    today = services.clock.today()
+    soon, late = await workflow.due(today, services.calendar, units)
     if not soon and not late:
         await message.reply(l10n("staff-overdue-none"))
         return
@@ -139,7 +139,9 @@ async def overdue(message: Message, bot: Bot, l10n: L10n, platform: str, setting
                     service=pick(r.card["title"], l10n.lang),
                     promised=r.promised_date,
                     assignee=r.assignee_name or l10n.button("staff-nobody"),
-                    days=calendar.working_days_between(r.promised_date, today) if r.promised_date < today else 0,
+                    days=services.calendar.working_days_between(r.promised_date, today)
+                    if r.promised_date < today
+                    else 0,
                 )
             )
     listed = [r for rows in (late, soon) for r in rows]

@@ -127,13 +127,15 @@ class Desk:
 
     @property
     def catalog(self):
-        return self.dp.workflow_data["catalog"]
+        return self.dp.workflow_data["services"].catalog
 
     async def deliver_outbox(self) -> int:
         """Deliver every pending outbox row now (the sender's logic, without its waiting)."""
         from bot.delivery.outbox_sender import deliver_pending
 
-        return await deliver_pending(self.settings, {self.bot.platform: self.bot})
+        return await deliver_pending(
+            self.settings, {self.bot.platform: self.bot}, services=self.dp.workflow_data["services"]
+        )
 
     async def restart(self) -> Desk:
         """A new dispatcher and bot over the same database and stand-in (a process restart)."""

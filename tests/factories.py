@@ -193,7 +193,7 @@ class World:
             answers=answers,
             document_ids=doc_ids,
             submit_token=uuid.uuid4().hex,
-            calendar=self.desk.dp.workflow_data["calendar"],
+            calendar=self.desk.dp.workflow_data["services"].calendar,
             tz=ZoneInfo("Asia/Tehran"),
         )
         await self.desk.deliver_outbox()

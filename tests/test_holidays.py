@@ -94,13 +94,15 @@ async def test_admins_warned_once_a_day_while_the_coming_days_are_not_covered(de
     await Role.create(platform="telegram", user_id=granted.id, role="admin")
     # the installed library confirms its lunar dates up to 2026-12-31 = 1405/10/10
     assert holidays.library_known_until() == date(2026, 12, 31)
-    assert await jobs.check_calendar(desk.settings, today=date(2026, 10, 1)) == 0  # 91 days known
-    assert await jobs.check_calendar(desk.settings, today=date(2026, 12, 1)) == 2
-    assert await jobs.check_calendar(desk.settings, today=date(2026, 12, 1)) == 0  # once a day
+    assert await jobs.check_calendar(desk.dp.workflow_data["services"], today=date(2026, 10, 1)) == 0  # 91 days known
+    assert await jobs.check_calendar(desk.dp.workflow_data["services"], today=date(2026, 12, 1)) == 2
+    assert await jobs.check_calendar(desk.dp.workflow_data["services"], today=date(2026, 12, 1)) == 0  # once a day
     await desk.deliver_outbox()
     assert "۱۴۰۵/۱۰/۱۰" in admin.last["plain"] and "تاسوعا" in admin.last["plain"]
     assert "checked_until" in granted.last["plain"]
-    assert await jobs.check_calendar(desk.settings, today=date(2026, 12, 2)) == 2  # the next day again
+    assert (
+        await jobs.check_calendar(desk.dp.workflow_data["services"], today=date(2026, 12, 2)) == 2
+    )  # the next day again
     rows = await OutboxMessage.filter(method=holidays.WARNING_KIND).values_list("chat_id", "payload")
     assert sorted(chat for chat, _ in rows) == sorted([900, 900, granted.id, granted.id])
     assert {p["day"] for _, p in rows} == {"2026-12-01", "2026-12-02"}
@@ -108,5 +110,7 @@ async def test_admins_warned_once_a_day_while_the_coming_days_are_not_covered(de
 
 async def test_checked_until_ends_the_warning(make_desk):
     desk = await make_desk(calendar={"checked_until": "1406/01/31"})
-    assert await jobs.check_calendar(desk.settings, today=date(2026, 12, 1)) == 0
-    assert await jobs.check_calendar(desk.settings, today=date(2027, 3, 25)) == 1  # 1406/01/05: 26 days left; admin 900
+    assert await jobs.check_calendar(desk.dp.workflow_data["services"], today=date(2026, 12, 1)) == 0
+    assert (
+        await jobs.check_calendar(desk.dp.workflow_data["services"], today=date(2027, 3, 25)) == 1
+    )  # 1406/01/05: 26 days left; admin 900

@@ -119,7 +119,7 @@ async def test_take_and_next_stage_notify_the_citizen(world):
     request = await Request.get(id=request.id)
     assert (request.assignee_user_id, request.status) == (world.clerk.id, RequestStatus.IN_PROGRESS)
     assert "Clerk" in world.card(request)["plain"]
-    code = world.desk.dp.workflow_data["locales"].get("fa").code(request.tracking_code)
+    code = world.desk.dp.workflow_data["services"].locales.get("fa").code(request.tracking_code)
     assert any("در حال رسیدگی" in t and code in t for t in texts_after(world.user, seen))
     await world.press(world.clerk, "مرحلهٔ بعد", request)
     request = await Request.get(id=request.id)
@@ -244,7 +244,7 @@ async def test_staff_reply_to_the_card_reaches_the_citizen(world):
     await world.group.reply(world.clerk, request.card_message_id, "Please bring the original <i>deed</i>")
     assert "فرستاده شد" in world.group.last["plain"]
     await world.desk.deliver_outbox()
-    code = world.desk.dp.workflow_data["locales"].get("fa").code(request.tracking_code)
+    code = world.desk.dp.workflow_data["services"].locales.get("fa").code(request.tracking_code)
     assert "Please bring the original <i>deed</i>" in world.user.last["plain"] and code in world.user.last["plain"]
     assert await RequestEvent.exists(request=request, kind="staff_message", public=True)
     # and the citizen's reply to that notification is threaded back under the card
@@ -301,7 +301,7 @@ async def test_deliver_the_result_with_files(world):
     request = await Request.get(id=request.id)
     assert request.status == RequestStatus.ANSWERED and request.answered_at is not None
     assert request.result_text == "Your clearance is attached."
-    code = world.desk.dp.workflow_data["locales"].get("fa").code(request.tracking_code)
+    code = world.desk.dp.workflow_data["services"].locales.get("fa").code(request.tracking_code)
     result_msgs = [m for m in world.user.messages if code in m["plain"] and "نتیجه" in m["plain"]]
     assert any("Your clearance is attached." in m["plain"] for m in result_msgs)
     assert any(m.get("document", {}).get("file_name") == "clearance.pdf" for m in world.user.messages)
@@ -423,7 +423,7 @@ async def test_a_bale_group_serves_telegram_citizens(desk):
         answers=[{"name": f.name, "type": f.type, "value": None} for f in card.form],
         document_ids=[doc.id],
         submit_token="x",
-        calendar=desk.dp.workflow_data["calendar"],
+        calendar=desk.dp.workflow_data["services"].calendar,
         tz=ZoneInfo("Asia/Tehran"),
     )
     await deliver_pending(desk.settings, {"telegram": desk.bot, "bale": bale})
@@ -449,11 +449,11 @@ async def test_due_soon_and_overdue_are_announced_once_and_listed(world):
 
     late, soon = await world.submit(), await world.submit()
     today = date(2025, 1, 4)  # a Saturday, a working day
-    calendar = world.desk.dp.workflow_data["calendar"]
+    calendar = world.desk.dp.workflow_data["services"].calendar
     await Request.filter(id=late.id).update(promised_date=today - timedelta(days=3))
     await Request.filter(id=soon.id).update(promised_date=calendar.add_working_days(today, 1))
-    assert await check_deadlines(world.desk.settings, today) == 2
-    assert await check_deadlines(world.desk.settings, today) == 0  # once each
+    assert await check_deadlines(world.desk.dp.workflow_data["services"], today) == 2
+    assert await check_deadlines(world.desk.dp.workflow_data["services"], today) == 0  # once each
     await world.desk.deliver_outbox()
     texts = world.group.texts()[-2:]
     assert any("گذشته" in t for t in texts) and any("یک روز کاری" in t for t in texts)

@@ -10,6 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 
 from bot.platforms import messenger
+from bot.services import Services
 from desk import documents, validators
 from desk.documents import KINDS, DocumentStore
 from models import Citizen, Document
@@ -85,13 +86,14 @@ async def _keep_file(message, bot, store, platform, citizen, role, accept, max_m
 
 
 async def save_file(
-    message: Message, bot: Bot, store: DocumentStore, settings, *, platform: str, citizen: Citizen | None, role: str
+    message: Message, bot: Bot, services: Services, *, platform: str, citizen: Citizen | None, role: str
 ) -> Document | None:
     """A file sent in the conversation about a request (any kind the desk keeps)."""
+    settings = services.settings
     return await keep_file(
         message,
         bot,
-        store,
+        services.store,
         platform=platform,
         citizen=citizen,
         role=role,

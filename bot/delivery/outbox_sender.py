@@ -33,6 +33,7 @@ from aiogram.exceptions import (
 
 from bot.config import Settings
 from bot.delivery.limits import LimiterUnavailable, Limits, RedisLimits
+from bot.services import Services, build_services
 from bot.views.notifications import Context, outgoing, renderer_for
 from desk import outbox, reachability
 from models import OutboxMessage
@@ -67,13 +68,14 @@ class Sender:
         settings: Settings,
         bots: dict,
         *,
+        services: Services | None = None,
         ctx: Context | None = None,
         limits: Limits | None = None,
         max_in_flight: int | None = None,
     ):
         self.settings = settings
         self.bots = bots
-        self.ctx = ctx or Context(settings)
+        self.ctx = ctx or Context(services or build_services(settings))
         self.limits = limits or make_limits(settings)
         # the limits belong to the bot (its token), whatever the process
         self.bot_keys = {platform: f"{platform}:{getattr(bot, 'id', '')}" for platform, bot in bots.items()}
@@ -237,18 +239,18 @@ def make_limits(settings: Settings) -> Limits:
     return Limits.from_settings(settings.outbox)
 
 
-async def deliver_pending(settings: Settings, bots: dict) -> int:
+async def deliver_pending(settings: Settings, bots: dict, services: Services | None = None) -> int:
     """Deliver everything due now, once (tests, scripts); returns the rows delivered."""
-    sender = Sender(settings, bots)
+    sender = Sender(settings, bots, services=services)
     try:
         return await sender.deliver_pending()
     finally:
         await sender.limits.close()
 
 
-async def run_sender(settings: Settings, bots: list) -> None:
+async def run_sender(services: Services, bots: list) -> None:
     """Deliver the outbox forever (the worker process, or next to polling)."""
-    sender = Sender(settings, {bot.platform: bot for bot in bots})
+    sender = Sender(services.settings, {bot.platform: bot for bot in bots}, services=services)
     try:
         while True:
             try:

@@ -21,15 +21,17 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cached_property
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiogram.methods import TelegramMethod
 
 from bot.config import Settings
 from bot.l10n import L10n, Locales
+from bot.services import Services
+from desk.calendar import WorkCalendar
+from desk.catalog import Catalog
+from desk.documents import DocumentStore
 from models import Citizen, OutboxMessage
 
 log = logging.getLogger("mizban.outbox")
@@ -67,31 +69,34 @@ def load_renderers() -> None:
 
 
 class Context:
-    """What renderers share during one sender run: settings, strings, catalogue, document store."""
+    """What renderers share during one sender run: the desk's services (bot/services.py)."""
 
-    def __init__(self, settings: Settings, locales: Locales | None = None):
-        self.settings = settings
-        self.locales = locales or Locales(default=settings.default_language)
+    def __init__(self, services: Services):
+        self.services = services
 
-    @cached_property
-    def catalog(self):
-        from desk.catalog import load_catalog
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
 
-        return load_catalog(self.settings.resolve(self.settings.catalog.dir))
+    @property
+    def locales(self) -> Locales:
+        return self.services.locales
 
-    @cached_property
-    def store(self):
-        from desk.documents import DocumentStore
+    @property
+    def catalog(self) -> Catalog:
+        return self.services.catalog
 
-        return DocumentStore(self.settings.resolve(self.settings.documents.dir))
+    @property
+    def store(self) -> DocumentStore:
+        return self.services.store
 
-    @cached_property
-    def calendar(self):
-        return self.settings.calendar.work_calendar()
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self.services.calendar
 
     def today(self) -> date:
         """Today in the desk's time zone (promised dates are local days)."""
-        return datetime.now(ZoneInfo(self.settings.calendar.timezone)).date()
+        return self.services.clock.today()
 
 
 @dataclass

@@ -1,0 +1,40 @@
+"""The desk's services, built once at start-up and shared by the dispatcher's handlers (as
+`services: Services`, from the dispatcher's data) and the background jobs (the outbox sender, the
+periodic checks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from bot.config import Settings
+from bot.l10n import Locales
+from desk.calendar import WorkCalendar
+from desk.catalog import Catalog, load_catalog
+from desk.clock import Clock
+from desk.documents import DocumentStore
+from desk.staff import MembershipCache
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    catalog: Catalog  # /reload puts a new Services with the new catalogue in the dispatcher's data
+    locales: Locales
+    calendar: WorkCalendar
+    clock: Clock
+    store: DocumentStore  # the files people sent
+    members: MembershipCache = field(default_factory=MembershipCache)  # getChatMember answers, briefly
+
+    def with_catalog(self, catalog: Catalog) -> Services:
+        return replace(self, catalog=catalog)
+
+
+def build_services(settings: Settings, *, locales: Locales | None = None, clock: Clock | None = None) -> Services:
+    return Services(
+        settings=settings,
+        catalog=load_catalog(settings.resolve(settings.catalog.dir)),
+        locales=locales or Locales(default=settings.default_language),
+        calendar=settings.calendar.work_calendar(),
+        clock=clock or Clock(settings.calendar.timezone),
+        store=DocumentStore(settings.resolve(settings.documents.dir)),
+    )
