@@ -14,6 +14,7 @@ from desk.calendar import WorkCalendar
 from desk.catalog import Catalog, ServiceCard, snapshot
 from desk.staff import Actor
 from models import Channel, Citizen, Document, Request, RequestEvent, RequestStatus
+from models.card import StageSnapshot
 from models.prepared import PreparedSelect
 
 # A citizen's look-ups (tracking, "my requests"): on the hot path, so built once.
@@ -159,18 +160,18 @@ async def public_history(request: Request) -> list[RequestEvent]:
     return await PUBLIC_EVENTS.all(request.id, True)
 
 
-def stage_dates(request: Request, events: list[RequestEvent]) -> list[tuple[dict, datetime | None, str]]:
+def stage_dates(request: Request, events: list[RequestEvent]) -> list[tuple[StageSnapshot, datetime | None, str]]:
     """Each stage of the card with when it was reached and its state: done | current | todo."""
     reached: dict[str, datetime] = {}
     for ev in events:
         if ev.stage_code and ev.stage_code not in reached:
             reached[ev.stage_code] = ev.at
-    stages = request.card["stages"]
-    codes = [s["code"] for s in stages]
+    stages = request.snapshot.stages
+    codes = [s.code for s in stages]
     current = codes.index(request.stage_code) if request.stage_code in codes else 0
     closed = request.status in RequestStatus.CLOSED
     out = []
     for i, stage in enumerate(stages):
         state = "done" if i < current or (closed and i == current) else "current" if i == current else "todo"
-        out.append((stage, reached.get(stage["code"]), state))
+        out.append((stage, reached.get(stage.code), state))
     return out

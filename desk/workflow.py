@@ -167,20 +167,13 @@ async def take(request_id: int, actor: Actor, *, actor_chat=None) -> Outcome:
     return Outcome("done", request)
 
 
-def next_stage_of(request: Request) -> dict | None:
-    stages = request.card["stages"]
-    codes = [s["code"] for s in stages]
-    i = codes.index(request.stage_code) if request.stage_code in codes else -1
-    return stages[i + 1] if i + 1 < len(stages) else None
-
-
 async def move_to_stage(request_id: int, actor: Actor, stage_code: str, *, actor_chat=None) -> Outcome:
     """Move forward to `stage_code` (the button carries the target, so a second press finds it reached)."""
     async with in_transaction():
         request = await Request.get(id=request_id)
         if closed := _closed(request):
             return closed
-        codes = [s["code"] for s in request.card["stages"]]
+        codes = [s.code for s in request.snapshot.stages]
         if stage_code not in codes:
             return Outcome("no-stage", request)
         current = codes.index(request.stage_code) if request.stage_code in codes else -1

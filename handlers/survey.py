@@ -83,7 +83,7 @@ async def on_button(query: CallbackQuery, callback_data: SurveyCb, l10n: L10n, c
         text = l10n(
             "survey-left",
             code=l10n.code(response.request.tracking_code),
-            service=pick(response.request.card["title"], l10n.lang),
+            service=pick(response.request.snapshot.title, l10n.lang),
         )
         if response.completed_at is None:
             await query.message.edit_text(text)

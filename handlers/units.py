@@ -136,7 +136,7 @@ async def overdue(message: Message, bot: Bot, l10n: L10n, platform: str, service
                 l10n(
                     key,
                     code=l10n.code(r.tracking_code),
-                    service=pick(r.card["title"], l10n.lang),
+                    service=pick(r.snapshot.title, l10n.lang),
                     promised=r.promised_date,
                     assignee=r.assignee_name or l10n.button("staff-nobody"),
                     days=services.calendar.working_days_between(r.promised_date, today)

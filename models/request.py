@@ -7,6 +7,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.base import Timestamped
+from models.card import CardSnapshot
 
 if TYPE_CHECKING:
     from models.citizen import Citizen
@@ -71,6 +72,14 @@ class Request(Timestamped):
 
     class Meta:
         table = "request"
+
+    @property
+    def snapshot(self) -> CardSnapshot:
+        """`card` read typed (read once per row object; the snapshot never changes)."""
+        cached = self.__dict__.get("_snapshot")
+        if cached is None or cached[0] is not self.card:
+            cached = self.__dict__["_snapshot"] = (self.card, CardSnapshot.model_validate(self.card or {}))
+        return cached[1]
 
 
 class Document(Timestamped):

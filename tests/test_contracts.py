@@ -62,3 +62,19 @@ def test_no_module_imports_a_feature_if_present():
         if "importlib" in _imports(p)
     ]
     assert users == []
+
+
+def test_a_request_reads_its_card_snapshot_typed_whatever_schema_wrote_it():
+    from desk.catalog import load_catalog, snapshot
+    from models import Request
+
+    for card in load_catalog(ROOT / "catalog").services.values():
+        typed = Request(card=snapshot(card)).snapshot
+        assert typed.title == card.title.model_dump(exclude_none=True)
+        assert [s.code for s in typed.stages] == [s.code for s in card.stages]
+        assert [(f.name, f.type) for f in typed.form] == [(f.name, f.type) for f in card.form]
+        assert typed.show_ids_in_full == card.show_ids_in_full
+    # a snapshot written before a key existed, with a key since dropped
+    old = Request(card={"title": {"fa": "a service"}, "stages": [{"code": "a", "title": {"fa": "stage a"}, "gone": 1}]}).snapshot
+    assert old.stage("a").title == {"fa": "stage a"} and old.form == [] and old.show_ids_in_full is False
+    assert old.next_stage(None).code == "a" and old.next_stage("a") is None

@@ -123,7 +123,7 @@ async def test_take_and_next_stage_notify_the_citizen(world):
     assert any("در حال رسیدگی" in t and code in t for t in texts_after(world.user, seen))
     await world.press(world.clerk, "مرحلهٔ بعد", request)
     request = await Request.get(id=request.id)
-    assert request.stage_code == request.card["stages"][1]["code"]
+    assert request.stage_code == request.snapshot.stages[1].code
     assert code in world.user.last["plain"] and "مرحلهٔ" in world.user.last["plain"]
     # the same "next stage" press again (an old card): nothing moves twice
     old = StaffCb(action="stage", request=request.id, arg=request.stage_code).pack()
@@ -154,11 +154,11 @@ async def test_others_cannot_change_a_taken_request_but_a_supervisor_can(world):
     await world.press(world.clerk, "برمی‌دارم", request)
     answer = await world.press(world.clerk2, "مرحلهٔ بعد", request)
     assert "Clerk برداشته" in answer["text"]
-    assert (await Request.get(id=request.id)).stage_code == request.card["stages"][0]["code"]
+    assert (await Request.get(id=request.id)).stage_code == request.snapshot.stages[0].code
     await world.group.send(world.admin, f"/grant {world.clerk2.id} supervisor {UNIT}")
     assert await Role.exists(user_id=world.clerk2.id, role="supervisor", unit_code=UNIT)
     await world.press(world.clerk2, "مرحلهٔ بعد", request)
-    assert (await Request.get(id=request.id)).stage_code == request.card["stages"][1]["code"]
+    assert (await Request.get(id=request.id)).stage_code == request.snapshot.stages[1].code
     await world.group.send(world.clerk, f"/grant {world.clerk.id} admin")
     assert "فقط برای مدیران" in world.group.last["plain"]
     await world.group.send(world.admin, f"/revoke {world.clerk2.id} supervisor {UNIT}")

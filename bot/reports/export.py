@@ -18,36 +18,37 @@ from desk.calendar import jalali
 from desk.catalog import Catalog
 from desk.survey import load_form
 from models import Request, RequestEvent, SurveyAnswer, SurveyResponse
+from models.card import FieldSnapshot
 
 CHUNK = 1000
 MAP = "https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
 
 
-def _answer(l10n: L10n, field: dict | None, value) -> str:
+def _answer(l10n: L10n, field: FieldSnapshot | None, value) -> str:
     """An answer as a person reads it: option labels, yes/no, Jalali dates, the language's digits,
     a location as coordinates with a map link (the same wording as the staff card, as plain text)."""
     if field is None:
         return "" if value is None else str(value)
-    if field.get("type") == "location" and isinstance(value, dict):
+    if field.type == "location" and isinstance(value, dict):
         return f"{plain(answer_text(l10n, field, value))} — {MAP.format(lat=value['lat'], lon=value['lon'])}"
     return plain(answer_text(l10n, field, value, {}))
 
 
 def _answers(request: Request, l10n: L10n) -> str:
-    fields = {f["name"]: f for f in request.card.get("form", [])}
+    fields = {f.name: f for f in request.snapshot.form}
     parts = []
     for a in request.answers or []:
         value = a.get("value")
         if value in (None, "", []):
             continue
         field = fields.get(a["name"])
-        label = pick(field.get("label"), l10n.lang) if field else a["name"]
+        label = pick(field.label, l10n.lang) if field else a["name"]
         parts.append(f"{label}: {_answer(l10n, field, value)}")
     return "\n".join(parts)
 
 
 def _stages(request: Request, events: list[RequestEvent], l10n: L10n, digits: str) -> str:
-    titles = {s["code"]: pick(s.get("title"), l10n.lang) for s in request.card.get("stages", [])}
+    titles = {s.code: pick(s.title, l10n.lang) for s in request.snapshot.stages}
     return "\n".join(
         f"{jalali(e.at, digits=digits, with_time=True)} "
         + (l10n.button(f"export-event-{e.kind}") if l10n.has(f"export-event-{e.kind}") else e.kind)
@@ -114,7 +115,7 @@ async def build(q: reports.Query, l10n: L10n, catalog: Catalog, *, tz: str = rep
                 ws,
                 [
                     r.tracking_code,
-                    pick(r.card.get("title"), lang),
+                    pick(r.snapshot.title, lang),
                     _title(catalog.agencies, r.agency_code, lang),
                     _title(catalog.units, r.unit_code, lang),
                     t(f"export-place-{r.unit_place}"),

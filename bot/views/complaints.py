@@ -25,7 +25,7 @@ async def render_new(out: Outgoing):
         "complaint-new",
         number=complaint.id,
         code=l10n.code(request.tracking_code),
-        service=pick(request.card["title"], l10n.lang),
+        service=pick(request.snapshot.title, l10n.lang),
         unit=unit_title(out.ctx.catalog, request.unit_code, l10n.lang),
         name=complaint.citizen.full_name or complaint.citizen.first_name,
         text=complaint.text,

@@ -102,7 +102,7 @@ async def send_review(message: Message, l10n: L10n, card, draft: dict) -> None:
 
 
 def answer_text_safe(l10n: L10n, field, value, names) -> str:
-    return Safe(answer_text(l10n, field.model_dump(mode="json"), value, names))
+    return Safe(answer_text(l10n, field, value, names))
 
 
 async def send_receipt(message: Message, l10n: L10n, request: Request, *, again: bool = False) -> None:
@@ -110,7 +110,7 @@ async def send_receipt(message: Message, l10n: L10n, request: Request, *, again:
     text = l10n(
         "receipt",
         code=l10n.code(request.tracking_code),
-        service=pick(request.card["title"], l10n.lang),
+        service=pick(request.snapshot.title, l10n.lang),
         submitted=l10n.date(request.submitted_at, with_time=True),
         promised=request.promised_date,
         raw_code=request.tracking_code,

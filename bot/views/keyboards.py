@@ -176,7 +176,7 @@ def my_requests(l10n: L10n, rows: list, page: int, total: int) -> InlineKeyboard
                     l10n.button(
                         "mine-item",
                         code=l10n.code(r.tracking_code),
-                        service=pick(r.card["title"], l10n.lang),
+                        service=pick(r.snapshot.title, l10n.lang),
                         status=l10n.button(f"status-{r.status}"),
                     ),
                     RequestCb(code=r.tracking_code),

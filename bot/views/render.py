@@ -63,13 +63,14 @@ def pick(text, lang: str) -> str:
     return text.get(lang)
 
 
-def answer_text(l10n, field: dict, value, file_names: dict[int, str] | None = None) -> str:
-    """A form answer as shown on the review screen, the receipt and the staff card (HTML)."""
+def answer_text(l10n, field, value, file_names: dict[int, str] | None = None) -> str:
+    """A form answer as shown on the review screen, the receipt and the staff card (HTML). `field`:
+    the catalogue's field, or its snapshot stored with the request (models/card.py)."""
     if value in (None, "", []):
         return l10n("answer-empty")
-    t = field["type"]
+    t = field.type
     if t in ("choice", "multichoice"):
-        labels = {o["value"]: pick(o["label"], l10n.lang) for o in field.get("options") or []}
+        labels = {o.value: pick(o.label, l10n.lang) for o in field.options}
         values = value if isinstance(value, list) else [value]
         return esc(l10n.join(labels.get(v, v) for v in values))
     if t == "yesno":

@@ -28,8 +28,8 @@ from bot.views.notifications import Outgoing, renderer
 from bot.views.render import answer_text, esc, pick
 from desk.outbox import OutboxKind
 from desk.staff import StaffAction
-from desk.workflow import next_stage_of
 from models import Document, Request, RequestEvent, RequestStatus, UnitGroup
+from models.card import FieldSnapshot
 
 MASKED_TYPES = ("national_id", "mobile")  # answers shown masked unless the card asks for them in full
 MAX_CARD = 4000
@@ -47,10 +47,8 @@ def mask(value: str | None) -> str:
 
 
 def stage_title(request: Request, code: str | None, lang: str) -> str:
-    for stage in request.card["stages"]:
-        if stage["code"] == code:
-            return pick(stage["title"], lang)
-    return code or "—"
+    stage = request.snapshot.stage(code)
+    return pick(stage.title, lang) if stage else code or "—"
 
 
 def unit_title(catalog, code: str, lang: str) -> str:
@@ -75,27 +73,27 @@ def _event_line(l10n: L10n, request: Request, e: RequestEvent, catalog) -> str:
 async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved: bool = False) -> str:
     citizen = await request.citizen
     lang = l10n.lang
-    shown_id = (lambda v: v or "—") if request.card.get("show_ids_in_full") else mask
+    card = request.snapshot
+    shown_id = (lambda v: v or "—") if card.show_ids_in_full else mask
     answers = []
-    fields = {f["name"]: f for f in request.card["form"]}
     doc_ids = [i for a in request.answers if a.get("type") in ("document", "photo") for i in (a.get("value") or [])]
     names = dict(await Document.filter(id__in=doc_ids).values_list("id", "file_name")) if doc_ids else {}
     for a in request.answers:
-        field = fields.get(a["name"]) or {"type": a.get("type"), "label": a["name"]}
+        field = card.field(a["name"]) or FieldSnapshot(name=a["name"], type=a.get("type") or "text", label=a["name"])
         if a.get("value") in (None, "", []):
             continue
-        if field.get("type") in MASKED_TYPES:
+        if field.type in MASKED_TYPES:
             a = {**a, "value": shown_id(str(a["value"]))}
         value = answer_text(l10n, field, a["value"], names)
         if len(value) > MAX_ANSWER:
             value = esc(str(a["value"])[:MAX_ANSWER]) + "…"
-        answers.append(f"• {esc(pick(field.get('label'), lang))}: {value}")
+        answers.append(f"• {esc(pick(field.label, lang))}: {value}")
     events = list(await RequestEvent.filter(request=request).order_by("-id").limit(HISTORY))[::-1]
     overdue = request.status in RequestStatus.OPEN and request.promised_date < today
     text = l10n(
         "staff-card",
         code=l10n.code(request.tracking_code),
-        service=pick(request.card["title"], lang),
+        service=pick(request.snapshot.title, lang),
         status=l10n.button(f"staff-status-{request.status}"),  # staff's wording: whose turn it is
         stage=stage_title(request, request.stage_code, lang),
         assignee=request.assignee_name or l10n.button("staff-nobody"),
@@ -141,8 +139,8 @@ def card_keyboard(l10n: L10n, request: Request, documents: int = 0) -> InlineKey
     if request.status in RequestStatus.OPEN:
         if request.assignee_user_id is None:
             rows.append([b("staff-btn-take", StaffAction.TAKE)])
-        if nxt := next_stage_of(request):
-            rows.append([b("staff-btn-stage", StaffAction.STAGE, nxt["code"], stage=pick(nxt["title"], l10n.lang))])
+        if nxt := request.snapshot.next_stage(request.stage_code):
+            rows.append([b("staff-btn-stage", StaffAction.STAGE, nxt.code, stage=pick(nxt.title, l10n.lang))])
         rows.append(
             [
                 b("staff-btn-ask", StaffAction.ASK),
@@ -310,7 +308,7 @@ async def render_documents(out: Outgoing):
 
 
 def _topic_name(l10n: L10n, request: Request) -> str:
-    return f"{l10n.code(request.tracking_code)} — {pick(request.card['title'], l10n.lang)}"[:128]
+    return f"{l10n.code(request.tracking_code)} — {pick(request.snapshot.title, l10n.lang)}"[:128]
 
 
 @renderer(OutboxKind.STAFF_CARD_EDIT)
@@ -360,7 +358,7 @@ async def render_due(out: Outgoing):
     text = l10n(
         f"staff-due-{out.data['which']}",
         code=l10n.code(request.tracking_code),
-        service=pick(request.card["title"], l10n.lang),
+        service=pick(request.snapshot.title, l10n.lang),
         promised=request.promised_date,
         assignee=request.assignee_name or l10n.button("staff-nobody"),
     )
@@ -387,7 +385,7 @@ async def render_notify(out: Outgoing):
     if request is None or event is None:
         return
     l10n = out.l10n
-    args = {"code": l10n.code(request.tracking_code), "service": pick(request.card["title"], l10n.lang)}
+    args = {"code": l10n.code(request.tracking_code), "service": pick(request.snapshot.title, l10n.lang)}
     kind = event.kind
     if kind == "stage":
         args["stage"] = stage_title(request, event.stage_code, l10n.lang)

@@ -26,7 +26,7 @@ def survey_view(
         "survey-header",
         title=pick(form.title, lang),
         code=l10n.code(request.tracking_code),
-        service=pick(request.card["title"], lang),
+        service=pick(request.snapshot.title, lang),
     )
     if step.kind == "done":
         return header + "\n\n" + l10n("survey-done"), None
@@ -81,7 +81,7 @@ def survey_view(
 
 
 def invitation(l10n: L10n, request: Request, key: str) -> tuple[str, InlineKeyboardMarkup]:
-    text = l10n(key, code=l10n.code(request.tracking_code), service=pick(request.card["title"], l10n.lang))
+    text = l10n(key, code=l10n.code(request.tracking_code), service=pick(request.snapshot.title, l10n.lang))
     kb = InlineKeyboardMarkup(
         inline_keyboard=[
             [button(l10n.button("survey-start"), SurveyCb(request=request.id, action="start"))],

@@ -16,11 +16,11 @@ def request_view(l10n: L10n, request: Request, events) -> str:
     for stage, at, state in requests.stage_dates(request, events):
         mark = {"done": "✅", "current": "⏳", "todo": "▫️"}[state]
         when = f" — {l10n.date(at, with_time=True)}" if at else ""
-        stages.append(f"{mark} {esc(pick(stage['title'], lang))}{when}")
+        stages.append(f"{mark} {esc(pick(stage.title, lang))}{when}")
     text = l10n(
         "track-view",
         code=l10n.code(request.tracking_code),
-        service=pick(request.card["title"], lang),
+        service=pick(request.snapshot.title, lang),
         status=l10n.button(f"status-{request.status}"),
         submitted=l10n.date(request.submitted_at, with_time=True),
         promised=request.promised_date,
