@@ -21,6 +21,7 @@ from bot.views import keyboards
 from bot.views import steps as step_views
 from bot.views.render import pick
 from desk import forms
+from desk.catalog import LocationField, MobileField
 from models import Citizen
 
 # --- what the citizen is in the middle of --------------------------------------------------------
@@ -143,9 +144,9 @@ async def show_form(message: Message, l10n: L10n, state: FSMContext, card, draft
     await state.set_state(FormStates.filling)
     await state.set_data(draft)
     field = forms.current(card, draft)
-    if field.type == "location":
+    if isinstance(field, LocationField):
         await message.answer(l10n("form-location-button"), reply_markup=keyboards.share_location(l10n))
-    elif field.type == "mobile":
+    elif isinstance(field, MobileField):
         await message.answer(l10n("form-mobile-button"), reply_markup=keyboards.share_contact(l10n))
     await message.answer(
         form_views.question(l10n, card, draft, field),

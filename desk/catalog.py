@@ -8,18 +8,28 @@ import hashlib
 import json
 import re
 import tomllib
+import typing
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, StringConstraints, model_validator
 from pydantic import Field as Spec
 from pydantic import ValidationError as SchemaError
 
 from desk.documents import IMAGE_KINDS, KINDS, MAX_SIZE_MB
 from desk.text import normalize_text
-from desk.validators import ValidationError, jalali_date
+from desk.validators import (
+    ValidationError,
+    jalali_date,
+    long_text,
+    mobile,
+    national_id,
+    number,
+    postal_code,
+    short_text,
+)
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
@@ -73,6 +83,10 @@ class Option(Model):
 
 
 class Field(Model):
+    """What every form field has. A card's fields are one of the classes below (`FormField`, told
+    apart by `type`), each with its own defaults and its own way to read a typed answer. The
+    attributes of other types are accepted here only to be reported as misplaced (_field_problems)."""
+
     name: Ident
     type: FieldType
     label: Text
@@ -88,27 +102,130 @@ class Field(Model):
     # the citizen's profile attribute that answers this field; a known answer is not asked again
     prefill: Literal["full_name", "national_id", "mobile"] | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _defaults(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            kind = value.get("type")
-            if kind in DEFAULT_MAX_LENGTH and "max_length" not in value:
-                value = {**value, "max_length": DEFAULT_MAX_LENGTH[kind]}
-            if kind in DEFAULT_ACCEPT and "accept" not in value:
-                value = {**value, "accept": DEFAULT_ACCEPT[kind]}
-        return value
+    def limits(self, today: date) -> tuple[Any, Any]:
+        """min and max ready for desk.validators."""
+        return self.min, self.max
+
+    def parse(self, text: str, today: date) -> Any:
+        """The answer typed as text, normalised; raises ValidationError (a field answered with a
+        button, a file or a shared location asks for that instead)."""
+        raise ValidationError("use-buttons")
+
+
+class TextField(Field):
+    type: Literal["text"]
+    max_length: int | None = Spec(DEFAULT_MAX_LENGTH["text"], gt=0)
+
+    def parse(self, text: str, today: date) -> str:
+        return short_text(text, self.max_length)
+
+
+class LongTextField(Field):
+    type: Literal["longtext"]
+    max_length: int | None = Spec(DEFAULT_MAX_LENGTH["longtext"], gt=0)
+
+    def parse(self, text: str, today: date) -> str:
+        return long_text(text, self.max_length)
+
+
+class NumberField(Field):
+    type: Literal["number"]
+
+    def parse(self, text: str, today: date) -> int | float:
+        low, high = self.limits(today)
+        return number(text, min=low, max=high)
+
+
+class DateField(Field):
+    type: Literal["date"]
 
     def limits(self, today: date) -> tuple[Any, Any]:
-        """min and max ready for desk.validators (date limits resolved against today)."""
-        if self.type == "date":
-            lo, hi = (None if v is None else _date_limit(str(v), today) for v in (self.min, self.max))
-            return lo, hi
-        if self.type == "multichoice":
-            return (int(self.min) if self.min is not None else int(self.required)), (
-                int(self.max) if self.max is not None else None
-            )
-        return self.min, self.max
+        """Date limits resolved against today."""
+        lo, hi = (None if v is None else _date_limit(str(v), today) for v in (self.min, self.max))
+        return lo, hi
+
+    def parse(self, text: str, today: date) -> str:
+        low, high = self.limits(today)
+        return jalali_date(text, min=low, max=high).isoformat()
+
+
+class NationalIdField(Field):
+    type: Literal["national_id"]
+
+    def parse(self, text: str, today: date) -> str:
+        return national_id(text)
+
+
+class MobileField(Field):
+    """Typed, or shared with the messenger's contact button."""
+
+    type: Literal["mobile"]
+
+    def parse(self, text: str, today: date) -> str:
+        return mobile(text)
+
+
+class PostalCodeField(Field):
+    type: Literal["postal_code"]
+
+    def parse(self, text: str, today: date) -> str:
+        return postal_code(text)
+
+
+class ChoiceField(Field):
+    """One option, by its button (or typed: its value or label)."""
+
+    type: Literal["choice"]
+
+    def parse(self, text: str, today: date) -> str:
+        typed = text.strip()
+        for o in self.options:
+            if typed in (o.value, o.label.get("fa"), o.label.get("en")):
+                return o.value
+        raise ValidationError("use-buttons")
+
+
+class MultiChoiceField(Field):
+    """Options toggled by their buttons, then "done"."""
+
+    type: Literal["multichoice"]
+
+    def limits(self, today: date) -> tuple[Any, Any]:
+        """How many options may be chosen (at least one when required)."""
+        return (int(self.min) if self.min is not None else int(self.required)), (
+            int(self.max) if self.max is not None else None
+        )
+
+
+class YesNoField(Field):
+    type: Literal["yesno"]
+
+
+class FileField(Field):
+    """Files sent in the chat (up to max_files), then "done"."""
+
+
+class DocumentField(FileField):
+    type: Literal["document"]
+    accept: list[str] | None = DEFAULT_ACCEPT["document"]
+
+
+class PhotoField(FileField):
+    type: Literal["photo"]
+    accept: list[str] | None = DEFAULT_ACCEPT["photo"]
+
+
+class LocationField(Field):
+    """Shared with the messenger's location button."""
+
+    type: Literal["location"]
+
+
+FormField = Annotated[
+    TextField | LongTextField | NumberField | DateField | NationalIdField | MobileField | PostalCodeField
+    | ChoiceField | MultiChoiceField | YesNoField | DocumentField | PhotoField | LocationField,
+    Discriminator("type"),
+]  # fmt: skip
 
 
 class Stage(Model):
@@ -203,12 +320,12 @@ class ServiceCard(Model):
     stages: list[Stage] = Spec(min_length=1)
     documents: list[Text] = []
     faq: list[Faq] = []
-    form: list[Field] = Spec(min_length=1)
+    form: list[FormField] = Spec(min_length=1)
     sla: Sla | None = None
     # the unit needs citizens' national IDs and mobile numbers in full on its cards (else they are masked)
     show_ids_in_full: bool = False
 
-    def field(self, name: str) -> Field:
+    def field(self, name: str) -> FormField:
         return next(f for f in self.form if f.name == name)
 
 
@@ -274,11 +391,24 @@ def _path(loc: tuple) -> str:
     return out
 
 
+FIELD_TYPES = frozenset(typing.get_args(FieldType))
+
+
 def _schema_problems(file: Path, error: SchemaError, prefix: tuple = ()) -> list[str]:
     problems = []
     for e in error.errors():
-        where = _path(prefix + tuple(e["loc"]))
-        problems.append(f"{file}: {where}: {e['msg']}" if where else f"{file}: {e['msg']}")
+        loc, msg = list(prefix + tuple(e["loc"])), e["msg"]
+        # a form field's errors are told by its index, not by the class its type chose (form[0].label)
+        loc = [p for i, p in enumerate(loc) if not (p in FIELD_TYPES and i and isinstance(loc[i - 1], int))]
+        if e["type"] == "union_tag_invalid":  # an unknown field type: said as for any other choice
+            loc.append("type")
+            expected = e["ctx"]["expected_tags"].rsplit(", ", 1)
+            msg = "Input should be " + " or ".join(expected)
+        elif e["type"] == "union_tag_not_found":
+            loc.append("type")
+            msg = "Field required"
+        where = _path(tuple(loc))
+        problems.append(f"{file}: {where}: {msg}" if where else f"{file}: {msg}")
     return problems
 
 

@@ -1,18 +1,14 @@
-"""Filling a service's form: the draft (kept in the FSM storage between messages), moving between
-fields, validating typed answers. Plain functions over plain data."""
+"""Filling a service's form: the draft (kept in the FSM storage between messages) and moving between
+fields. Plain functions over plain data; each field reads its own answers (desk/catalog.py)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
-from desk import validators
-from desk.catalog import ServiceCard
+from desk.catalog import FileField, ServiceCard
 from models import Document
 
-TEXT_TYPES = {"text", "longtext", "number", "date", "national_id", "mobile", "postal_code"}
-FILE_TYPES = {"document", "photo"}
 PROFILE_ATTRS = {"full_name", "national_id", "mobile"}
 
 
@@ -79,38 +75,6 @@ def edit(card: ServiceCard, draft: dict, name: str) -> bool:
     return False
 
 
-def parse_text(field, text: str, today: date):
-    """A typed answer for a text-like field, normalised; raises validators.ValidationError."""
-    t = field.type
-    low, high = field.limits(today)
-    if t == "text":
-        return validators.short_text(text, field.max_length)
-    if t == "longtext":
-        return validators.long_text(text, field.max_length)
-    if t == "number":
-        return validators.number(text, min=low, max=high)
-    if t == "date":
-        return validators.jalali_date(text, min=low, max=high).isoformat()
-    if t == "national_id":
-        return validators.national_id(text)
-    if t == "mobile":
-        return validators.mobile(text)
-    if t == "postal_code":
-        return validators.postal_code(text)
-    if t == "choice":
-        return option_by_label(field, text)
-    raise validators.ValidationError("use-buttons")
-
-
-def option_by_label(field, text: str) -> str:
-    """A choice typed instead of pressed: accepted when it names an option."""
-    typed = text.strip()
-    for o in field.options:
-        if typed in (o.value, o.label.get("fa"), o.label.get("en")):
-            return o.value
-    raise validators.ValidationError("use-buttons")
-
-
 def missing_required(card: ServiceCard, draft: dict) -> list:
     return [f for f in card.form if f.required and draft["answers"].get(f.name) in (None, "", [])]
 
@@ -120,7 +84,7 @@ def answers_for_request(card: ServiceCard, draft: dict) -> list[dict]:
 
 
 def document_ids(draft: dict, card: ServiceCard) -> list[int]:
-    return [i for f in card.form if f.type in FILE_TYPES for i in (draft["answers"].get(f.name) or [])]
+    return [i for f in card.form if isinstance(f, FileField) for i in (draft["answers"].get(f.name) or [])]
 
 
 async def discard_files(draft: dict) -> int:

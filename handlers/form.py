@@ -20,6 +20,17 @@ from bot.states import FormStates
 from bot.views import form as form_views
 from bot.views import keyboards
 from desk import forms, requests, validators
+from desk.catalog import (
+    Catalog,
+    ChoiceField,
+    DocumentField,
+    Field,
+    FileField,
+    LocationField,
+    MobileField,
+    MultiChoiceField,
+    YesNoField,
+)
 from models import Channel, Citizen, Request
 
 router = Routes("form")
@@ -94,7 +105,7 @@ async def keep(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Se
 # --- asking ---------------------------------------------------------------------------------------
 
 
-async def _load(state: FSMContext, catalog):
+async def _load(state: FSMContext, catalog: Catalog):
     data = await state.get_data()
     card = catalog.services.get(data.get("svc", ""))
     return card, data
@@ -116,10 +127,10 @@ async def got_text(message: Message, l10n: L10n, state: FSMContext, services: Se
     if field is None:
         await message.answer(l10n("form-none"))
         return
-    if field.type in forms.FILE_TYPES or field.type == "location":
+    if isinstance(field, FileField | LocationField):
         await message.answer(l10n(f"error-send-{field.type}"))
         return
-    value = forms.parse_text(field, message.text, services.clock.today())
+    value = field.parse(message.text, services.clock.today())
     await _accept(message, l10n, state, card, draft, value)
 
 
@@ -127,7 +138,7 @@ async def got_text(message: Message, l10n: L10n, state: FSMContext, services: Se
 async def got_contact(message: Message, l10n: L10n, state: FSMContext, services: Services):
     card, draft = await _load(state, services.catalog)
     field = card and forms.current(card, draft)
-    if field is None or field.type != "mobile":
+    if not isinstance(field, MobileField):
         await message.answer(l10n("error-unexpected"))
         return
     if message.contact.user_id != message.from_user.id:
@@ -142,7 +153,7 @@ async def got_contact(message: Message, l10n: L10n, state: FSMContext, services:
 async def got_location(message: Message, l10n: L10n, state: FSMContext, services: Services):
     card, draft = await _load(state, services.catalog)
     field = card and forms.current(card, draft)
-    if field is None or field.type != "location":
+    if not isinstance(field, LocationField):
         await message.answer(l10n("error-unexpected"))
         return
     await message.answer(l10n("form-location-received"), reply_markup=ReplyKeyboardRemove())
@@ -162,11 +173,11 @@ async def got_file(
 ):
     card, draft = await _load(state, services.catalog)
     field = card and forms.current(card, draft)
-    if field is None or field.type not in forms.FILE_TYPES:
+    if not isinstance(field, FileField):
         await message.answer(l10n("error-unexpected"))
         return
     limit_mb = min(field.max_size_mb, services.settings.documents.max_size_mb)
-    accept = field.accept if field.type == "document" else IMAGE_KINDS
+    accept = field.accept if isinstance(field, DocumentField) else IMAGE_KINDS
     doc = await keep_file(
         message,
         bot,
@@ -200,10 +211,12 @@ async def got_other(message: Message, l10n: L10n):
 # --- buttons ----------------------------------------------------------------------------------------
 
 
-async def _button_field(query: CallbackQuery, l10n: L10n, state: FSMContext, catalog, types: set[str]):
+async def _button_field(
+    query: CallbackQuery, l10n: L10n, state: FSMContext, catalog: Catalog, types: type[Field] | tuple[type[Field], ...]
+):
     card, draft = await _load(state, catalog)
     field = card and forms.current(card, draft)
-    if await state.get_state() != FormStates.filling.state or field is None or field.type not in types:
+    if await state.get_state() != FormStates.filling.state or not isinstance(field, types):
         await query.answer(l10n.button("button-expired"), show_alert=True)
         return None, None, None
     await query.answer()
@@ -212,7 +225,7 @@ async def _button_field(query: CallbackQuery, l10n: L10n, state: FSMContext, cat
 
 @router.callback_query(FormCb.filter(F.action == "pick"))
 async def pick_option(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, services: Services):
-    card, draft, field = await _button_field(query, l10n, state, services.catalog, {"choice"})
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, ChoiceField)
     if field is None:
         return
     if callback_data.value not in {o.value for o in field.options}:
@@ -224,7 +237,7 @@ async def pick_option(query: CallbackQuery, callback_data: FormCb, l10n: L10n, s
 
 @router.callback_query(FormCb.filter(F.action.in_({"yes", "no"})))
 async def yes_no(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, services: Services):
-    card, draft, field = await _button_field(query, l10n, state, services.catalog, {"yesno"})
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, YesNoField)
     if field is None:
         return
     await query.message.edit_reply_markup(reply_markup=None)
@@ -233,7 +246,7 @@ async def yes_no(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state:
 
 @router.callback_query(FormCb.filter(F.action == "toggle"))
 async def toggle(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state: FSMContext, services: Services):
-    card, draft, field = await _button_field(query, l10n, state, services.catalog, {"multichoice"})
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, MultiChoiceField)
     if field is None or callback_data.value not in {o.value for o in field.options}:
         return
     chosen = list(draft["answers"].get(field.name) or [])
@@ -245,13 +258,13 @@ async def toggle(query: CallbackQuery, callback_data: FormCb, l10n: L10n, state:
 
 @router.callback_query(FormCb.filter(F.action == "done"))
 async def done(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
-    card, draft, field = await _button_field(query, l10n, state, services.catalog, {"multichoice", *forms.FILE_TYPES})
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, (MultiChoiceField, FileField))
     if field is None:
         return
     if field.required and not draft["answers"].get(field.name):
         await query.message.answer(l10n("error-required"))
         return
-    if field.type == "multichoice":
+    if isinstance(field, MultiChoiceField):
         low, high = field.limits(services.clock.today())
         validators.multi_choice(draft["answers"].get(field.name) or [], [o.value for o in field.options], low, high)
     await query.message.edit_reply_markup(reply_markup=None)
@@ -261,14 +274,14 @@ async def done(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Se
 
 @router.callback_query(FormCb.filter(F.action == "skip"))
 async def skip(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
-    card, draft, field = await _button_field(query, l10n, state, services.catalog, _ALL_TYPES)
+    card, draft, field = await _button_field(query, l10n, state, services.catalog, Field)
     if field is None:
         return
     if field.required:
         await query.message.answer(l10n("error-required"))
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    if field.type in form_views.REPLY_KEYBOARD_TYPES:  # take the share-location/contact keyboard away too
+    if isinstance(field, form_views.REPLY_KEYBOARD_FIELDS):  # take the share-location/contact keyboard away too
         await query.message.answer(l10n("form-skipped"), reply_markup=ReplyKeyboardRemove())
     await _accept(query.message, l10n, state, card, draft, None)
 
@@ -282,7 +295,7 @@ async def go_back(query: CallbackQuery, l10n: L10n, state: FSMContext, services:
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     leaving = forms.current(card, draft)
-    if leaving is not None and leaving.type in form_views.REPLY_KEYBOARD_TYPES:
+    if isinstance(leaving, form_views.REPLY_KEYBOARD_FIELDS):
         await query.message.answer(l10n("form-going-back"), reply_markup=ReplyKeyboardRemove())
     forms.back(card, draft)
     await show_form(query.message, l10n, state, card, draft)
@@ -346,6 +359,3 @@ async def submit(
     await form_views.send_receipt(query.message, l10n, result.request, again=not result.created)
     if walk_in:
         await query.message.answer(l10n("walkin-registered", messenger=owner.chat_id is not None))
-
-
-_ALL_TYPES = forms.TEXT_TYPES | forms.FILE_TYPES | {"choice", "multichoice", "yesno", "location"}

@@ -75,6 +75,44 @@ def test_a_request_reads_its_card_snapshot_typed_whatever_schema_wrote_it():
         assert [(f.name, f.type) for f in typed.form] == [(f.name, f.type) for f in card.form]
         assert typed.show_ids_in_full == card.show_ids_in_full
     # a snapshot written before a key existed, with a key since dropped
-    old = Request(card={"title": {"fa": "a service"}, "stages": [{"code": "a", "title": {"fa": "stage a"}, "gone": 1}]}).snapshot
+    old = Request(
+        card={"title": {"fa": "a service"}, "stages": [{"code": "a", "title": {"fa": "stage a"}, "gone": 1}]}
+    ).snapshot
     assert old.stage("a").title == {"fa": "stage a"} and old.form == [] and old.show_ids_in_full is False
     assert old.next_stage(None).code == "a" and old.next_stage("a") is None
+
+
+def test_each_form_field_type_is_its_own_class_that_reads_its_own_answers():
+    from datetime import date
+
+    import pytest
+
+    from desk import catalog as c
+    from desk.validators import ValidationError
+
+    cards = c.load_catalog(ROOT / "catalog").services.values()
+    fields = {f.type: f for card in cards for f in card.form}
+    assert {t: type(f) for t, f in fields.items()} == {
+        "text": c.TextField,
+        "longtext": c.LongTextField,
+        "number": c.NumberField,
+        "date": c.DateField,
+        "national_id": c.NationalIdField,
+        "mobile": c.MobileField,
+        "postal_code": c.PostalCodeField,
+        "choice": c.ChoiceField,
+        "multichoice": c.MultiChoiceField,
+        "yesno": c.YesNoField,
+        "document": c.DocumentField,
+        "photo": c.PhotoField,
+        "location": c.LocationField,
+    }
+    today = date(2026, 1, 1)
+    choice = fields["choice"]
+    assert choice.parse(f" {choice.options[0].label.fa} ", today) == choice.options[0].value
+    assert fields["text"].parse("  a name ", today) == "a name"
+    for kind in ("yesno", "multichoice", "document", "photo", "location"):
+        with pytest.raises(ValidationError) as e:
+            fields[kind].parse("anything", today)
+        assert e.value.code == "use-buttons"
+    assert fields["document"].accept == ["pdf", "jpg", "png"] and fields["photo"].accept == ["jpg", "png"]

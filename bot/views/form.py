@@ -10,36 +10,38 @@ from bot.views import keyboards
 from bot.views.keyboards import button
 from bot.views.render import answer_text, pick, split_text
 from desk import forms, reachability
+from desk.catalog import ChoiceField, FileField, LocationField, MobileField, MultiChoiceField, YesNoField
 from models import Document, GroupHealth, Request
 
-REPLY_KEYBOARD_TYPES = {"location", "mobile"}  # fields that offer a share button under the chat
+REPLY_KEYBOARD_FIELDS = (LocationField, MobileField)  # fields that offer a share button under the chat
 
 
 def field_keyboard(l10n: L10n, card, draft: dict, field) -> InlineKeyboardMarkup:
     rows = []
     chosen = draft["answers"].get(field.name) or []
-    if field.type == "choice":
-        rows += [[button(pick(o.label, l10n.lang), FormCb(action="pick", value=o.value))] for o in field.options]
-    elif field.type == "multichoice":
-        rows += [
-            [
-                button(
-                    ("✅ " if o.value in chosen else "▫️ ") + pick(o.label, l10n.lang),
-                    FormCb(action="toggle", value=o.value),
-                )
+    match field:
+        case ChoiceField():
+            rows += [[button(pick(o.label, l10n.lang), FormCb(action="pick", value=o.value))] for o in field.options]
+        case MultiChoiceField():
+            rows += [
+                [
+                    button(
+                        ("✅ " if o.value in chosen else "▫️ ") + pick(o.label, l10n.lang),
+                        FormCb(action="toggle", value=o.value),
+                    )
+                ]
+                for o in field.options
             ]
-            for o in field.options
-        ]
-        rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
-    elif field.type == "yesno":
-        rows.append(
-            [
-                button(l10n.button("answer-yes"), FormCb(action="yes")),
-                button(l10n.button("answer-no"), FormCb(action="no")),
-            ]
-        )
-    elif field.type in forms.FILE_TYPES and chosen:
-        rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
+            rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
+        case YesNoField():
+            rows.append(
+                [
+                    button(l10n.button("answer-yes"), FormCb(action="yes")),
+                    button(l10n.button("answer-no"), FormCb(action="no")),
+                ]
+            )
+        case FileField() if chosen:
+            rows.append([button(l10n.button("form-done"), FormCb(action="done"))])
     first = draft["pos"] == forms.first_position(card, draft)
     rows += keyboards.form_nav(l10n, optional=not field.required, first=first and not draft["review"])
     return InlineKeyboardMarkup(inline_keyboard=rows)
