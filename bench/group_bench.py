@@ -114,7 +114,7 @@ async def run(way: str, count: int, documents: int) -> dict:
     bot = DeskBot(TOKEN, platform="telegram", session=StandinSession(standin))
     group = standin.group("Unit group")
     dp = build_dispatcher(settings)
-    catalog, calendar = dp.workflow_data["catalog"], dp.workflow_data["calendar"]
+    catalog, calendar = dp.workflow_data["services"].catalog, dp.workflow_data["services"].calendar
     card = catalog.services[SERVICE]
     await UnitGroup.create(unit_code=card.unit, platform="telegram", chat_id=group.id, title="Unit group")
     store = DocumentStore(settings.resolve(settings.documents.dir))
