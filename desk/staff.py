@@ -124,6 +124,9 @@ class MembershipCache:
     def forget(self, platform: str, chat_id: int, user_id: int) -> None:
         self._seen.pop((platform, chat_id, user_id), None)
 
+    def clear(self) -> None:
+        self._seen.clear()
+
 
 # -- roles ---------------------------------------------------------------------------------------
 async def is_admin(settings, platform: str, user_id: int) -> bool:
