@@ -16,6 +16,7 @@ from bot.access import actor_of, authorise
 from bot.filters import PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from desk.staff import Level
 
 router = Routes("walkin")
@@ -29,17 +30,15 @@ async def walk_in(
     bot: Bot,
     l10n: L10n,
     state: FSMContext,
-    settings,
     platform: str,
-    catalog,
-    dispatcher,
+    services: Services,
 ):
-    card = catalog.services.get((command.args or "").strip().lower())
+    card = services.catalog.services.get((command.args or "").strip().lower())
     if card is None:
         await message.answer(l10n("walkin-usage"))
         return
     actor = actor_of(message.from_user, platform)
-    access = await authorise(dispatcher, bot, settings, actor, card.unit)
+    access = await authorise(services, bot, actor, card.unit)
     if access.level < Level.STAFF:
         await message.answer(l10n("walkin-staff-only"))
         return

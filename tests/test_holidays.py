@@ -62,7 +62,7 @@ def card(desk):
     ],
 )
 async def test_promised_dates_skip_tasua_and_ashura(desk, card, submitted, days, due):
-    calendar = desk.dp.workflow_data["calendar"]  # what the running desk uses, from bot.toml
+    calendar = desk.dp.workflow_data["services"].calendar  # what the running desk uses, from bot.toml
     assert promised_date(calendar, card(days), submitted, TEHRAN) == due
 
 
