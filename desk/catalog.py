@@ -114,7 +114,7 @@ class Field(Model):
 
 class TextField(Field):
     type: Literal["text"]
-    max_length: int | None = Spec(DEFAULT_MAX_LENGTH["text"], gt=0)
+    max_length: int = Spec(DEFAULT_MAX_LENGTH["text"], gt=0)
 
     def parse(self, text: str, today: date) -> str:
         return short_text(text, self.max_length)
@@ -122,7 +122,7 @@ class TextField(Field):
 
 class LongTextField(Field):
     type: Literal["longtext"]
-    max_length: int | None = Spec(DEFAULT_MAX_LENGTH["longtext"], gt=0)
+    max_length: int = Spec(DEFAULT_MAX_LENGTH["longtext"], gt=0)
 
     def parse(self, text: str, today: date) -> str:
         return long_text(text, self.max_length)
