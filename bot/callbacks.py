@@ -70,3 +70,8 @@ class SearchCb(CallbackData, prefix="q"):
 
 class StepCb(CallbackData, prefix="sp"):
     action: str  # back | cancel: of the short step in progress (profile, complaint, message to staff)
+
+
+class ThreadCb(CallbackData, prefix="th"):
+    request: int
+    action: str  # write | leave | switch (the citizen); close (staff)

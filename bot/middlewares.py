@@ -12,7 +12,8 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from bot import flows
 from bot.access import actor_of, authorise
 from bot.l10n import Locales
-from desk import reachability, staff
+from bot.states import ConversationStates
+from desk import conversations, reachability, staff
 from models import Citizen, Request
 from models.prepared import PreparedSelect
 
@@ -137,6 +138,9 @@ class ContextMiddleware(BaseMiddleware):
             if raw in flows.FORM:
                 await flows.pause(state)
             else:
+                if raw == ConversationStates.replying.state and isinstance(event, Message) and data.get("citizen"):
+                    # a command steps out of the conversation: the next text is the citizen's again
+                    await conversations.leave((await state.get_data()).get("request") or 0, data["citizen"])
                 await flows.leave(state)
             data["raw_state"] = await state.get_state()
         return await handler(event, data)

@@ -34,6 +34,7 @@ _KINDS = {
     ".docx": "zip",
     ".xlsx": "zip",
     ".pptx": "zip",
+    ".ogg": "ogg",  # a voice note to staff
 }
 # Office Open XML files are ZIP archives; their part names tell them apart.
 _OOXML = {"docx": b"word/", "xlsx": b"xl/", "pptx": b"ppt/"}

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from desk import summaries, survey
 from desk.outbox import OutboxKind, enqueue
 from desk.staff import Actor, StaffAction
-from models import Citizen, Document, Request, RequestEvent, RequestStatus, UnitGroup
+from models import Citizen, Conversation, Document, Request, RequestEvent, RequestStatus, UnitGroup
 from models.prepared import PreparedSelect
 
 OPEN, CLOSED = RequestStatus.OPEN, RequestStatus.CLOSED
@@ -195,7 +195,16 @@ async def move_to_stage(request_id: int, actor: Actor, stage_code: str, *, actor
 
 async def ask(request_id: int, actor: Actor, question: str, *, actor_chat=None) -> Outcome:
     """Ask the citizen something; the request waits for their answer."""
-    return await _simple(request_id, actor, "question", question, actor_chat, status=RequestStatus.WAITING_CITIZEN)
+    return await _simple(
+        request_id,
+        actor,
+        "question",
+        question,
+        actor_chat,
+        status=RequestStatus.WAITING_CITIZEN,
+        conversation=Conversation.OPEN,  # everything the citizen sends now goes under the card
+        conversation_at=now(),
+    )
 
 
 async def inquiry(request_id: int, actor: Actor, to_whom: str, what: str, *, actor_chat=None) -> Outcome:
@@ -237,10 +246,18 @@ async def note(request_id: int, actor: Actor, text: str, *, actor_chat=None) -> 
 
 
 async def _simple(
-    request_id: int, actor: Actor, kind: str, text: str, actor_chat, *, status: str, data: dict | None = None
+    request_id: int,
+    actor: Actor,
+    kind: str,
+    text: str,
+    actor_chat,
+    *,
+    status: str,
+    data: dict | None = None,
+    **changes,
 ) -> Outcome:
     async with in_transaction():
-        changed, request = await _settle(request_id, status=status)
+        changed, request = await _settle(request_id, status=status, **changes)
         if not changed:
             return _closed(request) or Outcome("already", request)
         await _take_if_free(request_id, actor)
@@ -257,7 +274,11 @@ async def deliver(
     async with in_transaction():
         at = now()
         changed, request = await _settle(
-            request_id, status=RequestStatus.ANSWERED, answered_at=at, result_text=text or None
+            request_id,
+            status=RequestStatus.ANSWERED,
+            answered_at=at,
+            result_text=text or None,
+            conversation=Conversation.NONE,  # the request ended: so did its conversation
         )
         if not changed:
             return _closed(request) or Outcome("already", request)
@@ -274,7 +295,11 @@ async def deliver(
 async def reject(request_id: int, actor: Actor, reason: str, *, actor_chat=None) -> Outcome:
     async with in_transaction():
         changed, request = await _settle(
-            request_id, status=RequestStatus.REJECTED, answered_at=now(), reject_reason=reason
+            request_id,
+            status=RequestStatus.REJECTED,
+            answered_at=now(),
+            reject_reason=reason,
+            conversation=Conversation.NONE,
         )
         if not changed:
             return _closed(request) or Outcome("already", request)
@@ -355,6 +380,7 @@ async def staff_message(
         if closed := _closed(request):
             return closed
         await _take_if_free(request_id, actor)
+        await Request.filter(id=request_id).update(conversation=Conversation.OPEN, conversation_at=now())
         if document_ids:
             await Document.filter(id__in=document_ids, request=None).update(request_id=request_id)
         event = await _event(request, "staff_message", actor, text=text, data={"documents": document_ids})
@@ -396,6 +422,24 @@ async def citizen_message(
                 request=request,
             )
             await refresh_card(request, None)
+    return Outcome("done", request)
+
+
+async def close_conversation(request_id: int, actor: Actor, *, actor_chat=None) -> Outcome:
+    """Staff end the conversation: the citizen's messages no longer go under the card (they are told)."""
+    async with in_transaction():
+        changed = (
+            await Request.filter(id=request_id)
+            .exclude(conversation=Conversation.NONE)
+            .update(conversation=Conversation.NONE)
+        )
+        request = await Request.get(id=request_id)
+        if not changed:
+            return _closed(request) or Outcome("already", request)
+        event = await _event(request, "conversation_closed", actor)
+        if request.status in OPEN:
+            await notify_citizen(request, event)
+        await refresh_card(request, actor_chat)
     return Outcome("done", request)
 
 

@@ -3,7 +3,7 @@
 from models.audit import AuditDeclaration, AuditEvaluation, DeskAssessment
 from models.citizen import Citizen
 from models.outbox import OutboxMessage, OutboxStatus
-from models.request import Channel, Document, Request, RequestEvent, RequestStatus
+from models.request import Channel, Conversation, Document, Request, RequestEvent, RequestStatus
 from models.staff import GroupHealth, Role, UnitGroup
 from models.summary import AnswerTimeSummary, DaySummary, ScoreSummary
 from models.survey import Complaint, SurveyAnswer, SurveyResponse
@@ -29,4 +29,4 @@ __models__ = [
     AnswerTimeSummary,
     ScoreSummary,
 ]
-__all__ = [m.__name__ for m in __models__] + ["RequestStatus", "OutboxStatus", "GroupHealth", "Channel"]
+__all__ = [m.__name__ for m in __models__] + ["RequestStatus", "OutboxStatus", "GroupHealth", "Channel", "Conversation"]

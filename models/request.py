@@ -33,6 +33,15 @@ class Channel(StrEnum):
     IN_PERSON = "in_person"  # desk staff registered it for a walk-in citizen
 
 
+class Conversation(StrEnum):
+    """A request's conversation with its staff: open while staff asked or wrote something (or the
+    citizen chose to write about it), until staff close it or the request ends."""
+
+    NONE = ""
+    OPEN = "open"  # the citizen's messages go under the card
+    LEFT = "left"  # still open for staff, but the citizen stepped out (a command, Leave)
+
+
 class Request(Timestamped):
     """A service request, with its tracking code and receipt."""
 
@@ -69,6 +78,8 @@ class Request(Timestamped):
     card_thread_id = fields.BigIntField(null=True)
     due_soon_notified = fields.BooleanField(default=False)
     overdue_notified = fields.BooleanField(default=False)
+    conversation = fields.CharField(max_length=8, default=Conversation.NONE)
+    conversation_at = fields.DatetimeField(null=True)  # when it was last opened (the newest one is written to)
 
     class Meta:
         table = "request"

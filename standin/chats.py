@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from standin.files import TINY_PNG
+from standin.files import TINY_OGG, TINY_PNG
 from standin.html import utf16_len
 
 if TYPE_CHECKING:
@@ -192,6 +192,10 @@ class FakeUser(ChatBase):
     async def send_photo(self, content: bytes = TINY_PNG, caption: str | None = None) -> dict:
         stored = self.standin.files.add(content, photo=True)
         return await self.standin.incoming(self, self, _with_caption({"photo": stored.photo()}, caption))
+
+    async def send_voice(self, content: bytes = TINY_OGG, *, duration: int = 2, caption: str | None = None) -> dict:
+        stored = self.standin.files.add(content, name="voice.ogg", mime_type="audio/ogg")
+        return await self.standin.incoming(self, self, _with_caption({"voice": stored.voice(duration)}, caption))
 
     async def send_contact(self, phone: str, *, user_id: int | None = None, first_name: str | None = None) -> dict:
         contact = {"phone_number": phone, "first_name": first_name or self.first_name, "user_id": user_id or self.id}

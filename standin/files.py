@@ -12,6 +12,7 @@ from PIL import Image, UnidentifiedImageError
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bots may upload up to 50 MB
 # a valid 1x1 PNG, the default picture a fake user sends
+TINY_OGG = b"OggS\x00\x02" + b"\x00" * 20 + b"\x01\x1eOpusHead\x01\x01" + b"\x00" * 40  # a voice note's first bytes
 TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5dd2b6f0000000049454e44ae426082"
@@ -41,6 +42,16 @@ class StoredFile:
         if self.mime_type:
             doc["mime_type"] = self.mime_type
         return doc
+
+    def voice(self, duration: int = 2) -> dict:
+        """The Voice object of a voice note (OGG/Opus)."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "duration": duration,
+            "mime_type": self.mime_type or "audio/ogg",
+            "file_size": self.size,
+        }
 
     def photo(self) -> list[dict]:
         return [

@@ -24,7 +24,20 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
-COPIED = ("text", "entities", "caption", "caption_entities", "document", "photo", "location", "contact")
+COPIED = (
+    "text",
+    "entities",
+    "caption",
+    "caption_entities",
+    "document",
+    "photo",
+    "location",
+    "contact",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+)
 ADMIN_RIGHTS = (
     "can_manage_chat",
     "can_delete_messages",

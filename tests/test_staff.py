@@ -234,7 +234,8 @@ async def test_ask_the_citizen_and_their_answers_come_back_under_the_card(world)
     kinds = [e.kind for e in await RequestEvent.filter(request=request)]
     assert kinds.count("citizen_message") == 2 and "question" in kinds
     assert await Document.filter(request=request, role="message").count() == 1
-    # other private text is not taken: with nothing waiting it is a catalogue search again
+    # once staff close the conversation, other private text is a catalogue search again
+    await world.group.press(world.clerk, "بستن گفت‌وگو", message=copied["message_id"])
     await world.user.send("مالیات")
     assert "فرستاده شد" not in world.user.last["plain"]
 

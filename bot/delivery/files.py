@@ -19,13 +19,16 @@ IMAGE_KINDS = ["jpg", "png"]
 
 
 def file_of(message: Message) -> tuple[str, str, str, int | None] | None:
-    """(file_id, file_unique_id, file name, size) of a message's photo or document."""
+    """(file_id, file_unique_id, file name, size) of a message's photo, document or voice note."""
     if message.photo:
         p = message.photo[-1]
         return p.file_id, p.file_unique_id, f"photo-{p.file_unique_id}.jpg", p.file_size
     if message.document:
         d = message.document
         return d.file_id, d.file_unique_id, d.file_name or "file", d.file_size
+    if message.voice:  # kept like a file: a group on another messenger gets it re-uploaded
+        v = message.voice
+        return v.file_id, v.file_unique_id, f"voice-{v.file_unique_id}.ogg", v.file_size
     return None
 
 
@@ -107,5 +110,7 @@ def source_of(message: Message, platform: str) -> dict:
         "platform": platform,
         "chat_id": message.chat.id,
         "message_id": message.message_id,
-        "media": bool(message.photo or message.document),
+        "media": bool(
+            message.photo or message.document or message.voice or message.audio or message.video or message.video_note
+        ),
     }

@@ -23,12 +23,13 @@ from aiogram.types import (
 
 from bot.callbacks import ReplyCb, RequestCb, StaffCb
 from bot.l10n import L10n
+from bot.views.conversation import close_keyboard
 from bot.views.keyboards import button
 from bot.views.notifications import Outgoing, renderer
 from bot.views.render import answer_text, esc, pick
 from desk.outbox import OutboxKind
 from desk.staff import StaffAction
-from models import Document, Request, RequestEvent, RequestStatus, UnitGroup
+from models import Conversation, Document, Request, RequestEvent, RequestStatus, UnitGroup
 from models.card import FieldSnapshot
 
 MASKED_TYPES = ("national_id", "mobile")  # answers shown masked unless the card asks for them in full
@@ -343,7 +344,9 @@ async def render_citizen_message(out: Outgoing):
     here = is_current_card(request, out.platform, out.chat_id, None)
     reply, thread = (request.card_message_id, request.card_thread_id) if here else (None, None)
     header = l10n("staff-citizen-says", name=event.actor_name or "", code=l10n.code(request.tracking_code))
-    yield from_source_or_text(out, header, event, reply=reply, thread=thread)
+    talking = request.status in RequestStatus.OPEN and request.conversation != Conversation.NONE
+    keyboard = close_keyboard(l10n, request.id) if talking else None  # staff end the conversation here
+    yield from_source_or_text(out, header, event, reply=reply, thread=thread, keyboard=keyboard)
     for call in await _reuploads(out, event, header, reply, thread):
         yield call
 

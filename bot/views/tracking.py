@@ -2,12 +2,12 @@
 
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from bot.callbacks import MenuCb, MineCb, RequestCb
+from bot.callbacks import MenuCb, MineCb, RequestCb, ThreadCb
 from bot.l10n import L10n, Safe
 from bot.views.keyboards import button
 from bot.views.render import esc, pick
 from desk import requests, tracking
-from models import Citizen, Request, RequestStatus
+from models import Citizen, Conversation, Request, RequestStatus
 
 
 def request_view(l10n: L10n, request: Request, events) -> str:
@@ -32,15 +32,22 @@ def request_view(l10n: L10n, request: Request, events) -> str:
         text += "\n\n" + l10n("track-result", result=request.result_text)
     if request.status == RequestStatus.REJECTED and request.reject_reason:
         text += "\n\n" + l10n("track-rejected", reason=request.reject_reason)
-    messages = [e for e in events if e.kind in ("question", "staff_message", "citizen_message")][-3:]
+    messages = [e for e in events if e.kind in ("question", "staff_message", "citizen_message")][-5:]
     if messages:
-        text += (
-            "\n\n"
-            + l10n("track-messages")
-            + "\n"
-            + "\n".join(f"• {l10n.date(e.at, with_time=True)}: {esc((e.text or '')[:300])}" for e in messages)
-        )
+        text += "\n\n" + l10n("track-messages") + "\n" + "\n".join(_message_line(l10n, e) for e in messages)
+    if request.status in RequestStatus.OPEN and request.conversation != Conversation.NONE:
+        text += "\n\n" + l10n("track-conversation-open")
     return text
+
+
+def _message_line(l10n: L10n, e) -> str:
+    """One message of the conversation: when, who wrote it (you or the staff), what (files noted)."""
+    who = l10n.button("track-from-citizen" if e.kind == "citizen_message" else "track-from-staff")
+    files = len((e.data or {}).get("documents") or [])
+    body = esc((e.text or "")[:300])
+    if files:
+        body = (body + " " if body else "") + l10n("track-message-files", count=files)
+    return l10n("track-message-line", at=l10n.date(e.at, with_time=True), who=who, text=Safe(body or "—"))
 
 
 def request_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
@@ -50,6 +57,8 @@ def request_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
     ]
     if request.status in RequestStatus.CLOSED:
         rows.append([button(l10n.button("track-survey"), RequestCb(code=request.tracking_code, action="survey"))])
+    else:
+        rows.insert(1, [button(l10n.button("track-write"), ThreadCb(request=request.id, action="write"))])
     rows.append(
         [button(l10n.button("menu-mine"), MineCb(page=0)), button(l10n.button("nav-menu"), MenuCb(action="home"))]
     )

@@ -247,3 +247,20 @@ walkin-registered = { $messenger ->
    *[false] The request is registered in person. Print the receipt above or give the citizen the tracking code; they have no messenger account with this national ID.
 }
 notify-submitted = Your request for “{ $service }” was registered at the in-person desk. Tracking code: { $code }
+
+## The conversation with staff
+track-write = ✍️ Write about this request
+track-from-citizen = You
+track-from-staff = Staff
+track-message-files = (📎 { $count } files)
+track-message-line = • { $at } — <b>{ $who }</b>: { $text }
+track-conversation-open = 💬 The conversation with staff is open: press “Write about this request” to send them messages.
+thread-prompt = ✍️ You are now writing about request { $code } ({ $service }): every text, file, photo or voice message you send reaches its staff, until they close the conversation or you leave it.
+thread-sent = ✅ Sent to the staff of request { $code } ({ $service }). Your next messages go to this request too.
+thread-left = You left the conversation about request { $code }; from now on, what you type is a search. To write again, press “Write about this request” on the request's page.
+thread-leave = 🚪 Leave the conversation
+thread-switch = 🔀 Another request
+thread-switch-to = { $code } · { $service }
+thread-switch-which = Which request are you writing about?
+thread-no-other = You have no other open conversation.
+thread-closed-by-staff = The staff closed this conversation, so your message was not sent. To write again, press “Write about this request” on the request's page.

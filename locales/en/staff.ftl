@@ -144,3 +144,9 @@ staff-reposted = The card is posted again at the bottom of the group.
 staff-repost-no-group = This unit has no group to post the card in.
 staff-repost-usage = Usage: <code>/repost TRACKING_CODE</code> — the card of a request of this group's units is posted again at the bottom.
 staff-card-reposted-below = The card of request { $code } was posted again at the bottom of the group; use that one.
+## Ending a conversation
+thread-close = ✖️ Close the conversation
+thread-closed-ok = Conversation closed; the citizen's messages no longer come here.
+thread-closed-already = This conversation was already closed.
+staff-event-conversation_closed = conversation closed
+notify-conversation_closed = 💬 The staff closed the conversation about request { $code } ({ $service }); your next messages do not reach them. To write again, press “Write about this request” on the request's page.
