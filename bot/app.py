@@ -8,6 +8,7 @@ from aiogram import Dispatcher, methods
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.methods.base import Response, TelegramMethod
 
+from bot import commands
 from bot.config import Settings
 from bot.delivery.fsm_storage import DatabaseStorage
 from bot.middlewares import CitizenMiddleware, ContextMiddleware
@@ -89,4 +90,5 @@ def build_dispatcher(
     dp.callback_query.outer_middleware(ContextMiddleware())
     dp.workflow_data["services"] = services
     dp.include_routers(*routers())
+    dp.startup.register(commands.on_startup)  # the command menus, per audience and language
     return dp

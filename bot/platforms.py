@@ -251,3 +251,9 @@ def make_bot(account: BotAccount, session: BaseSession | None = None) -> DeskBot
 
         session = DeskSession(api=TelegramAPIServer.from_base(account.api_url.rstrip("/")))
     return DeskBot(account.token, platform=account.platform, session=session)
+
+
+def has_command_menus(bot) -> bool:
+    """setMyCommands and its scopes: Telegram's; Bale does not document them (users set commands
+    through its BotFather), so the desk does not call them there."""
+    return getattr(bot, "platform", "telegram") != "bale"

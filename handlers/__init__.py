@@ -14,6 +14,7 @@ from handlers import (
     fallback,
     form,
     group_health,
+    help,
     profile,
     staff,
     start,
@@ -26,6 +27,7 @@ from handlers import (
 ORDER = (
     errors,
     group_health,  # the messenger's lifecycle first: nothing else may take its service messages
+    help,
     start,
     walkin,
     profile,

@@ -1,4 +1,4 @@
-"""/start, the main menu, /help, /lang and /cancel."""
+"""/start, the main menu, /lang and /cancel (/help: handlers/help.py)."""
 
 from aiogram import F
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -67,17 +67,6 @@ async def home(
 ):
     text, kb = await _home(l10n, citizen, state, raw_state, services.catalog)
     await query.message.edit_text(text, reply_markup=kb)
-    await query.answer()
-
-
-@router.message(Command("help"))
-async def help_command(message: Message, l10n: L10n):
-    await message.answer(l10n("help"), reply_markup=keyboards.main_menu(l10n))
-
-
-@router.callback_query(MenuCb.filter(F.action == "help"))
-async def help_button(query: CallbackQuery, l10n: L10n):
-    await query.message.answer(l10n("help"))
     await query.answer()
 
 

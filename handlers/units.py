@@ -7,6 +7,7 @@ from aiogram import Bot
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bot import commands
 from bot.access import authorise
 from bot.filters import GroupChat
 from bot.l10n import L10n
@@ -27,7 +28,7 @@ async def _is_admin(settings, platform: str, message: Message) -> bool:
 
 
 @router.message(Command("bind"), in_group)
-async def bind(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+async def bind(message: Message, command: CommandObject, bot: Bot, l10n: L10n, platform: str, services: Services):
     if not await _is_admin(services.settings, platform, message):
         await message.reply(l10n("staff-admins-only"))
         return
@@ -60,15 +61,18 @@ async def bind(message: Message, command: CommandObject, l10n: L10n, platform: s
             moved=before is not None,
         )
     )
+    await commands.for_group(bot, services.locales, message.chat.id, bound=True)
 
 
 @router.message(Command("unbind"), in_group)
-async def unbind(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+async def unbind(message: Message, command: CommandObject, bot: Bot, l10n: L10n, platform: str, services: Services):
     if not await _is_admin(services.settings, platform, message):
         await message.reply(l10n("staff-admins-only"))
         return
     units = await staff.unbind(platform, message.chat.id, (command.args or "").strip().lower() or None)
     await message.reply(l10n("unit-unbound", units=", ".join(units)) if units else l10n("unit-not-bound"))
+    if units and not await staff.units_of_chat(platform, message.chat.id):
+        await commands.for_group(bot, services.locales, message.chat.id, bound=False)
 
 
 def _parse_role(args: str | None, platform: str) -> tuple[str, int, str, str | None] | None:
@@ -87,7 +91,9 @@ def _parse_role(args: str | None, platform: str) -> tuple[str, int, str, str | N
 
 
 @router.message(Command("grant", "revoke"))
-async def grant_or_revoke(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
+async def grant_or_revoke(
+    message: Message, command: CommandObject, bot: Bot, l10n: L10n, platform: str, services: Services
+):
     if not await _is_admin(services.settings, platform, message):
         await message.reply(l10n("staff-admins-only"))
         return
@@ -111,6 +117,8 @@ async def grant_or_revoke(message: Message, command: CommandObject, l10n: L10n, 
         await message.reply(
             l10n("staff-revoked" if removed else "staff-role-none", user=f"{on}:{user_id}", role=role, unit=unit or "*")
         )
+    if on == platform:  # their private chat's menu follows their roles
+        await commands.for_person(bot, services.settings, services.locales, user_id)
 
 
 @router.message(Command("overdue"))

@@ -16,14 +16,6 @@ nav-next = Next ▶️
 nav-page = { $page } of { $pages }
 nav-menu = 🏠 Main menu
 nav-back = ↩️ Back
-help = <b>Service desk help</b>
-    • /start main menu
-    • type a service name or keyword: search the services
-    • /track with a tracking code (or just send the code): follow a request
-    • /mine my requests
-    • /profile my details (given once, never asked again)
-    • /cancel cancel what you are doing
-    • /lang change language
 list-separator = {", "}
 decimal-separator = .
 thousands-separator = ,

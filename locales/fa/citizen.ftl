@@ -16,14 +16,6 @@ nav-next = بعدی ▶️
 nav-page = { $page } از { $pages }
 nav-menu = 🏠 منوی اصلی
 nav-back = ↩️ بازگشت
-help = <b>راهنمای میز خدمت</b>
-    • /start منوی اصلی
-    • نوشتن نام یا کلیدواژهٔ خدمت: جست‌وجو در خدمات
-    • /track و کد رهگیری (یا فقط فرستادن کد): پیگیری درخواست
-    • /mine درخواست‌های من
-    • /profile مشخصات من (یک بار ثبت می‌شود و دوباره پرسیده نمی‌شود)
-    • /cancel لغو کار جاری
-    • /lang تغییر زبان
 list-separator = {"، "}
 decimal-separator = ٫
 thousands-separator = ٬
