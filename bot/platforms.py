@@ -254,6 +254,6 @@ def make_bot(account: BotAccount, session: BaseSession | None = None) -> DeskBot
 
 
 def has_command_menus(bot) -> bool:
-    """setMyCommands and its scopes: Telegram's; Bale does not document them (users set commands
-    through its BotFather), so the desk does not call them there."""
-    return getattr(bot, "platform", "telegram") != "bale"
+    """setMyCommands and its scopes: not on Bale, where they are undocumented (BALE_SKIPPED; users
+    set commands through Bale's BotFather), so the desk does not even queue the calls there."""
+    return not (getattr(bot, "platform", "telegram") == "bale" and "setMyCommands" in BALE_SKIPPED)
