@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import TOKEN
+from tests.factories import TOKEN
 
 LRI, PDI = "\u2066", "\u2069"
 

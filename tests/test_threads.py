@@ -10,14 +10,11 @@ import pytest
 from desk import workflow
 from desk.staff import Actor
 from models import Conversation, Document, FsmRecord, Request, RequestEvent, RequestStatus
-from tests.journey import PDF
-from tests.test_staff import World, make_world
+from tests.factories import FAST, PDF, World, make_world
 
 
 @pytest.fixture
 async def world(make_desk) -> World:
-    from tests.test_staff import FAST
-
     return await make_world(await make_desk(outbox=FAST))
 
 
