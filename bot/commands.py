@@ -64,15 +64,15 @@ async def _delete(bot: Bot, scope) -> None:
             log.warning("deleteMyCommands (%s, %s) refused: %s", scope.type, lang, e)
 
 
-async def on_startup(bots: list[Bot], settings, locales: Locales, dispatcher, app=None, **_) -> None:
+async def on_startup(bots: list[Bot], services, dispatcher, app=None, **_) -> None:
     """The dispatcher's startup event: the menus are set in the background (a dozen calls per bot
     must not delay the first answers); the task is kept in the dispatcher's data. A web process
     sets them where it sets its webhooks (WEBHOOK_BASE_URL configured), and leaves the Bot API
     alone otherwise, as it does for the webhooks."""
-    if app is not None and not settings.webhook.base_url:
+    if app is not None and not services.settings.webhook.base_url:
         return
     dispatcher.workflow_data["command_menus"] = asyncio.create_task(
-        publish(bots, settings, locales), name="command-menus"
+        publish(bots, services.settings, services.locales), name="command-menus"
     )
 
 

@@ -10,6 +10,7 @@ from bot.callbacks import MenuCb
 from bot.filters import GroupChat, PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
 from bot.views import keyboards
 from bot.views.help import help_text
 
@@ -17,18 +18,18 @@ router = Routes("help")
 
 
 @router.message(Command("help"), PrivateChat())
-async def help_command(message: Message, l10n: L10n, settings, platform: str):
-    role = await commands.role_of(settings, platform, message.from_user.id)
+async def help_command(message: Message, l10n: L10n, services: Services, platform: str):
+    role = await commands.role_of(services.settings, platform, message.from_user.id)
     await message.answer(help_text(l10n, role), reply_markup=keyboards.main_menu(l10n))
 
 
 @router.message(Command("help"), GroupChat())
-async def help_in_group(message: Message, locales):
-    await message.reply(help_text(locales.get(None), "staff"))  # groups read the desk's language
+async def help_in_group(message: Message, services: Services):
+    await message.reply(help_text(services.locales.get(None), "staff"))  # groups read the desk's language
 
 
 @router.callback_query(MenuCb.filter(F.action == "help"))
-async def help_button(query: CallbackQuery, l10n: L10n, settings, platform: str):
-    role = await commands.role_of(settings, platform, query.from_user.id)
+async def help_button(query: CallbackQuery, l10n: L10n, services: Services, platform: str):
+    role = await commands.role_of(services.settings, platform, query.from_user.id)
     await query.message.answer(help_text(l10n, role))
     await query.answer()

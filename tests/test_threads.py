@@ -47,7 +47,7 @@ async def test_every_message_reaches_the_staff_thread_until_staff_close_it(world
     user = world.user
     await user.send("It was 1402")
     ack = user.last
-    code = world.desk.dp.workflow_data["locales"].get("fa").code(request.tracking_code)
+    code = world.desk.dp.workflow_data["services"].locales.get("fa").code(request.tracking_code)
     assert "فرستاده شد" in ack["plain"] and code in ack["plain"]
     assert "🚪 بیرون آمدن از گفت‌وگو" in labels(ack)
     await user.send("and one more thing")  # a second text: not "I did not understand"
@@ -104,7 +104,7 @@ async def test_the_citizen_leaves_and_switches_between_requests(world):
     assert "this goes to the newest question" in relayed(world, second)[-1]["plain"] and not relayed(world, first)
     await user.press("درخواست دیگر")
     assert "کدام درخواست" in user.last["plain"]
-    fa = world.desk.dp.workflow_data["locales"].get("fa")
+    fa = world.desk.dp.workflow_data["services"].locales.get("fa")
     await user.press(fa.code(first.tracking_code))
     assert fa.code(first.tracking_code) in user.last["plain"]
     await user.send("now about the first")
