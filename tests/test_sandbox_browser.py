@@ -1,7 +1,8 @@
 """The sandbox in a real browser: `python -m bot sandbox` as a person runs it (no token, its own SQLite
 database), Debian's headless chromium driven by playwright, clicking through the page as a citizen,
-a staff member in the unit's group and an admin. Ends with a screenshot (docs/sandbox.png when
-UPDATE_SCREENSHOT=1)."""
+a staff member in the unit's group and an admin, including /start in the middle of a form and a citizen
+answering staff in two messages. Ends with screenshots of the page and of each person's view
+(docs/sandbox*.png when UPDATE_SCREENSHOT=1)."""
 
 from __future__ import annotations
 
@@ -197,9 +198,11 @@ async def test_full_request_through_the_page_and_a_restart(tmp_path):
                 try:
                     code = await _journey(page, tmp_path / "sandbox.sqlite3")
                 finally:
-                    shot = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") == "1" else tmp_path / "sandbox.png"
-                    await page.screenshot(path=str(shot))
-                    print(f"screenshot: {shot}")
+                    folder = SCREENSHOT.parent if os.environ.get("UPDATE_SCREENSHOT") == "1" else tmp_path
+                    await page.screenshot(path=str(folder / SCREENSHOT.name))
+                    for pane in ("citizen", "group", "admin"):  # each person's view on its own
+                        await page.locator(f"#pane-{pane}").screenshot(path=str(folder / f"sandbox-{pane}.png"))
+                    print(f"screenshots: {folder}")
             # a second run over the same database: the desk remembers the citizen and the request
             async with running_sandbox(tmp_path, reset=False) as url:
                 await _open(page, url)
@@ -237,6 +240,13 @@ async def _journey(page, database: Path) -> str:
     await citizen.send(VALID_NID)
     await citizen.key("ارسال شمارهٔ من")  # the reply keyboard's contact button
     await citizen.send("مالک نمونه")  # owner_name
+    # /start in the middle of the form pauses it: the menu offers to continue, and a word is a search
+    await citizen.send("/start")
+    assert "فرم «استعلام پروانه ساختمان» نیمه‌کاره مانده است" in await citizen.last()
+    await citizen.send("پروانه")
+    assert "استعلام پروانه ساختمان" in await citizen.last()
+    await citizen.press("ادامهٔ فرم نیمه‌کاره")
+    assert "مساحت" in await citizen.last()  # the same question again, the answer before it kept
     await citizen.send("۱۲۰")  # area, in Persian digits
     await citizen.press("رد کردن")  # built (optional)
     await citizen.press("مسکونی")  # usage
@@ -266,6 +276,16 @@ async def _journey(page, database: Path) -> str:
     await group.press("برمی‌دارم")
     assert await page.locator(".toast", has_text="به نام شما").count() == 1
     assert "در حال رسیدگی" in await citizen.wait_for("در حال رسیدگی")
+    # staff ask; the citizen answers in two messages, and both reach the group under the card
+    await group.press("پرسش از متقاضی")
+    await group.send("سال ساخت ملک چیست؟")
+    await citizen.wait_for("سال ساخت ملک چیست؟")
+    await citizen.send("سال ۱۳۹۸ ساخته شده.")
+    assert "برای کارشناس درخواست" in await citizen.last()
+    await citizen.send("پروانهٔ قبلی هم دارد.")
+    await group.wait_for("سال ۱۳۹۸ ساخته شده.")
+    await group.wait_for("پروانهٔ قبلی هم دارد.")
+    await group.press("بستن گفت‌وگو")
     await group.press("تحویل نتیجه")
     assert "ارسال نتیجه" in await group.last()
     await group.send("پروانهٔ این ملک معتبر است.")
