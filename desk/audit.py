@@ -66,7 +66,7 @@ def ratios(counts: dict[str, int]) -> tuple[float | None, float | None]:
 
 
 def service_id(card: ServiceCard) -> str:
-    """The official service ID (شناسه خدمت) when the registry assigned one, else the desk's code."""
+    """The official service ID (shenase-ye khedmat) when the registry assigned one, else the desk's code."""
     return card.registry_id or card.code
 
 
@@ -122,7 +122,7 @@ class Header:
     agency_title: str
     parent_title: str
     province: str
-    hq: bool  # ستاد مرکزی (True) or استانی
+    hq: bool  # headquarters (True) or a provincial unit
     period_start: str
     period_end: str
     declared_on: str | None = None  # ISO dates, set when declared / evaluated

@@ -259,7 +259,7 @@ class Frequency(Model):
 class Fee(Model):
     amount: int = Spec(ge=0)  # rials
     how: Text
-    account: str | None = None  # the bank account (شماره حساب) it is paid into
+    account: str | None = None  # the bank account it is paid into
     epayment: bool = False
     title: Text | None = None  # what it is for, when a service has several fees
 

@@ -235,7 +235,7 @@ async def rollup(message: Message, command: CommandObject, l10n: L10n, platform:
     all_provinces = sorted({u.province.get("fa") for u in services.catalog.units.values()})
     mine = all_provinces if admin else [p for p in all_provinces if any(audit.provinces_match(p, q) for q in provinces)]
     table1 = {p: await audit.rollup(periods, province=p) for p in mine}
-    text = " ، ".join(_period_text(l10n, p) for p in periods)
+    text = l10n.join(_period_text(l10n, p) for p in periods)
     from bot.reports.audit import rollup_workbook
 
     data = rollup_workbook(table2, table1, l10n.button, text)

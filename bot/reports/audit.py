@@ -223,11 +223,7 @@ def _s5(wb: Workbook, forms: Forms, ev: dict, t: T, lang: str, live: bool) -> No
         wrap=True,
     )
     for r in forms.s5:
-        messengers = (
-            "، ".join(t(f"audit-platform-{p}") for p in r.notified_by)
-            if lang == "fa"
-            else ", ".join(t(f"audit-platform-{p}") for p in r.notified_by)
-        )
+        messengers = t("list-separator").join(t(f"audit-platform-{p}") for p in r.notified_by)
         s.row(
             r.title,
             r.code,

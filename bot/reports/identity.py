@@ -1,4 +1,4 @@
-"""A service's identity card (seed 003, «فرم شناسنامه خدمت») as a right-to-left XLSX: every field of
+"""A service's identity card (seed 003, the "service identity card form") as a right-to-left XLSX: every field of
 the template in its order, then the stage table (electronic or not, channels, reasons). The labels
 come through `t(key)` (locales/*/audit.ftl)."""
 
@@ -10,8 +10,8 @@ from bot.reports.audit import Sheet, T, _save
 from desk.catalog import Catalog, ServiceCard
 
 
-def _join(lang: str, parts: list[str]) -> str:
-    return ("، " if lang == "fa" else ", ").join(p for p in parts if p)
+def _join(t: T, parts: list[str]) -> str:
+    return t("list-separator").join(p for p in parts if p)
 
 
 def identity_card(card: ServiceCard, catalog: Catalog, t: T, lang: str, *, digits=str) -> bytes:
@@ -48,24 +48,24 @@ def identity_card(card: ServiceCard, catalog: Catalog, t: T, lang: str, *, digit
         if frequency.per == "ever"
         else t("card-frequency-value", times=digits(str(frequency.times)), per=t(f"card-per-{frequency.per}")),
     )
-    s.row(t("card-visits"), _join(lang, [digits(str(card.visits)), text(card.visits_note)]))
+    s.row(t("card-visits"), _join(t, [digits(str(card.visits)), text(card.visits_note)]))
     s.row(t("card-fee"), bold=True)
-    s.row(t("card-fee-amount"), _join(lang, [_join(lang, [text(f.title), digits(f"{f.amount:,}")]) for f in fees]))
-    s.row(t("card-fee-account"), _join(lang, [f.account or "" for f in fees]) or t("card-none"))
+    s.row(t("card-fee-amount"), _join(t, [_join(t, [text(f.title), digits(f"{f.amount:,}")]) for f in fees]))
+    s.row(t("card-fee-account"), _join(t, [f.account or "" for f in fees]) or t("card-none"))
     s.row(t("card-fee-epayment"), t("audit-yes") if any(f.epayment for f in fees) else t("audit-no"))
     s.row(t("card-access"), bold=True)
     s.row(t("card-web"), card.web or t("card-none"))
     s.row(t("card-system"), text(card.system_name) or t("card-none"))
-    s.row(t("card-phone"), _join(lang, [card.phone or "", card.call_center or ""]) or t("card-none"))
-    s.row(t("card-inquiries"), _join(lang, [text(i) for i in card.inquiries]) or t("card-none"))
+    s.row(t("card-phone"), _join(t, [card.phone or "", card.call_center or ""]) or t("card-none"))
+    s.row(t("card-inquiries"), _join(t, [text(i) for i in card.inquiries]) or t("card-none"))
     s.gap()
     stages = Sheet(wb, t("card-stages"), [40, 18, 60])
     stages.row(t("card-stages"), t("card-mode"), t("card-media"), bold=True)
     for stage in card.stages:
         if stage.electronic:
-            how = _join(lang, [t(f"card-channel-{c}") for c in stage.channel] + [text(stage.note)])
+            how = _join(t, [t(f"card-channel-{c}") for c in stage.channel] + [text(stage.note)])
         else:
-            how = _join(lang, [t(f"card-why-{stage.reason_not_electronic}"), text(stage.note)])
+            how = _join(t, [t(f"card-why-{stage.reason_not_electronic}"), text(stage.note)])
         stages.row(
             text(stage.title), t("card-electronic") if stage.electronic else t("card-not-electronic"), how, wrap=True
         )
