@@ -34,6 +34,9 @@ class BotAccount(BaseModel):
     token: str
     api_url: str = TELEGRAM_API
     platform: str = ""
+    # fees paid in the chat: Telegram's payment provider token (from @BotFather), or a Bale wallet
+    # token (from Bale's BotFather); empty: the card's payment instructions are shown instead
+    payment_token: str = ""
 
     @model_validator(mode="after")
     def _platform_stated(self) -> BotAccount:
@@ -100,6 +103,7 @@ class Settings(BaseSettings):
     token: str = ""
     api_url: str = TELEGRAM_API
     platform: str = ""
+    payment_token: str = ""  # the primary bot's payment provider token
     admins: list[str] = []
     default_language: str = "fa"
     bots: list[BotAccount] = []
@@ -133,7 +137,15 @@ class Settings(BaseSettings):
 
     def accounts(self) -> list[BotAccount]:
         """Every bot this deployment serves: the primary one first."""
-        primary = [BotAccount(token=self.token, api_url=self.api_url, platform=self.platform)] if self.token else []
+        primary = (
+            [
+                BotAccount(
+                    token=self.token, api_url=self.api_url, platform=self.platform, payment_token=self.payment_token
+                )
+            ]
+            if self.token
+            else []
+        )
         return primary + [b for b in self.bots if b.token != self.token]
 
     def is_admin(self, platform: str, user_id: int) -> bool:
@@ -150,6 +162,7 @@ class _FlatEnv(PydanticBaseSettingsSource):
         "BOT_TOKEN": ("token",),
         "BOT_API_URL": ("api_url",),
         "BOT_PLATFORM": ("platform",),
+        "BOT_PAYMENT_TOKEN": ("payment_token",),
         "BOT_ADMINS": ("admins",),
         "DATABASE_URL": ("database", "url"),
         "REDIS_URL": ("redis", "url"),

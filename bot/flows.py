@@ -20,9 +20,10 @@ from bot.views import form as form_views
 from bot.views import keyboards
 from bot.views import steps as step_views
 from bot.views.render import pick
-from desk import forms
+from desk import forms, requests
 from desk.catalog import LocationField, MobileField
-from models import Citizen
+from desk.staff import Actor
+from models import Channel, Citizen
 
 # --- what the citizen is in the middle of --------------------------------------------------------
 FORM = (FormStates.filling.state, FormStates.review.state)
@@ -152,6 +153,35 @@ async def show_form(message: Message, l10n: L10n, state: FSMContext, card, draft
         form_views.question(l10n, card, draft, field),
         reply_markup=form_views.field_keyboard(l10n, card, draft, field),
     )
+
+
+async def submit_form(
+    state: FSMContext,
+    citizen: Citizen,
+    card,
+    draft: dict,
+    services,
+    *,
+    registered_by: Actor | None = None,
+) -> requests.Submission:
+    """Submit the draft (once: its token) and end the form. `registered_by`: desk staff registering
+    a walk-in citizen's request, whose owner is found from the answers."""
+    owner = await requests.walk_in_citizen(card, draft["answers"]) if registered_by else citizen
+    result = await requests.submit(
+        citizen=owner,
+        card=card,
+        catalog=services.catalog,
+        answers=forms.answers_for_request(card, draft),
+        document_ids=forms.document_ids(draft, card),
+        submit_token=draft["token"],
+        calendar=services.calendar,
+        tz=services.clock.tz,
+        channel=Channel.IN_PERSON if registered_by else Channel.MESSENGER,
+        registered_by=registered_by,
+        uploader=citizen,
+    )
+    await state.clear()
+    return result
 
 
 # --- the profile ----------------------------------------------------------------------------------

@@ -47,6 +47,9 @@ class Messenger:
     webhook_options: bool  # setWebhook takes allowed_updates
     deep_link_base: str  # https://<host>/<bot username>?start=<payload>
     download_limit_mb: int  # files the bot downloads with getFile
+    # invoices: amounts are in the currency's smallest unit; IRR has 2 decimal digits in ISO 4217
+    # (Telegram's unit), Bale counts whole rials (docs/BALE.md, Payments)
+    rial_digits: int
 
 
 TELEGRAM = Messenger(
@@ -55,6 +58,7 @@ TELEGRAM = Messenger(
     webhook_options=True,
     deep_link_base="https://t.me",
     download_limit_mb=20,
+    rial_digits=2,
 )
 BALE = Messenger(
     name="bale",
@@ -62,6 +66,7 @@ BALE = Messenger(
     webhook_options=False,
     deep_link_base="https://ble.ir",
     download_limit_mb=20,
+    rial_digits=0,
 )
 MESSENGERS = {m.name: m for m in (TELEGRAM, BALE)}
 
@@ -73,6 +78,14 @@ def messenger(platform: str) -> Messenger:
 def deep_link(platform: str, username: str, payload: str) -> str:
     """A link that opens the bot with `/start payload` (payload: Telegram's [A-Za-z0-9_-]{1,64})."""
     return f"{messenger(platform).deep_link_base}/{username}?start={quote(payload, safe='')}"
+
+
+INVOICE_CURRENCY = "IRR"  # card fees are in rials
+
+
+def invoice_amount(platform: str, rials: int) -> int:
+    """A fee in rials as an invoice's price on this messenger (its currency's smallest unit)."""
+    return rials * 10 ** messenger(platform).rial_digits
 
 
 def set_webhook_params(platform: str, secret: str, allowed_updates: list[str]) -> dict:
@@ -237,9 +250,10 @@ class UnchangedEditIsDone(BaseRequestMiddleware):
 class DeskBot(Bot):
     """An aiogram Bot that knows which messenger it talks to."""
 
-    def __init__(self, token: str, *, platform: str, session: BaseSession | None = None):
+    def __init__(self, token: str, *, platform: str, session: BaseSession | None = None, payment_token: str = ""):
         super().__init__(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
         self.platform = platform
+        self.payment_token = payment_token  # fees paid in the chat (empty: the card's instructions instead)
         self.session.middleware(UnchangedEditIsDone())
         if platform == BALE.name:
             self.session.middleware(BaleRequests())
@@ -250,7 +264,7 @@ def make_bot(account: BotAccount, session: BaseSession | None = None) -> DeskBot
         from bot.delivery.session import DeskSession
 
         session = DeskSession(api=TelegramAPIServer.from_base(account.api_url.rstrip("/")))
-    return DeskBot(account.token, platform=account.platform, session=session)
+    return DeskBot(account.token, platform=account.platform, session=session, payment_token=account.payment_token)
 
 
 def has_command_menus(bot) -> bool:

@@ -51,6 +51,7 @@ class Routes:
         self.message = _Observer(self._steps, "message")
         self.callback_query = _Observer(self._steps, "callback_query")
         self.my_chat_member = _Observer(self._steps, "my_chat_member")
+        self.pre_checkout_query = _Observer(self._steps, "pre_checkout_query")
         self.errors = _Observer(self._steps, "error")
 
     def include(self, child: Routes) -> Routes:

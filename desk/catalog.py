@@ -262,6 +262,9 @@ class Fee(Model):
     account: str | None = None  # the bank account it is paid into
     epayment: bool = False
     title: Text | None = None  # what it is for, when a service has several fees
+    # paid in the chat (when the bot has a payment provider token): "submit" (before the form is
+    # submitted) or the code of the stage at which the citizen is asked to pay; None: not in the chat
+    pay_at: Code | None = None
 
 
 class Responsible(Model):
@@ -480,6 +483,13 @@ def _card_problems(card: ServiceCard, stem: str, agencies: dict, units: dict) ->
     codes = [s.code for s in card.stages]
     if len(set(codes)) != len(codes):
         out.append(("stages", "duplicate stage codes"))
+    for where, fee in [("fee", card.fee), *((f"other_fees[{i}]", f) for i, f in enumerate(card.other_fees))]:
+        if fee.pay_at is None:
+            continue
+        if not fee.epayment or fee.amount <= 0:
+            out.append((f"{where}.pay_at", "only for a fee paid electronically (epayment = true) with an amount"))
+        elif fee.pay_at != "submit" and fee.pay_at not in codes[1:]:
+            out.append((f"{where}.pay_at", 'use "submit" or the code of a stage after the first'))
     seen: set[str] = set()
     for i, f in enumerate(card.form):
         if f.name in seen:

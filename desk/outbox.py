@@ -44,6 +44,7 @@ class OutboxKind(StrEnum):
     GROUP_HEALTH = "group-health"  # to admins and supervisors: a unit's group lost, limited, back, reminder
     CITIZEN_UNREACHABLE = "citizen-unreachable"  # under the card: it did not reach the citizen (blocked)
     CALENDAR_UNCOVERED = "calendar-uncovered"  # to an admin: the coming days' holidays are not known
+    PAYMENT_INVOICE = "payment-invoice"  # the citizen asked to pay a fee at the stage their request reached
 
 
 LEASE = timedelta(seconds=120)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from tortoise.transactions import in_transaction
 
-from desk import summaries, survey
+from desk import payments, summaries, survey
 from desk.outbox import OutboxKind, enqueue
 from desk.staff import Actor, StaffAction
 from models import Citizen, Conversation, Document, Request, RequestEvent, RequestStatus, UnitGroup
@@ -189,6 +189,7 @@ async def move_to_stage(request_id: int, actor: Actor, stage_code: str, *, actor
             return _closed(request) or Outcome("already", request)
         event = await _event(request, "stage", actor)
         await notify_citizen(request, event)
+        await payments.on_stage(request)  # a fee the card asks for at this stage: the invoice
         await refresh_card(request, actor_chat)
     return Outcome("done", request)
 

@@ -15,6 +15,7 @@ from handlers import (
     form,
     group_health,
     help,
+    payments,
     profile,
     staff,
     start,
@@ -27,6 +28,7 @@ from handlers import (
 ORDER = (
     errors,
     group_health,  # the messenger's lifecycle first: nothing else may take its service messages
+    payments,  # a payment's messages and queries, whatever step the chat is in
     help,
     start,
     walkin,

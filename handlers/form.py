@@ -19,7 +19,7 @@ from bot.services import Services
 from bot.states import FormStates
 from bot.views import form as form_views
 from bot.views import keyboards
-from desk import forms, requests, validators
+from desk import forms, validators
 from desk.catalog import (
     Catalog,
     ChoiceField,
@@ -31,7 +31,7 @@ from desk.catalog import (
     MultiChoiceField,
     YesNoField,
 )
-from models import Channel, Citizen, Request
+from models import Citizen, Request
 
 router = Routes("form")
 router.message.filter(PrivateChat())
@@ -340,22 +340,19 @@ async def submit(
         await form_views.send_receipt(query.message, l10n, earlier, again=True)
         return
     walk_in = draft.get("walkin")  # desk staff registering a walk-in citizen's request
-    owner = await requests.walk_in_citizen(card, draft["answers"]) if walk_in else citizen
-    result = await requests.submit(
-        citizen=owner,
-        card=card,
-        catalog=services.catalog,
-        answers=forms.answers_for_request(card, draft),
-        document_ids=forms.document_ids(draft, card),
-        submit_token=draft["token"],
-        calendar=services.calendar,
-        tz=services.clock.tz,
-        channel=Channel.IN_PERSON if walk_in else Channel.MESSENGER,
+    if not walk_in and form_views.pays_before_submit(query.bot, card):  # a forged or old Submit button
+        await query.message.answer(l10n("pay-first"))
+        return
+    result = await flows.submit_form(
+        state,
+        citizen,
+        card,
+        draft,
+        services,
         registered_by=actor_of(query.from_user, citizen.platform) if walk_in else None,
-        uploader=citizen,
     )
-    await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
     await form_views.send_receipt(query.message, l10n, result.request, again=not result.created)
     if walk_in:
+        owner = await result.request.citizen
         await query.message.answer(l10n("walkin-registered", messenger=owner.chat_id is not None))

@@ -3,6 +3,7 @@
 from models.audit import AuditDeclaration, AuditEvaluation, DeskAssessment
 from models.citizen import Citizen
 from models.outbox import OutboxMessage, OutboxStatus
+from models.payment import Payment, PaymentStatus
 from models.request import Channel, Conversation, Document, Request, RequestEvent, RequestStatus
 from models.staff import GroupHealth, Role, UnitGroup
 from models.summary import AnswerTimeSummary, DaySummary, ScoreSummary
@@ -28,5 +29,13 @@ __models__ = [
     DaySummary,
     AnswerTimeSummary,
     ScoreSummary,
+    Payment,
 ]
-__all__ = [m.__name__ for m in __models__] + ["RequestStatus", "OutboxStatus", "GroupHealth", "Channel", "Conversation"]
+__all__ = [m.__name__ for m in __models__] + [
+    "RequestStatus",
+    "OutboxStatus",
+    "GroupHealth",
+    "Channel",
+    "Conversation",
+    "PaymentStatus",
+]

@@ -209,6 +209,16 @@ class FakeUser(ChatBase):
         stored, button = self._inline_button(text_or_predicate, message)
         return await self.standin.press(self, self, stored, button["callback_data"])
 
+    async def pay(self, message: MessageRef = None, *, provider: str = "approve") -> dict:
+        """Pay an invoice (by default the newest one): see Standin.pay for what it returns."""
+        stored = self._stored(message, lambda m: "invoice" in m.api)
+        return await self.standin.pay(self, self, stored, provider=provider)
+
+    def invoice(self, message: MessageRef = None) -> dict:
+        """What sendInvoice asked for the newest invoice (payload, currency, total_amount, prices...)."""
+        stored = self._stored(message, lambda m: "invoice" in m.api)
+        return self.standin.invoices[(self.id, stored.message_id)]
+
     async def press_data(self, callback_data: str, *, message: MessageRef = None) -> dict | None:
         """A forged press: any callback_data on a bot message (by default the newest one)."""
         stored = self._stored(message, lambda m: True)

@@ -57,6 +57,9 @@ class Standin:
         self.on_update: Callable[[str, dict], Awaitable[Any]] | None = None
         self.answer_timeout = 5.0  # how long a press waits for answerCallbackQuery when updates are queued
         self.callback_queries: dict[str, dict] = {}
+        self.invoices: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> what sendInvoice asked
+        self.pre_checkout_queries: dict[str, dict] = {}
+        self._charge_ids = itertools.count(1)
         self._subscribers: list[asyncio.Queue] = []
         self._user_ids = itertools.count(100_000_001)
         self._group_ids = itertools.count(1_000_000_001)
@@ -299,6 +302,48 @@ class Standin:
             except TimeoutError:
                 pass
         return query["answer"]
+
+    async def pay(self, chat: ChatBase, sender: FakeUser, stored: StoredMessage, *, provider: str = "approve") -> dict:
+        """A person pays an invoice: the bot gets a pre_checkout_query and must answer it; on its ok the
+        payment provider charges (`provider="decline"`: the card is declined, and the bot hears
+        nothing more) and a message with successful_payment follows. Returns what happened:
+        {"answer": the bot's answerPreCheckoutQuery (None: not answered in time), "charged": bool,
+        "message": the successful_payment message, when charged}."""
+        invoice = self.invoices.get((chat.id, stored.message_id))
+        if invoice is None:
+            raise LookupError(f"message {stored.message_id} in chat {chat.id} is not an invoice")
+        account = self.bot(stored.bot_token or chat.token)
+        query_id = str(next(self._query_ids))
+        query = {"token": account.token, "answer": None, "answered": asyncio.Event()}
+        self.pre_checkout_queries[query_id] = query
+        body = {
+            "id": query_id,
+            "from": sender.user,
+            "currency": invoice["currency"],
+            "total_amount": invoice["total_amount"],
+            "invoice_payload": invoice["payload"],
+        }
+        await self.deliver(account, {"pre_checkout_query": body})
+        if self.on_update is None:
+            try:
+                await asyncio.wait_for(query["answered"].wait(), self.answer_timeout)
+            except TimeoutError:
+                pass
+        answer = query["answer"]
+        query["answer"] = query["answer"] or {"expired": True}  # a late answer is refused, as Telegram does
+        outcome: dict = {"answer": answer, "charged": False}
+        if answer is None or not answer.get("ok") or provider != "approve":
+            return outcome
+        n = next(self._charge_ids)
+        paid = {
+            "currency": invoice["currency"],
+            "total_amount": invoice["total_amount"],
+            "invoice_payload": invoice["payload"],
+            "telegram_payment_charge_id": f"{account.platform}-charge-{n}",
+            "provider_payment_charge_id": f"provider-charge-{n}",
+        }
+        outcome.update(charged=True, message=await self.incoming(chat, sender, {"successful_payment": paid}))
+        return outcome
 
     async def deliver(self, account: BotAccount, update_body: dict) -> dict:
         update = account.new_update(update_body)

@@ -644,3 +644,67 @@ async def create_forum_topic(w: Standin, account: BotAccount, p: Params, files: 
     stored.api.update(message_thread_id=stored.message_id, is_topic_message=True)
     chat.topics[stored.message_id] = p["name"]
     return {"message_thread_id": stored.message_id, **topic}
+
+
+# -- payments ------------------------------------------------------------------------------------
+# sendInvoice's limits (the spec's descriptions; Bale documents the same ones, docs/BALE.md)
+INVOICE_TITLE = (1, 32)
+INVOICE_DESCRIPTION = (1, 255)
+INVOICE_PAYLOAD_BYTES = (1, 128)
+STARS = "XTR"
+
+
+@api("sendInvoice")
+async def send_invoice(w: Standin, account: BotAccount, p: Params, files: Files) -> dict:
+    chat = writable_chat(w, account, p["chat_id"])
+    if not INVOICE_TITLE[0] <= len(p["title"]) <= INVOICE_TITLE[1]:
+        raise ApiError(400, "Bad Request: INVOICE_TITLE_INVALID")
+    if not INVOICE_DESCRIPTION[0] <= len(p["description"]) <= INVOICE_DESCRIPTION[1]:
+        raise ApiError(400, "Bad Request: INVOICE_DESCRIPTION_INVALID")
+    if not INVOICE_PAYLOAD_BYTES[0] <= len(p["payload"].encode("utf-8")) <= INVOICE_PAYLOAD_BYTES[1]:
+        raise ApiError(400, "Bad Request: INVOICE_PAYLOAD_INVALID")
+    currency = p.get("currency") or ""
+    if account.platform == "bale":  # a wallet payment in whole rials (docs/BALE.md, Payments)
+        if currency not in ("", "IRR"):
+            raise ApiError(400, "Bad Request: currency must be IRR")
+        currency = "IRR"
+    elif len(currency) != 3 or not currency.isupper():
+        raise ApiError(400, "Bad Request: CURRENCY_INVALID")
+    if (currency == STARS) == bool(p.get("provider_token")):  # Stars take no provider; money needs one
+        raise ApiError(400, "Bad Request: PAYMENT_PROVIDER_INVALID")
+    prices = p["prices"]
+    if not prices or any(not isinstance(x.get("amount"), int) for x in prices):
+        raise ApiError(400, "Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID")
+    total = sum(x["amount"] for x in prices)
+    if total <= 0:
+        raise ApiError(400, "Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID")
+    markup = markup_of(p)
+    invoice = {
+        "title": p["title"],
+        "description": p["description"],
+        "start_parameter": p.get("start_parameter", ""),
+        "currency": currency,
+        "total_amount": total,
+    }
+    plain = f"{p['title']}\n{p['description']}"
+    stored = send(w, account, chat, p, {"invoice": invoice}, raw=None, plain=plain, markup=markup)
+    w.invoices[(chat.id, stored.message_id)] = {
+        "payload": p["payload"],
+        "currency": currency,
+        "total_amount": total,
+        "prices": prices,
+        "provider_token": p.get("provider_token", ""),
+    }
+    return stored.api
+
+
+@api("answerPreCheckoutQuery")
+async def answer_pre_checkout_query(w: Standin, account: BotAccount, p: Params, files: Files) -> bool:
+    query = w.pre_checkout_queries.get(p["pre_checkout_query_id"])
+    if query is None or query["answer"] is not None or query["token"] != account.token:
+        raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+    if not p["ok"] and not p.get("error_message"):  # "Required if ok is False"
+        raise ApiError(400, "Bad Request: error_message is required")
+    query["answer"] = dict(p)
+    query["answered"].set()
+    return True

@@ -140,7 +140,12 @@ class Desk:
     async def restart(self) -> Desk:
         """A new dispatcher and bot over the same database and stand-in (a process restart)."""
         await self.bot.session.close()
-        bot = DeskBot(TOKEN, platform=self.platform, session=StandinSession(self.standin))
+        bot = DeskBot(
+            TOKEN,
+            platform=self.platform,
+            session=StandinSession(self.standin),
+            payment_token=self.settings.payment_token,
+        )
         dp = build_dispatcher(self.settings)
         _wire(self.standin, bot, dp)
         self.bot, self.dp = bot, dp
@@ -167,7 +172,7 @@ async def make_desk(db, tmp_path, standin, platform):
     async def factory(**overrides) -> Desk:
         settings = make_settings(tmp_path, platform=platform, **overrides)
         standin.add_bot(TOKEN, platform=platform)
-        bot = DeskBot(TOKEN, platform=platform, session=StandinSession(standin))
+        bot = DeskBot(TOKEN, platform=platform, session=StandinSession(standin), payment_token=settings.payment_token)
         dp = build_dispatcher(settings)
         _wire(standin, bot, dp)
         made.append(Desk(standin, bot, dp, settings))

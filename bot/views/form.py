@@ -8,9 +8,10 @@ from bot.callbacks import FormCb, MenuCb, RequestCb
 from bot.l10n import L10n, Safe
 from bot.views import keyboards
 from bot.views.keyboards import button
+from bot.views.payments import payment_lines
 from bot.views.render import answer_text, pick, split_text
-from desk import forms, reachability
-from desk.catalog import ChoiceField, FileField, LocationField, MobileField, MultiChoiceField, YesNoField
+from desk import forms, payments, reachability
+from desk.catalog import ChoiceField, FileField, LocationField, MobileField, MultiChoiceField, YesNoField, snapshot
 from models import Document, GroupHealth, Request
 
 REPLY_KEYBOARD_FIELDS = (LocationField, MobileField)  # fields that offer a share button under the chat
@@ -71,6 +72,13 @@ async def file_names(draft: dict, card) -> dict[int, str]:
     return dict(await Document.filter(id__in=ids).values_list("id", "file_name")) if ids else {}
 
 
+def pays_before_submit(bot, card) -> int:
+    """The fee paid in the chat before the form is submitted (rials), when this bot takes payments."""
+    if not getattr(bot, "payment_token", ""):
+        return 0
+    return payments.amount_at(snapshot(card), payments.SUBMIT)
+
+
 async def send_review(message: Message, l10n: L10n, card, draft: dict) -> None:
     names = await file_names(draft, card)
     lines = [
@@ -86,7 +94,12 @@ async def send_review(message: Message, l10n: L10n, card, draft: dict) -> None:
         [button(l10n.button("review-edit", label=pick(f.label, l10n.lang)), FormCb(action="edit", value=f.name))]
         for f in card.form
     ]
-    if not missing:
+    fee = 0 if draft.get("walkin") else pays_before_submit(message.bot, card)
+    if not missing and fee:
+        rows.append(
+            [button(l10n.button("review-pay", amount=l10n.num(fee)), FormCb(action="pay", value=draft["token"]))]
+        )
+    elif not missing:
         rows.append([button(l10n.button("review-submit"), FormCb(action="submit", value=draft["token"]))])
     rows.append(
         [
@@ -95,6 +108,8 @@ async def send_review(message: Message, l10n: L10n, card, draft: dict) -> None:
         ]
     )
     text = l10n("review", service=pick(card.title, l10n.lang), lines=Safe("\n".join(lines)))
+    if fee:
+        text += "\n\n" + l10n("review-fee", amount=l10n.num(fee))
     if missing:
         text += "\n\n" + l10n("review-missing", fields=l10n.join(pick(f.label, l10n.lang) for f in missing))
     *first, last = split_text(text)  # long answers may take the review past one message
@@ -119,6 +134,8 @@ async def send_receipt(message: Message, l10n: L10n, request: Request, *, again:
         # whether a working group of the unit gets its card now (else the card waits for one)
         reached=await reachability.health_of(request.unit_code) in (GroupHealth.OK, GroupHealth.LIMITED),
     )
+    if paid := await payments.of_request(request):
+        text += "\n\n" + l10n("pay-heading") + "\n" + payment_lines(l10n, paid)
     if again:
         text = l10n("receipt-again") + "\n\n" + text
     kb = InlineKeyboardMarkup(

@@ -63,7 +63,7 @@ def load_renderers() -> None:
     if _loaded:
         return
     # importing a view module registers its renderers (they import this module: hence here, not on top)
-    from bot.views import calendar, complaints, reachability, staff, survey  # noqa: F401
+    from bot.views import calendar, complaints, payments, reachability, staff, survey  # noqa: F401
 
     _loaded = True
 
