@@ -184,6 +184,33 @@ async def on_stage(request: Request) -> None:
     )
 
 
+# -- figures -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Totals:
+    paid: int = 0  # rials paid in the chat (refunded ones included)
+    count: int = 0
+    refunded: int = 0  # rials of those recorded as refunded
+
+
+async def totals(start: datetime, end: datetime, scope: dict) -> Totals:
+    """Fees paid in the chat in [start, end) on requests matching `scope` (a reports.Query's filter)."""
+    rows = await Payment.filter(
+        paid_at__gte=start, paid_at__lt=end, **{f"request__{k}": v for k, v in scope.items()}
+    ).values_list("amount", "status")
+    return Totals(
+        paid=sum(a for a, _ in rows),
+        count=len(rows),
+        refunded=sum(a for a, status in rows if status == PaymentStatus.REFUNDED),
+    )
+
+
+async def by_request(ids: list[int]) -> dict[int, list[Payment]]:
+    out: dict[int, list[Payment]] = {}
+    for p in await Payment.filter(request_id__in=ids).order_by("id"):
+        out.setdefault(p.request_id, []).append(p)
+    return out
+
+
 # -- refunds -----------------------------------------------------------------------------------------
 async def refund(request_id: int, actor: Actor, *, actor_chat=None) -> str:
     """Staff record that the request's payments were refunded: "done" or "none" (nothing to refund).

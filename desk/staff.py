@@ -52,6 +52,7 @@ class StaffAction(StrEnum):
     REFRESH = "refresh"
     DOCS = "docs"  # the request's documents, to the presser's private chat
     REPOST = "repost"  # the card again, as a new message at the bottom of the group
+    REFUND = "refund"  # record that the fees paid in the chat were refunded (arg "yes": confirmed)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ ACTIONS: dict[StaffAction, ActionRule] = {
     StaffAction.REFRESH: ActionRule(),
     StaffAction.DOCS: ActionRule(),  # any staff member of the unit
     StaffAction.REPOST: ActionRule(),  # any staff member of the unit
+    StaffAction.REFUND: ActionRule(assignee_only=True),  # closed requests too: a refund may come after the answer
 }
 INPUT_ACTIONS = frozenset(action for action, rule in ACTIONS.items() if rule.inputs)
 

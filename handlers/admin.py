@@ -12,7 +12,7 @@ from aiogram.types import BufferedInputFile, Message
 from bot.l10n import L10n
 from bot.routes import Routes
 from bot.services import Services
-from desk import reports, staff
+from desk import payments, reports, staff
 from desk.calendar import jalali
 from desk.catalog import CatalogError, load_catalog
 from desk.survey import load_form
@@ -87,6 +87,15 @@ def _pct(l10n: L10n, x: float | None) -> str:
     return l10n.button("admin-percent", value=l10n.digits(f"{x * 100:.0f}"))
 
 
+def paid_text(l10n: L10n, paid: payments.Totals) -> str:
+    """Fees paid in the chat in the period, when there were any."""
+    if not paid.count:
+        return ""
+    return "\n\n" + l10n(
+        "stats-paid", amount=l10n.num(paid.paid), count=l10n.num(paid.count), refunded=l10n.num(paid.refunded)
+    )
+
+
 def stats_text(l10n: L10n, r: reports.Report) -> str:
     form, lang = load_form(), l10n.lang
     args = {
@@ -139,8 +148,10 @@ def stats_text(l10n: L10n, r: reports.Report) -> str:
 async def stats(message: Message, command: CommandObject, l10n: L10n, platform: str, services: Services):
     if (q := await _query(message, command, l10n, services, platform)) is None:
         return
-    r = await reports.report(q, now=services.clock.now().astimezone(UTC), tz=services.settings.calendar.timezone)
-    await message.answer(stats_text(l10n, r))
+    tz = services.settings.calendar.timezone
+    r = await reports.report(q, now=services.clock.now().astimezone(UTC), tz=tz)
+    paid = await payments.totals(*reports.bounds(q, tz), q.scope)
+    await message.answer(stats_text(l10n, r) + paid_text(l10n, paid))
 
 
 @router.message(Command("chart"))

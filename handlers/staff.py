@@ -24,8 +24,8 @@ from bot.routes import Routes
 from bot.services import Services
 from bot.states import StaffStates
 from bot.views.render import pick
-from bot.views.staff import PROMPTS, card_view, input_keyboard, transfer_keyboard
-from desk import reachability, staff, tracking, workflow
+from bot.views.staff import PROMPTS, card_view, input_keyboard, refund_keyboard, transfer_keyboard
+from desk import payments, reachability, staff, tracking, workflow
 from desk.catalog import Catalog
 from desk.staff import Access, Actor, StaffAction
 from models import OutboxMessage, Request, RequestStatus, UnitGroup
@@ -171,6 +171,34 @@ async def transfer(
         return
     outcome = await workflow.transfer(request.id, actor, unit.code, unit.place, actor_chat=_here(query, platform))
     await query.answer(outcome_text(l10n, outcome, "staff-transfer-ok"), show_alert=not outcome.done)
+    await _show_after(query, bot, request, services)
+
+
+@router.callback_query(pressed(StaffAction.REFUND))
+async def refund(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    bot: Bot,
+    l10n: L10n,
+    platform: str,
+    request: Request,
+    actor: Actor,
+    services: Services,
+):
+    """Record a refund of the fees paid in the chat (after a confirmation); who and when are kept."""
+    if callback_data.arg != "yes":
+        await query.answer()
+        await show_card(
+            bot,
+            request,
+            query.message.chat.id,
+            query.message.message_id,
+            services,
+            markup=refund_keyboard(l10n, request),
+        )
+        return
+    outcome = await payments.refund(request.id, actor, actor_chat=_here(query, platform))
+    await query.answer(l10n.button(f"staff-refund-{outcome}"), show_alert=outcome != "done")
     await _show_after(query, bot, request, services)
 
 

@@ -13,11 +13,11 @@ from openpyxl.styles import Font
 from bot.l10n import L10n
 from bot.reports import cells
 from bot.views.render import answer_text, pick, plain
-from desk import reports
+from desk import payments, reports
 from desk.calendar import jalali
 from desk.catalog import Catalog
 from desk.survey import load_form
-from models import Request, RequestEvent, SurveyAnswer, SurveyResponse
+from models import PaymentStatus, Request, RequestEvent, SurveyAnswer, SurveyResponse
 from models.card import FieldSnapshot
 
 CHUNK = 1000
@@ -91,7 +91,7 @@ async def build(q: reports.Query, l10n: L10n, catalog: Catalog, *, tz: str = rep
             )
         ]
         + [f"{t('export-item')} {n}" for n in items]
-        + [t("export-suggestion")]
+        + [t("export-suggestion"), t("export-paid"), t("export-refunded"), t("export-charges")]
     )
     cells.append(ws, headers, font=Font(bold=True))
     query = Request.filter(submitted_at__gte=start, submitted_at__lt=end, **q.scope).order_by("submitted_at", "id")
@@ -103,6 +103,7 @@ async def build(q: reports.Query, l10n: L10n, catalog: Catalog, *, tz: str = rep
         for e in await RequestEvent.filter(request_id__in=ids, public=True).order_by("id"):
             events[e.request_id].append(e)
         surveys = {s.request_id: s for s in await SurveyResponse.filter(request_id__in=ids)}
+        paid = await payments.by_request(ids)
         scores: dict[int, dict[int, int]] = defaultdict(dict)
         for response_id, item, score in await SurveyAnswer.filter(
             response_id__in=[s.id for s in surveys.values()]
@@ -129,6 +130,9 @@ async def build(q: reports.Query, l10n: L10n, catalog: Catalog, *, tz: str = rep
                     jalali(s.completed_at, digits=digits, with_time=True) if s and s.completed_at else None,
                     *((scores[s.id].get(n) if s else None) for n in items),
                     s.suggestion if s else None,
+                    sum(p.amount for p in paid.get(r.id, [])) or None,
+                    sum(p.amount for p in paid.get(r.id, []) if p.status == PaymentStatus.REFUNDED) or None,
+                    "\n".join(p.telegram_charge_id for p in paid.get(r.id, [])) or None,
                 ],
             )
     out = io.BytesIO()

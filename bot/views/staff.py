@@ -26,10 +26,12 @@ from bot.l10n import L10n
 from bot.views.conversation import close_keyboard
 from bot.views.keyboards import button
 from bot.views.notifications import Outgoing, renderer
+from bot.views.payments import payment_lines
 from bot.views.render import answer_text, esc, pick
+from desk import payments
 from desk.outbox import OutboxKind
 from desk.staff import StaffAction
-from models import Conversation, Document, Request, RequestEvent, RequestStatus, UnitGroup
+from models import Conversation, Document, PaymentStatus, Request, RequestEvent, RequestStatus, UnitGroup
 from models.card import FieldSnapshot
 
 MASKED_TYPES = ("national_id", "mobile")  # answers shown masked unless the card asks for them in full
@@ -106,6 +108,8 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
         mobile=l10n.digits(shown_id(citizen.mobile)),
     )
     tail = []
+    if paid := await payments.of_request(request):
+        tail.append(l10n("staff-card-payments") + "\n" + payment_lines(l10n, paid))
     if request.result_text:
         tail.append(l10n("staff-card-result", text=request.result_text[:500]))
     if request.reject_reason:
@@ -130,7 +134,7 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
     return "\n\n".join([text, *tail])
 
 
-def card_keyboard(l10n: L10n, request: Request, documents: int = 0) -> InlineKeyboardMarkup:
+def card_keyboard(l10n: L10n, request: Request, documents: int = 0, refundable: bool = False) -> InlineKeyboardMarkup:
     def b(key: str, action: StaffAction, arg: str = "", **args) -> InlineKeyboardButton:
         return button(l10n.button(key, **args), StaffCb(action=action, request=request.id, arg=arg))
 
@@ -154,6 +158,8 @@ def card_keyboard(l10n: L10n, request: Request, documents: int = 0) -> InlineKey
         rows.append([b("staff-btn-note", StaffAction.NOTE), b("staff-btn-transfer", StaffAction.TRANSFER)])
     else:
         rows.append([b("staff-btn-note", StaffAction.NOTE)])
+    if refundable:
+        rows.append([b("staff-btn-refund", StaffAction.REFUND)])
     rows.append([b("staff-btn-refresh", StaffAction.REFRESH)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -214,7 +220,22 @@ async def card_view(
     text = await card_text(l10n, request, catalog, today, moved=not current)
     if not current:
         return text, None
-    return text, card_keyboard(l10n, request, await Document.filter(request=request, role="form").count())
+    documents = await Document.filter(request=request, role="form").count()
+    refundable = any(p.status == PaymentStatus.PAID for p in await payments.of_request(request))
+    return text, card_keyboard(l10n, request, documents, refundable)
+
+
+def refund_keyboard(l10n: L10n, request: Request) -> InlineKeyboardMarkup:
+    """Recording a refund is confirmed first."""
+    rows = [
+        [
+            button(
+                l10n.button("staff-refund-confirm"), StaffCb(action=StaffAction.REFUND, request=request.id, arg="yes")
+            )
+        ],
+        [button(l10n.button("staff-btn-back"), StaffCb(action=StaffAction.REFRESH, request=request.id))],
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def reply_to(message_id: int | None) -> ReplyParameters | None:

@@ -5,12 +5,13 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from bot.callbacks import MenuCb, MineCb, RequestCb, ThreadCb
 from bot.l10n import L10n, Safe
 from bot.views.keyboards import button
+from bot.views.payments import payment_lines
 from bot.views.render import esc, pick
-from desk import requests, tracking
+from desk import payments, requests, tracking
 from models import Citizen, Conversation, Request, RequestStatus
 
 
-def request_view(l10n: L10n, request: Request, events) -> str:
+def request_view(l10n: L10n, request: Request, events, paid=()) -> str:
     lang = l10n.lang
     stages = []
     for stage, at, state in requests.stage_dates(request, events):
@@ -32,6 +33,8 @@ def request_view(l10n: L10n, request: Request, events) -> str:
         text += "\n\n" + l10n("track-result", result=request.result_text)
     if request.status == RequestStatus.REJECTED and request.reject_reason:
         text += "\n\n" + l10n("track-rejected", reason=request.reject_reason)
+    if paid:
+        text += "\n\n" + l10n("pay-heading") + "\n" + payment_lines(l10n, list(paid))
     messages = [e for e in events if e.kind in ("question", "staff_message", "citizen_message")][-5:]
     if messages:
         text += "\n\n" + l10n("track-messages") + "\n" + "\n".join(_message_line(l10n, e) for e in messages)
@@ -74,7 +77,8 @@ async def show_request_by_code(message: Message, l10n: L10n, citizen: Citizen, c
         await message.answer(l10n("track-not-found"))
         return
     events = await requests.public_history(request)
-    text, kb = request_view(l10n, request, events), request_keyboard(l10n, request)
+    paid = await payments.of_request(request)
+    text, kb = request_view(l10n, request, events, paid), request_keyboard(l10n, request)
     if edit:
         await message.edit_text(text, reply_markup=kb)
     else:

@@ -33,3 +33,7 @@ staff-event-paid = fee paid
 staff-event-refunded = refund recorded
 notify-refunded = ↩️ The fee you paid for request { $code } ({ $service }) was refunded.
 stats-paid = 💳 Paid in the chat: { $amount } rials ({ $count } payments, { $refunded } rials refunded)
+staff-refund-confirm = ↩️ Yes, the fee was refunded: record it
+export-paid = Paid in the chat (rials)
+export-refunded = Refunded (rials)
+export-charges = Payment charge ids

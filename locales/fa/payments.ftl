@@ -33,3 +33,7 @@ staff-event-paid = هزینه پرداخت شد
 staff-event-refunded = بازپرداخت ثبت شد
 notify-refunded = ↩️ هزینه‌ای که برای درخواست { $code } ({ $service }) پرداخت کرده بودید بازپرداخت شد.
 stats-paid = 💳 پرداخت در گفتگو: { $amount } ریال ({ $count } پرداخت، { $refunded } ریال بازپرداخت)
+staff-refund-confirm = ↩️ بله، هزینه بازپرداخت شد: ثبت شود
+export-paid = پرداخت در گفتگو (ریال)
+export-refunded = بازپرداخت (ریال)
+export-charges = شناسه‌های پرداخت
