@@ -400,3 +400,67 @@ async def test_http_bot_api_and_control_api(world, server, http_bot):
             await bot.send_message(user["id"], "bye")
             event = await asyncio.wait_for(ws.receive_json(), 2)
             assert event["type"] == "message" and event["message"]["plain"] == "bye"
+
+
+@pytest.mark.parametrize("messenger", ["telegram", "bale"])
+async def test_invoices_and_the_payer(spec, messenger):
+    """sendInvoice checked as the spec describes it (and Bale's mode as Bale documents it); a payer's
+    pre_checkout_query must be answered (ok=False needs a reason) before successful_payment comes."""
+    standin = Standin(spec, platform=messenger)
+    standin.add_bot(TOKEN)
+    user = standin.user("Payer")
+    seen: list[dict] = []
+    answers = iter([False, True, True])
+
+    async def on_update(token: str, update: dict) -> None:
+        seen.append(update)
+        if query := update.get("pre_checkout_query"):
+            ok = next(answers)
+            params = {"pre_checkout_query_id": query["id"], "ok": ok}
+            if not ok:
+                with pytest.raises(ApiError, match="error_message"):
+                    await standin.call(TOKEN, "answerPreCheckoutQuery", params)
+                params["error_message"] = "no"
+            await standin.call(TOKEN, "answerPreCheckoutQuery", params)
+            with pytest.raises(ApiError, match="query is too old"):  # answered once
+                await standin.call(TOKEN, "answerPreCheckoutQuery", params)
+
+    standin.on_update = on_update
+    base = {"chat_id": user.id, "title": "Fee", "description": "A fee", "payload": "p:1", "currency": "IRR"}
+    prices = [{"label": "Fee", "amount": 1000}]
+    with pytest.raises(ApiError, match="TITLE"):
+        await standin.call(TOKEN, "sendInvoice", {**base, "title": "x" * 33, "provider_token": "t", "prices": prices})
+    with pytest.raises(ApiError, match="PAYMENT_PROVIDER_INVALID"):  # money needs a provider
+        await standin.call(TOKEN, "sendInvoice", {**base, "prices": prices})
+    with pytest.raises(ApiError, match="AMOUNT"):
+        await standin.call(
+            TOKEN, "sendInvoice", {**base, "provider_token": "t", "prices": [{"label": "x", "amount": 0}]}
+        )
+    await standin.call(TOKEN, "sendInvoice", {**base, "provider_token": "t", "prices": prices})
+    assert user.last["invoice"]["total_amount"] == 1000
+    refused = await user.pay()
+    assert refused == {
+        "answer": {
+            "pre_checkout_query_id": refused["answer"]["pre_checkout_query_id"],
+            "ok": False,
+            "error_message": "no",
+        },
+        "charged": False,
+    }
+    declined = await user.pay(provider="decline")
+    assert declined["answer"]["ok"] and not declined["charged"]
+    paid = await user.pay()
+    assert paid["charged"] and paid["message"]["successful_payment"]["invoice_payload"] == "p:1"
+    assert [u for u in seen if "message" in u][-1]["message"]["successful_payment"]["total_amount"] == 1000
+    assert not standin.violations, standin.violations
+    if messenger != "bale":
+        return
+    bale = Standin(spec, platform="bale")
+    bale.add_bot(TOKEN)
+    user = bale.user("Payer")
+    with pytest.raises(ApiError, match="IRR"):  # Bale's wallet counts rials
+        await bale.call(
+            TOKEN,
+            "sendInvoice",
+            {**base, "chat_id": user.id, "currency": "USD", "provider_token": "t", "prices": prices},
+        )
