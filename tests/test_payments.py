@@ -105,3 +105,25 @@ async def test_without_a_provider_token_the_form_is_submitted_as_today(make_desk
     await user.press("ثبت نهایی")
     assert await Request.all().count() == 1 and await Payment.all().count() == 0
     assert not [c for c in desk.standin.calls if c.method == "sendInvoice"]
+
+
+async def test_an_invoice_for_an_old_amount_is_refused(desk):
+    """The card's fee changed (a catalogue reload) after the invoice was sent: refused, nothing
+    charged, and Pay again sends the new amount."""
+    from desk.catalog import Catalog
+
+    user = await to_review(desk)
+    await user.press("پرداخت ۲۵۰٬۰۰۰ ریال و ثبت")
+    old = desk.catalog
+    card = old.services["permit"]
+    card = card.model_copy(update={"fee": card.fee.model_copy(update={"amount": 300_000})})
+    services = desk.dp.workflow_data["services"]
+    desk.dp.workflow_data["services"] = services.with_catalog(
+        Catalog({**old.services, "permit": card}, old.agencies, old.units)
+    )
+    refused = await user.pay()
+    assert refused["answer"]["ok"] is False and not refused["charged"]
+    assert "تغییر کرده" in visible(user.last["plain"]) and await Payment.all().count() == 0
+    await user.press("پرداخت دوباره")
+    assert user.invoice()["total_amount"] == (300_000 if desk.platform == "bale" else 300_000 * 100)
+    assert (await user.pay())["charged"] and (await Payment.get()).amount == 300_000
