@@ -207,7 +207,8 @@ async def totals(start: datetime, end: datetime, scope: dict) -> Totals:
 async def by_request(ids: list[int]) -> dict[int, list[Payment]]:
     out: dict[int, list[Payment]] = {}
     for p in await Payment.filter(request_id__in=ids).order_by("id"):
-        out.setdefault(p.request_id, []).append(p)
+        if p.request_id is not None:
+            out.setdefault(p.request_id, []).append(p)
     return out
 
 

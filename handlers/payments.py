@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F
+from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, PreCheckoutQuery
 
@@ -12,7 +12,7 @@ from bot import flows
 from bot.callbacks import FormCb, RequestCb
 from bot.filters import Magic, PrivateChat
 from bot.l10n import L10n
-from bot.platforms import INVOICE_CURRENCY
+from bot.platforms import INVOICE_CURRENCY, DeskBot
 from bot.routes import Routes
 from bot.services import Services
 from bot.states import FormStates
@@ -34,7 +34,9 @@ def _open_form(data: dict, catalog):
 
 
 @router.callback_query(FormCb.filter(F.action == "pay"))
-async def pay(query: CallbackQuery, callback_data: FormCb, bot: Bot, l10n: L10n, state: FSMContext, services: Services):
+async def pay(
+    query: CallbackQuery, callback_data: FormCb, bot: DeskBot, l10n: L10n, state: FSMContext, services: Services
+):
     """Pay (or Pay again): the invoice for the fee paid before submitting; the form stays as it is."""
     data = await state.get_data()
     card = _open_form(data, services.catalog)
@@ -63,7 +65,7 @@ async def pay(query: CallbackQuery, callback_data: FormCb, bot: Bot, l10n: L10n,
 
 @router.pre_checkout_query()
 async def pre_checkout(
-    query: PreCheckoutQuery, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services
+    query: PreCheckoutQuery, bot: DeskBot, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services
 ):
     """Answered before anything slow: the messenger charges only on ok (it waits 10 seconds)."""
     purpose = payments.parse_payload(query.invoice_payload)
@@ -96,7 +98,7 @@ async def pre_checkout(
 
 
 @router.message(PrivateChat(), Magic(F.successful_payment))
-async def paid(message: Message, bot: Bot, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services):
+async def paid(message: Message, bot: DeskBot, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services):
     done = message.successful_payment
     purpose = payments.parse_payload(done.invoice_payload) or payments.Purpose(stage="unknown")
     if purpose.request_id is not None and not await Request.exists(id=purpose.request_id, citizen_id=citizen.id):

@@ -1,8 +1,15 @@
+from __future__ import annotations
+
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 
 from models.base import Timestamped
+
+if TYPE_CHECKING:
+    from models.citizen import Citizen
+    from models.request import Request
 
 
 class PaymentStatus(StrEnum):
@@ -16,8 +23,14 @@ class Payment(Timestamped):
     Telegram Payments or Bale's wallet: the charge ids come from the successful_payment message."""
 
     id = fields.IntField(primary_key=True)
-    request = fields.ForeignKeyField("models.Request", related_name="payments", null=True, on_delete=fields.CASCADE)
-    citizen = fields.ForeignKeyField("models.Citizen", related_name="payments", on_delete=fields.RESTRICT)
+    request: fields.ForeignKeyNullableRelation[Request] = fields.ForeignKeyField(
+        "models.Request", related_name="payments", null=True, on_delete=fields.CASCADE
+    )
+    request_id: int | None
+    citizen: fields.ForeignKeyRelation[Citizen] = fields.ForeignKeyField(
+        "models.Citizen", related_name="payments", on_delete=fields.RESTRICT
+    )
+    citizen_id: int
     platform = fields.CharField(max_length=16)
     purpose = fields.CharField(max_length=64)  # "submit" or the stage code it was asked for at
     payload = fields.CharField(max_length=128)  # the invoice's payload

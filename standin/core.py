@@ -314,7 +314,8 @@ class Standin:
             raise LookupError(f"message {stored.message_id} in chat {chat.id} is not an invoice")
         account = self.bot(stored.bot_token or chat.token)
         query_id = str(next(self._query_ids))
-        query = {"token": account.token, "answer": None, "answered": asyncio.Event()}
+        answered = asyncio.Event()
+        query: dict[str, Any] = {"token": account.token, "answer": None, "answered": answered}
         self.pre_checkout_queries[query_id] = query
         body = {
             "id": query_id,
@@ -326,10 +327,10 @@ class Standin:
         await self.deliver(account, {"pre_checkout_query": body})
         if self.on_update is None:
             try:
-                await asyncio.wait_for(query["answered"].wait(), self.answer_timeout)
+                await asyncio.wait_for(answered.wait(), self.answer_timeout)
             except TimeoutError:
                 pass
-        answer = query["answer"]
+        answer: dict | None = query["answer"]
         query["answer"] = query["answer"] or {"expired": True}  # a late answer is refused, as Telegram does
         outcome: dict = {"answer": answer, "charged": False}
         if answer is None or not answer.get("ok") or provider != "approve":

@@ -75,7 +75,7 @@ def payment_lines(l10n: L10n, rows: list[Payment]) -> str:
             at=l10n.date(p.paid_at, with_time=True),
             charge=p.telegram_charge_id,
         )
-        if p.status == PaymentStatus.REFUNDED:
+        if p.status == PaymentStatus.REFUNDED and p.refunded_at is not None:
             line += " " + l10n("pay-line-refunded", at=l10n.date(p.refunded_at, with_time=True))
         lines.append(line)
     return "\n".join(lines)
