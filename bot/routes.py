@@ -52,6 +52,7 @@ class Routes:
         self.callback_query = _Observer(self._steps, "callback_query")
         self.my_chat_member = _Observer(self._steps, "my_chat_member")
         self.pre_checkout_query = _Observer(self._steps, "pre_checkout_query")
+        self.chat_member = _Observer(self._steps, "chat_member")
         self.errors = _Observer(self._steps, "error")
 
     def include(self, child: Routes) -> Routes:

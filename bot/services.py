@@ -12,7 +12,7 @@ from desk.calendar import WorkCalendar
 from desk.catalog import Catalog, load_catalog
 from desk.clock import Clock
 from desk.documents import DocumentStore
-from desk.staff import MembershipCache
+from desk.staff import MembershipCache, Memberships
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,15 @@ class Services:
     calendar: WorkCalendar
     clock: Clock
     store: DocumentStore  # the files people sent
-    members: MembershipCache = field(default_factory=MembershipCache)  # getChatMember answers, briefly
+    members: Memberships = field(default_factory=MembershipCache)  # getChatMember answers, briefly (Redis if set)
 
     def with_catalog(self, catalog: Catalog) -> Services:
         return replace(self, catalog=catalog)
 
 
 def build_services(settings: Settings, *, locales: Locales | None = None, clock: Clock | None = None) -> Services:
+    from bot.access import membership_cache
+
     return Services(
         settings=settings,
         catalog=load_catalog(settings.resolve(settings.catalog.dir)),
@@ -37,4 +39,5 @@ def build_services(settings: Settings, *, locales: Locales | None = None, clock:
         calendar=settings.calendar.work_calendar(),
         clock=clock or Clock(settings.calendar.timezone),
         store=DocumentStore(settings.resolve(settings.documents.dir)),
+        members=membership_cache(settings),
     )

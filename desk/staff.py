@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from typing import cast
+from typing import Protocol, cast
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -105,8 +105,17 @@ def counts_as_member(status: str, is_member: bool | None = None) -> bool:
     return status in MEMBER_STATUSES or (status == "restricted" and bool(is_member))
 
 
+class Memberships(Protocol):
+    """Where getChatMember answers are kept (this process's MembershipCache, or a shared one)."""
+
+    async def check(self, platform: str, chat_id: int, user_id: int, ask: IsMember) -> bool: ...
+
+    async def remember(self, platform: str, chat_id: int, user_id: int, member: bool | None) -> None: ...
+
+
 class MembershipCache:
-    """getChatMember answers for a minute, so a burst of presses makes one API call."""
+    """getChatMember answers for a minute, so a burst of presses makes one API call. A membership
+    change the bot sees (a member left, was removed or joined) replaces the answer at once."""
 
     def __init__(self, ttl: float = MEMBERSHIP_TTL, clock: Callable[[], float] = time.monotonic):
         self.ttl, self.clock = ttl, clock
@@ -123,8 +132,12 @@ class MembershipCache:
         self._seen[key] = (self.clock(), answer)
         return answer
 
-    def forget(self, platform: str, chat_id: int, user_id: int) -> None:
-        self._seen.pop((platform, chat_id, user_id), None)
+    async def remember(self, platform: str, chat_id: int, user_id: int, member: bool | None) -> None:
+        """What the messenger just reported about a member (None: not known, ask next time)."""
+        if member is None:
+            self._seen.pop((platform, chat_id, user_id), None)
+        else:
+            self._seen[(platform, chat_id, user_id)] = (self.clock(), member)
 
     def clear(self) -> None:
         self._seen.clear()
@@ -220,7 +233,7 @@ async def group_of(unit_code: str) -> UnitGroup | None:
 
 # -- the check before every action ----------------------------------------------------------------
 async def access(
-    settings, actor: Actor, unit_code: str, is_member: IsMember, cache: MembershipCache | None = None
+    settings, actor: Actor, unit_code: str, is_member: IsMember, cache: Memberships | None = None
 ) -> Access:
     """The actor's level for a unit's requests. Staff must be in the unit's group on the same
     messenger: a Telegram user cannot vouch for membership of a Bale group."""

@@ -1,15 +1,16 @@
 """Admin commands: /bind UNIT_CODE and /unbind in a unit's group, /grant and /revoke roles, and
-/overdue for staff and admins."""
+/overdue for staff and admins; membership changes of a group (chat_member updates, members left or
+added) take effect on staff rights at once."""
 
 from __future__ import annotations
 
-from aiogram import Bot
+from aiogram import Bot, F
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import ChatMemberUpdated, Message
 
 from bot import commands
-from bot.access import authorise
-from bot.filters import GroupChat
+from bot.access import authorise, membership_changed
+from bot.filters import GroupChat, Magic
 from bot.l10n import L10n
 from bot.routes import Routes
 from bot.services import Services
@@ -25,6 +26,21 @@ in_group = GroupChat()
 
 async def _is_admin(settings, platform: str, message: Message) -> bool:
     return message.from_user is not None and await staff.is_admin(settings, platform, message.from_user.id)
+
+
+@router.chat_member()
+async def member_changed(event: ChatMemberUpdated, services: Services, platform: str):
+    new = event.new_chat_member
+    member = staff.counts_as_member(new.status, getattr(new, "is_member", None))
+    await membership_changed(services, platform, event.chat.id, new.user.id, member)
+
+
+@router.message(in_group, Magic(F.left_chat_member | F.new_chat_members))
+async def members_left_or_joined(message: Message, services: Services, platform: str):
+    if message.left_chat_member:
+        await membership_changed(services, platform, message.chat.id, message.left_chat_member.id, False)
+    for user in message.new_chat_members or []:  # asked again at their first action (their status may be restricted)
+        await membership_changed(services, platform, message.chat.id, user.id, None)
 
 
 @router.message(Command("bind"), in_group)

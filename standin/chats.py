@@ -261,6 +261,7 @@ class FakeGroup(ChatBase):
         self.members: dict[int, str] = dict(members or {})
         self.can_send: dict[int, bool] = {}  # for restricted members: may they send messages
         self.topics: dict[int, str] = {}  # message_thread_id -> name
+        self.service_messages = True  # "member left/joined" messages (a group may hide them)
         self.migrated_to: int | None = None  # the supergroup this group became
 
     # -- what a group does to the bot ------------------------------------------------------------
@@ -318,6 +319,46 @@ class FakeGroup(ChatBase):
             if topic == name:
                 return thread_id
         raise LookupError(f"no topic {name!r} in {self.title}; topics: {list(self.topics.values())}")
+
+    async def leave(self, user: FakeUser, *, by: FakeUser | None = None, status: str = "left") -> None:
+        """A member leaves (or `by` removes them: status "kicked"), as Telegram reports it: a service
+        message with left_chat_member (unless `service_messages` is off, as in groups that hide them)
+        and, to a bot that asked for them in allowed_updates, a chat_member update."""
+        old = self.status_of(user.id)
+        self.members[user.id] = status
+        actor = by or user
+        if self.service_messages:
+            await self.standin.incoming(self, actor, {"left_chat_member": user.user})
+        new: dict[str, Any] = {"status": status, "user": user.user}
+        if status == "kicked":
+            new["until_date"] = 0
+        await self._chat_member(actor, {"status": old, "user": user.user}, new)
+
+    async def join(self, user: FakeUser, *, by: FakeUser | None = None) -> None:
+        """A person joins (or `by` adds them): new_chat_members, and a chat_member update."""
+        old = self.status_of(user.id)
+        self.members[user.id] = "member"
+        actor = by or user
+        if self.service_messages:
+            await self.standin.incoming(self, actor, {"new_chat_members": [user.user]})
+        await self._chat_member(actor, {"status": old, "user": user.user}, {"status": "member", "user": user.user})
+
+    async def _chat_member(self, actor: FakeUser, old: dict, new: dict) -> None:
+        account = self.standin.bot(self.token)
+        if old["status"] == "kicked":
+            old["until_date"] = 0
+        update = {
+            "chat_member": {
+                "chat": self.chat,
+                "from": actor.user,
+                "date": self.standin.now(),
+                "old_chat_member": old,
+                "new_chat_member": new,
+            }
+        }
+        # Telegram sends chat_member updates only to a bot that lists them in allowed_updates (Bale: never)
+        if self.platform != "bale" and account.allowed_updates and "chat_member" in account.allowed_updates:
+            await self.standin.deliver(account, update)
 
     def _join(self, user: FakeUser) -> None:
         if self.members.get(user.id) in (None, "left"):

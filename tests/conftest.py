@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from urllib.parse import urlparse
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -26,6 +27,7 @@ from tests.factories import (
     BALE_TOKEN,
     PG_REQUIRED,
     PG_SERVER,
+    REDIS_URL,
     SECRET,
     SPEC,
     TOKEN,
@@ -137,6 +139,10 @@ class Desk:
             self.settings, {self.bot.platform: self.bot}, services=self.dp.workflow_data["services"]
         )
 
+    def wire(self, dp) -> None:
+        """Deliver the stand-in's updates to `dp` from now on (another process of the same deployment)."""
+        _wire(self.standin, self.bot, dp)
+
     async def restart(self) -> Desk:
         """A new dispatcher and bot over the same database and stand-in (a process restart)."""
         await self.bot.session.close()
@@ -188,6 +194,24 @@ async def make_desk(db, tmp_path, standin, platform):
 async def desk(make_desk) -> Desk:
     """The desk with the shipped sample catalogue."""
     return await make_desk()
+
+
+@pytest.fixture
+async def redis_url():
+    """An emptied Redis database for the test (TEST_REDIS_URL); skipped where Redis is not reachable, but
+    mandatory in CI."""
+    url = urlparse(REDIS_URL)
+    if not reachable(url.hostname or "127.0.0.1", url.port or 6379):
+        if PG_REQUIRED:
+            pytest.fail(f"Redis is required in CI but {url.netloc} is not reachable")
+        pytest.skip("Redis not reachable")
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    yield REDIS_URL
+    await client.flushdb()
+    await client.aclose()
 
 
 @pytest.fixture

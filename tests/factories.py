@@ -30,6 +30,7 @@ from standin.spec import ApiSpec
 SPEC = ApiSpec(ROOT / "tests" / "telegram-bot-api" / "api.json")
 PG_SERVER = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 PG_REQUIRED = bool(os.environ.get("REQUIRE_POSTGRES") or os.environ.get("CI"))
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")  # the `redis_url` fixture's database
 TOKEN = "123456:TEST-token"
 BALE_TOKEN = "654321:BALE-token"
 SECRET = "s3cret-token_1"  # the webhook secret of the `web` fixture
