@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.delivery.fsm_storage import DatabaseStorage
 from bot.middlewares import CitizenMiddleware, ContextMiddleware
 from bot.services import Services, build_services
+from bot.throttle import CitizenRate
 
 # aiogram checks every Bot API answer with `Response[<the method's result type>]`, a pydantic generic
 # model that pydantic keeps only in a weak cache: each time the garbage collector drops it, the next
@@ -86,6 +87,8 @@ def build_dispatcher(
     dp = Dispatcher(storage=storage, **kwargs)
     services = services or build_services(settings)
     dp.update.outer_middleware(CitizenMiddleware(services.locales))
+    dp.message.outer_middleware(CitizenRate())  # per-citizen rates (services.throttle)
+    dp.callback_query.outer_middleware(CitizenRate())
     dp.message.outer_middleware(ContextMiddleware())
     dp.callback_query.outer_middleware(ContextMiddleware())
     dp.workflow_data["services"] = services

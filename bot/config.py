@@ -80,6 +80,39 @@ class Outbox(BaseModel):
     max_attempts: int = 12
 
 
+def _rate(value: str) -> str:
+    """A rate as the `limits` library writes it ("20 per 10 seconds", "10/minute"); checked at start."""
+    from limits import parse
+
+    parse(value)
+    return value
+
+
+class Limits(BaseModel):
+    """What one citizen may do (bounds on abuse; each has a default that a person never reaches)."""
+
+    messages: str = "20 per 10 seconds"  # messages and button presses in private chats; then one polite "wait"
+    tracking: str = "10 per minute"  # tracking-code look-ups (guessing codes)
+    relay_per_minute: int = Field(6, ge=1)  # a request's conversation messages to its group; the rest batched
+    open_requests_per_service: int = Field(3, ge=1)
+    complaints_per_request: int = Field(3, ge=1)
+    request_storage_mb: float = Field(60, gt=0)  # files of one request (or one form being filled)
+    citizen_storage_mb: float = Field(300, gt=0)  # files of one citizen, all requests together
+
+    @field_validator("messages", "tracking")
+    @classmethod
+    def _parse(cls, v: str) -> str:
+        return _rate(v)
+
+
+class Retention(BaseModel):
+    """How long data is kept (days; 0 keeps forever)."""
+
+    outbox_sent_days: int = Field(30, ge=0)  # sent notifications (their rows; the messages stay in the chats)
+    closed_request_days: int = Field(365, ge=0)  # documents and personal data of requests closed this long ago
+    draft_files_days: int = Field(7, ge=0)  # files of forms left unfinished
+
+
 class Survey(BaseModel):
     reminder_days: int = 3
 
@@ -113,6 +146,8 @@ class Settings(BaseSettings):
     calendar: Calendar = Calendar()
     outbox: Outbox = Outbox()
     survey: Survey = Survey()
+    limits: Limits = Limits()
+    retention: Retention = Retention()
     webhook: Webhook = Webhook()
     catalog: CatalogCfg = CatalogCfg()
 

@@ -15,6 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, ReplyKeyboardRemove
 
 from bot.l10n import L10n
+from bot.services import Services
 from bot.states import ComplaintStates, ConversationStates, FormStates, ProfileStates, SurveyStates
 from bot.views import form as form_views
 from bot.views import keyboards
@@ -22,6 +23,7 @@ from bot.views import steps as step_views
 from bot.views.render import pick
 from desk import forms, requests
 from desk.catalog import LocationField, MobileField
+from desk.documents import DocumentStore
 from desk.staff import Actor
 from models import Channel, Citizen
 
@@ -84,14 +86,14 @@ async def paused_form(state: FSMContext) -> dict | None:
 # --- the form -------------------------------------------------------------------------------------
 
 
-async def ask_discard(message: Message, l10n: L10n, state: FSMContext, catalog) -> None:
+async def ask_discard(message: Message, l10n: L10n, state: FSMContext, services: Services) -> None:
     """Discard the unfinished form: at once when it has no answers of the citizen's own, else after
     a confirmation (FormCb discard / keep)."""
     draft = await paused_form(state)
-    card = catalog.services.get(draft["svc"]) if draft else None
+    card = services.catalog.services.get(draft["svc"]) if draft else None
     count = forms.given_answers(card, draft) if draft else 0
     if count == 0:
-        await discard_draft(state)
+        await discard_draft(state, services.store)
         await message.answer(l10n("cancelled"), reply_markup=keyboards.main_menu(l10n))
         return
     assert draft is not None  # answers were given
@@ -99,9 +101,9 @@ async def ask_discard(message: Message, l10n: L10n, state: FSMContext, catalog) 
     await message.answer(text, reply_markup=kb)
 
 
-async def discard_draft(state: FSMContext) -> None:
-    """Forget a half-filled form (its uploaded files are not attached to any request)."""
-    await forms.discard_files(await state.get_data())
+async def discard_draft(state: FSMContext, store: DocumentStore) -> None:
+    """Forget a half-filled form and delete the files it uploaded (attached to no request yet)."""
+    await forms.discard_files(await state.get_data(), store)
     await state.clear()
 
 
@@ -163,10 +165,15 @@ async def submit_form(
     services,
     *,
     registered_by: Actor | None = None,
+    open_limit: int | None = None,
 ) -> requests.Submission:
     """Submit the draft (once: its token) and end the form. `registered_by`: desk staff registering
-    a walk-in citizen's request, whose owner is found from the answers."""
+    a walk-in citizen's request, whose owner is found from the answers. `open_limit`: the open
+    requests the owner may hold for this service (ValidationError "open-requests" beyond; a paid
+    form is submitted whatever, its limit was checked when it was opened)."""
     owner = await requests.walk_in_citizen(card, draft["answers"]) if registered_by else citizen
+    if open_limit is not None:
+        await requests.check_open_limit(owner, card.code, open_limit)
     result = await requests.submit(
         citizen=owner,
         card=card,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from datetime import date, datetime
 from pathlib import Path
 
@@ -59,7 +60,12 @@ class L10n:
         if isinstance(v, int):
             return self.num(v)
         if isinstance(v, float):  # a size limit, a mean: in the language's digits too
-            return self.num(int(v)) if v.is_integer() else self.decimal(v, 1)
+            if v.is_integer():
+                return self.num(int(v))
+            if abs(v) < 0.05:  # one decimal would show 0: two significant digits (a 0.01 MB quota)
+                places = 1 - math.floor(math.log10(abs(v)))
+                return self.digits(f"{v:.{places}f}".rstrip("0").replace(".", self.button("decimal-separator")))
+            return self.decimal(v, 1)
         if isinstance(v, (date, datetime)):
             return self.date(v)
         if isinstance(v, Safe) or not escape:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.config import Settings
 from bot.l10n import Locales
+from bot.throttle import Throttle
 from desk.calendar import WorkCalendar
 from desk.catalog import Catalog, load_catalog
 from desk.clock import Clock
@@ -23,6 +24,7 @@ class Services:
     calendar: WorkCalendar
     clock: Clock
     store: DocumentStore  # the files people sent
+    throttle: Throttle  # per-citizen rates (bot.toml [limits])
     members: Memberships = field(default_factory=MembershipCache)  # getChatMember answers, briefly (Redis if set)
 
     def with_catalog(self, catalog: Catalog) -> Services:
@@ -39,5 +41,6 @@ def build_services(settings: Settings, *, locales: Locales | None = None, clock:
         calendar=settings.calendar.work_calendar(),
         clock=clock or Clock(settings.calendar.timezone),
         store=DocumentStore(settings.resolve(settings.documents.dir)),
+        throttle=Throttle(settings),
         members=membership_cache(settings),
     )

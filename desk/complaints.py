@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from desk import staff
 from desk.outbox import OutboxKind, enqueue
+from desk.validators import ValidationError
 from models import Citizen, Complaint, Request, Role
 
 MAX_TEXT = 2000
@@ -37,9 +38,16 @@ async def recipients(settings, unit_code: str) -> set[tuple[str, int]]:
     return admin_chats(settings) | set(admins)
 
 
+async def check_limit(request: Request, limit: int) -> None:
+    """At most `limit` complaints about one request (each alerts its handlers): ValidationError "complaints-limit"."""
+    if await Complaint.filter(request=request).count() >= limit:
+        raise ValidationError("complaints-limit", max=limit)
+
+
 async def lodge(settings, citizen: Citizen, request: Request, text: str) -> Complaint:
     """Record the complaint and notify whoever handles it."""
     text = text.strip()[:MAX_TEXT]
+    await check_limit(request, settings.limits.complaints_per_request)
     async with in_transaction():
         complaint = await Complaint.create(request=request, citizen=citizen, text=text)
         for platform, chat_id in sorted(await recipients(settings, request.unit_code)):

@@ -1,19 +1,23 @@
-"""Uploaded documents: recognise the file kind from its content and store files atomically."""
+"""Uploaded documents: recognise the file kind from its content, give it a safe name with the
+extension of that kind, keep within the storage quotas, store files atomically, and delete them
+from disk with the last row that uses them."""
 
 import asyncio
 import hashlib
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import AsyncIterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import puremagic
 
 from desk.validators import ValidationError
+from models import Document
 
 HEAD_BYTES = 8192  # how much of a file sniff() wants to see
 MAX_SIZE_MB = 20  # Telegram's getFile limit for bots
@@ -77,6 +81,59 @@ def check_upload(
     if kind is None or kind not in accept:
         raise ValidationError("file-type", accept=", ".join(accept))
     return kind
+
+
+# the extension a stored file gets, by the kind found in its content
+EXTENSIONS = {"jpg": "jpg", "png": "png", "gif": "gif", "webp": "webp", "tiff": "tif", "pdf": "pdf", "zip": "zip"}
+MAX_NAME = 120
+
+
+def safe_name(filename: str | None, kind: str) -> str:
+    """The name a file is kept and shown under: the sender's name without folders, control and
+    direction characters (U+202E makes "fdp.exe" look like "exe.pdf"), or characters file systems
+    refuse; its extension is the one of the kind found in the content (a PDF named .exe is a .pdf)."""
+    base = PurePosixPath((filename or "").replace("\\", "/")).name
+    stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
+    stem = "".join(
+        ch for ch in unicodedata.normalize("NFC", stem) if unicodedata.category(ch)[0] not in "CZ" or ch == " "
+    )
+    stem = re.sub(r'[<>:"/|?*]+', "_", stem).strip(" .") or "file"
+    ext = EXTENSIONS.get(kind, kind)
+    return f"{stem[: MAX_NAME - len(ext) - 1]}.{ext}"
+
+
+async def check_quota(
+    size: int, *, citizen_id: int | None, request_ids: list[int], request_mb: float, citizen_mb: float
+) -> None:
+    """One more file of `size` bytes fits the quotas of its request (the files `request_ids`: a
+    request's, or a form's being filled) and of its citizen: else ValidationError "storage-request" /
+    "storage-citizen"."""
+    if request_ids:
+        used = sum(cast(list[int], await Document.filter(id__in=request_ids).values_list("size", flat=True)))
+        if used + size > request_mb * 1024 * 1024:
+            raise ValidationError("storage-request", mb=request_mb)
+    if citizen_id is not None:
+        used = sum(cast(list[int], await Document.filter(citizen_id=citizen_id).values_list("size", flat=True)))
+        if used + size > citizen_mb * 1024 * 1024:
+            raise ValidationError("storage-citizen", mb=citizen_mb)
+
+
+async def delete_documents(store: "DocumentStore", query) -> int:
+    """Delete these Document rows and then each stored file no other row uses (the store keeps
+    identical content once, so two rows may share a file). Returns the rows deleted."""
+    rows = list(await query.values_list("id", "path"))
+    if not rows:
+        return 0
+    ids = [i for i, _ in rows]
+    await Document.filter(id__in=ids).delete()
+    paths = {p for _, p in rows}
+    still_used = set(await Document.filter(path__in=list(paths)).values_list("path", flat=True))
+    for path in paths - still_used:
+        try:
+            await asyncio.to_thread(store.path_of(path).unlink, missing_ok=True)
+        except (OSError, ValueError):
+            pass  # a file already gone or outside the store: nothing of ours to delete
+    return len(ids)
 
 
 @dataclass(frozen=True)

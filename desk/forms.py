@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from desk.catalog import FileField, ServiceCard
+from desk.documents import delete_documents
 from models import Document
 
 PROFILE_ATTRS = {"full_name", "national_id", "mobile"}
@@ -87,12 +88,13 @@ def document_ids(draft: dict, card: ServiceCard) -> list[int]:
     return [i for f in card.form if isinstance(f, FileField) for i in (draft["answers"].get(f.name) or [])]
 
 
-async def discard_files(draft: dict) -> int:
-    """The files a half-filled form uploaded (attached to no request yet): deleted with the draft."""
+async def discard_files(draft: dict, store) -> int:
+    """The files a half-filled form uploaded (attached to no request yet): deleted with the draft,
+    rows and files on disk."""
     if "svc" not in draft:
         return 0
     ids = [i for v in draft.get("answers", {}).values() if isinstance(v, list) for i in v if isinstance(i, int)]
-    return await Document.filter(id__in=ids, request=None).delete() if ids else 0
+    return await delete_documents(store, Document.filter(id__in=ids, request=None)) if ids else 0
 
 
 def given_answers(card: ServiceCard | None, draft: dict) -> int:

@@ -13,6 +13,7 @@ from desk import summaries, tracking, workflow
 from desk.calendar import WorkCalendar
 from desk.catalog import Catalog, ServiceCard, snapshot
 from desk.staff import Actor
+from desk.validators import ValidationError
 from models import Channel, Citizen, Document, Request, RequestEvent, RequestStatus
 from models.card import StageSnapshot
 from models.prepared import PreparedSelect
@@ -33,6 +34,12 @@ PUBLIC_EVENTS = PreparedSelect(RequestEvent, order_by=("id",), request_id=0, pub
 class Submission:
     request: Request
     created: bool  # False: the same form was submitted before (a double tap)
+
+
+async def check_open_limit(citizen: Citizen, service_code: str, limit: int) -> None:
+    """A citizen may hold at most `limit` open requests of one service (ValidationError "open-requests")."""
+    if await Request.filter(citizen=citizen, service_code=service_code, status__in=RequestStatus.OPEN).count() >= limit:
+        raise ValidationError("open-requests", max=limit)
 
 
 def promised_date(calendar: WorkCalendar, card: ServiceCard, submitted: datetime, tz) -> date:

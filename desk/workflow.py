@@ -8,14 +8,24 @@ button that was pressed, so every action is idempotent and an old card answers s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from desk import payments, summaries, survey
 from desk.outbox import OutboxKind, enqueue
 from desk.staff import Actor, StaffAction
-from models import Citizen, Conversation, Document, Request, RequestEvent, RequestStatus, UnitGroup
+from models import (
+    Citizen,
+    Conversation,
+    Document,
+    OutboxMessage,
+    OutboxStatus,
+    Request,
+    RequestEvent,
+    RequestStatus,
+    UnitGroup,
+)
 from models.prepared import PreparedSelect
 
 OPEN, CLOSED = RequestStatus.OPEN, RequestStatus.CLOSED
@@ -390,9 +400,16 @@ async def staff_message(
 
 
 async def citizen_message(
-    request: Request, citizen: Citizen, *, text: str | None, source: dict, document_ids: list[int]
+    request: Request,
+    citizen: Citizen,
+    *,
+    text: str | None,
+    source: dict,
+    document_ids: list[int],
+    relay_per_minute: int | None = None,
 ) -> Outcome:
-    """The citizen wrote about a request: it goes under the card; a request waiting for them resumes."""
+    """The citizen wrote about a request: it goes under the card (past `relay_per_minute` texts a
+    minute, in one batch); a request waiting for them resumes."""
     async with in_transaction():
         if request.status == RequestStatus.WAITING_CITIZEN:
             await Request.filter(id=request.id, status=RequestStatus.WAITING_CITIZEN).update(
@@ -414,6 +431,10 @@ async def citizen_message(
         )
         group = await UnitGroup.get_or_none(unit_code=request.unit_code)
         if group is not None:
+            if relay_per_minute is not None and not document_ids and await _over_relay_rate(request, relay_per_minute):
+                if await _into_batch(request, event):
+                    await _refresh_card_once(request)
+                    return Outcome("done", request)
             await enqueue(
                 platform=group.platform,
                 chat_id=group.chat_id,
@@ -442,6 +463,43 @@ async def close_conversation(request_id: int, actor: Actor, *, actor_chat=None) 
             await notify_citizen(request, event)
         await refresh_card(request, actor_chat)
     return Outcome("done", request)
+
+
+# A citizen writing fast (or a script) must not fill the unit's group, whose messages all share one
+# rate (20 a minute on Telegram): past `relay_per_minute` messages of one request in a minute, a text
+# joins the request's newest message not yet taken by the sender, which then carries them all.
+async def _over_relay_rate(request: Request, per_minute: int) -> bool:
+    since = now() - timedelta(minutes=1)
+    recent = OutboxMessage.filter(request_id=request.id, method=OutboxKind.CITIZEN_MESSAGE, created_at__gte=since)
+    return await recent.count() >= per_minute
+
+
+async def _into_batch(request: Request, event: RequestEvent) -> bool:
+    """Add the event to the request's newest relay no sender has claimed (False: none is left)."""
+    row = (
+        await OutboxMessage.filter(
+            request_id=request.id,
+            method=OutboxKind.CITIZEN_MESSAGE,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if row is None:
+        return False
+    payload = {**row.payload, "more": [*(row.payload.get("more") or []), event.id]}
+    # only while still unclaimed: a sender that claimed it meanwhile holds its row lock until it commits
+    return bool(await OutboxMessage.filter(id=row.id, attempts=0, status=OutboxStatus.PENDING).update(payload=payload))
+
+
+async def _refresh_card_once(request: Request) -> None:
+    """The card's edit, unless one is already waiting (it shows the card as it is when sent)."""
+    waiting = await OutboxMessage.filter(
+        request_id=request.id, method=OutboxKind.STAFF_CARD_EDIT, status=OutboxStatus.PENDING, attempts=0
+    ).exists()
+    if not waiting:
+        await refresh_card(request, None)
 
 
 async def documents_to(request: Request, platform: str, chat_id: int) -> int:

@@ -11,6 +11,7 @@ from bot.l10n import L10n
 from bot.routes import Routes
 from bot.services import Services
 from bot.states import FormStates
+from bot.throttle import refused
 from bot.views import keyboards
 from bot.views.catalog import send_service
 from bot.views.render import pick
@@ -55,6 +56,8 @@ async def show_service(query: CallbackQuery, callback_data: ServiceCb, l10n: L10
 async def search(message: Message, l10n: L10n, citizen, state: FSMContext, services: Services):
     """Free text outside a form: a tracking code is looked up, anything else searches services."""
     if tracking.looks_like_code(message.text):
+        if await refused(services.throttle, "tracking", message, l10n, citizen.id):
+            return
         await show_request_by_code(message, l10n, citizen, message.text)
         return
     words = message.text[:200]

@@ -27,12 +27,15 @@ def _cancel(l10n: L10n) -> InlineKeyboardMarkup:
 
 
 @router.callback_query(RequestCb.filter(F.action == "complain"))
-async def start(query: CallbackQuery, callback_data: RequestCb, l10n: L10n, citizen: Citizen, state: FSMContext):
+async def start(
+    query: CallbackQuery, callback_data: RequestCb, l10n: L10n, citizen: Citizen, state: FSMContext, services: Services
+):
     request = await requests.find_for_owner(citizen, callback_data.code)
     if request is None:
         await query.answer(l10n.button("track-not-found"), show_alert=True)
         return
     await query.answer()
+    await complaints.check_limit(request, services.settings.limits.complaints_per_request)
     await flows.enter(state, ComplaintStates.text, complaint_request=request.id)
     await query.message.answer(
         l10n("complaint-write", code=l10n.code(request.tracking_code)), reply_markup=flow_views.step_nav(l10n)

@@ -170,6 +170,7 @@ async def _pass_on(
         text=message.text or message.caption,
         source=source_of(message, platform),
         document_ids=[doc.id] if doc else [],
+        relay_per_minute=services.settings.limits.relay_per_minute,
     )
     others = await conversations.others(citizen, request.id)
     await message.answer(

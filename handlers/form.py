@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from bot import flows
 from bot.access import actor_of
 from bot.callbacks import FormCb, MenuCb, ServiceCb
-from bot.delivery.files import IMAGE_KINDS, keep_file
+from bot.delivery.files import IMAGE_KINDS, keep_file, quota
 from bot.filters import Magic, PrivateChat
 from bot.flows import discard_draft, show_form
 from bot.l10n import L10n
@@ -19,7 +19,7 @@ from bot.services import Services
 from bot.states import FormStates
 from bot.views import form as form_views
 from bot.views import keyboards
-from desk import forms, validators
+from desk import forms, requests, validators
 from desk.catalog import (
     Catalog,
     ChoiceField,
@@ -54,7 +54,8 @@ async def apply(
     if card is None:
         await query.message.answer(l10n("button-expired"))
         return
-    await discard_draft(state)
+    await requests.check_open_limit(citizen, card.code, services.settings.limits.open_requests_per_service)
+    await discard_draft(state, services.store)
     await flows.open_form(query.message, l10n, citizen, state, card)
 
 
@@ -77,16 +78,16 @@ async def cancel(query: CallbackQuery, l10n: L10n, state: FSMContext, services: 
         return
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await flows.ask_discard(query.message, l10n, state, services.catalog)
+    await flows.ask_discard(query.message, l10n, state, services)
 
 
 @router.callback_query(FormCb.filter(F.action == "discard"))
-async def discard(query: CallbackQuery, l10n: L10n, state: FSMContext):
+async def discard(query: CallbackQuery, l10n: L10n, state: FSMContext, services: Services):
     if await flows.paused_form(state) is None:
         await query.answer(l10n.button("form-none"), show_alert=True)
         return
     await query.answer()
-    await discard_draft(state)
+    await discard_draft(state, services.store)
     await query.message.edit_text(l10n("form-discarded"), reply_markup=keyboards.main_menu(l10n))
 
 
@@ -176,6 +177,9 @@ async def got_file(
     if not isinstance(field, FileField):
         await message.answer(l10n("error-unexpected"))
         return
+    earlier = list(draft["answers"].get(field.name) or [])
+    if len(earlier) >= field.max_files:  # however the file arrives (an album, a field edited on the review)
+        raise validators.ValidationError("files-full", max=field.max_files)
     limit_mb = min(field.max_size_mb, services.settings.documents.max_size_mb)
     accept = field.accept if isinstance(field, DocumentField) else IMAGE_KINDS
     doc = await keep_file(
@@ -188,8 +192,9 @@ async def got_file(
         accept=accept,
         max_mb=limit_mb,
         field=field.name,
+        quota=quota(services.settings, citizen, forms.document_ids(draft, card)),
     )
-    files = list(draft["answers"].get(field.name) or []) + [doc.id]
+    files = earlier + [doc.id]
     draft["answers"][field.name] = files
     if len(files) >= field.max_files:
         forms.advance(card, draft)
@@ -350,6 +355,7 @@ async def submit(
         draft,
         services,
         registered_by=actor_of(query.from_user, citizen.platform) if walk_in else None,
+        open_limit=services.settings.limits.open_requests_per_service,
     )
     await query.message.edit_reply_markup(reply_markup=None)
     await form_views.send_receipt(query.message, l10n, result.request, again=not result.created)

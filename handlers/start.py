@@ -101,7 +101,7 @@ async def cancel(message: Message, l10n: L10n, state: FSMContext, raw_state: str
         await flows.leave(state)
         await message.answer(l10n("cancelled"), reply_markup=ReplyKeyboardRemove())
     elif raw_state is not None and await flows.paused_form(state) is not None:
-        await flows.ask_discard(message, l10n, state, services.catalog)
+        await flows.ask_discard(message, l10n, state, services)
     elif raw_state is not None:
         await state.clear()
         await message.answer(l10n("cancelled"), reply_markup=ReplyKeyboardRemove())

@@ -8,6 +8,8 @@ from bot.callbacks import MenuCb, MineCb, RequestCb
 from bot.filters import PrivateChat
 from bot.l10n import L10n
 from bot.routes import Routes
+from bot.services import Services
+from bot.throttle import refused
 from bot.views import keyboards
 from bot.views.tracking import show_request_by_code
 from desk import requests
@@ -17,9 +19,11 @@ router = Routes("tracking")
 
 
 @router.message(Command("track"), PrivateChat())
-async def track(message: Message, command: CommandObject, l10n: L10n, citizen: Citizen):
+async def track(message: Message, command: CommandObject, l10n: L10n, citizen: Citizen, services: Services):
     if not command.args:
         await message.answer(l10n("track-usage"))
+        return
+    if await refused(services.throttle, "tracking", message, l10n, citizen.id):
         return
     await show_request_by_code(message, l10n, citizen, command.args)
 

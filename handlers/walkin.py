@@ -42,5 +42,5 @@ async def walk_in(
     if access.level < Level.STAFF:
         await message.answer(l10n("walkin-staff-only"))
         return
-    await flows.discard_draft(state)
+    await flows.discard_draft(state, services.store)
     await flows.start_walk_in(message, l10n, state, card, actor.name)

@@ -66,6 +66,8 @@ def make_settings(tmp_path: Path, **overrides) -> Settings:
         documents={"dir": str(tmp_path / "documents")},
         redis={"url": ""},
         database={"url": "sqlite://:memory:"},
+        # tests drive people faster than anyone types; the rate limits have tests of their own (test_limits.py)
+        limits={"messages": "100000 per minute", "tracking": "100000 per minute"},
     )
     base.update(overrides)
     return Settings(**base)

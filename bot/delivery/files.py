@@ -1,9 +1,11 @@
 """Files people send in a chat: fetched with getFile, their type checked from the content (not the
-name), kept in the document store with a checksum, and recorded as a Document."""
+name), within the storage quotas, kept in the document store with a checksum under a safe name whose
+extension is the detected type's, and recorded as a Document."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -16,6 +18,24 @@ from desk.documents import KINDS, DocumentStore
 from models import Citizen, Document
 
 IMAGE_KINDS = ["jpg", "png"]
+Quota = Callable[[int], Awaitable[None]]  # raises ValidationError when one more file of this size does not fit
+
+
+def quota(settings, citizen: Citizen | None, request_document_ids: list[int]) -> Quota | None:
+    """The storage quotas of a citizen's upload (their request's files so far, and all of theirs)."""
+    if citizen is None:
+        return None
+
+    async def check(size: int) -> None:
+        await documents.check_quota(
+            size,
+            citizen_id=citizen.id,
+            request_ids=request_document_ids,
+            request_mb=settings.limits.request_storage_mb,
+            citizen_mb=settings.limits.citizen_storage_mb,
+        )
+
+    return check
 
 
 def file_of(message: Message) -> tuple[str, str, str, int | None] | None:
@@ -43,18 +63,19 @@ async def keep_file(
     accept,
     max_mb: float,
     field: str | None = None,
+    quota: Quota | None = None,
 ) -> Document | None:
     """The message's file kept by the desk (None when it has none). Raises
     validators.ValidationError("file-too-big" | "file-type" | "file-download"), with the limits
     it was checked against (`size`, `kinds`) for the person's explanation."""
     try:
-        return await _keep_file(message, bot, store, platform, citizen, role, accept, max_mb, field)
+        return await _keep_file(message, bot, store, platform, citizen, role, accept, max_mb, field, quota)
     except validators.ValidationError as e:
         e.params = {**e.params, "size": max_mb, "kinds": ", ".join(accept)}
         raise
 
 
-async def _keep_file(message, bot, store, platform, citizen, role, accept, max_mb, field) -> Document | None:
+async def _keep_file(message, bot, store, platform, citizen, role, accept, max_mb, field, quota) -> Document | None:
     found = file_of(message)
     if found is None:
         return None
@@ -62,6 +83,8 @@ async def _keep_file(message, bot, store, platform, citizen, role, accept, max_m
     max_mb = min(max_mb, messenger(platform).download_limit_mb)  # what the bot can fetch with getFile
     if size and size > max_mb * 1024 * 1024:
         raise validators.ValidationError("file-too-big")
+    if size and quota is not None:  # before downloading, when the messenger says the size
+        await quota(size)
     try:
         file = await bot.get_file(file_id)
     except TelegramBadRequest as e:  # both messengers refuse files over 20 MB to bots
@@ -72,13 +95,16 @@ async def _keep_file(message, bot, store, platform, citizen, role, accept, max_m
     await bot.download_file(file.file_path, buffer)
     content = buffer.getvalue()
     kind = documents.check_upload(name, len(content), content[: documents.HEAD_BYTES], accept, max_mb)
+    if quota is not None:
+        await quota(len(content))
+    name = documents.safe_name(name, kind)
     stored = await store.save(content, name)
     return await Document.create(
         citizen=citizen,
         field=field,
         role=role,
         kind=kind,
-        file_name=name[:255],
+        file_name=name,
         size=stored.size,
         sha256=stored.sha256,
         path=str(stored.path),
@@ -91,7 +117,8 @@ async def _keep_file(message, bot, store, platform, citizen, role, accept, max_m
 async def save_file(
     message: Message, bot: Bot, services: Services, *, platform: str, citizen: Citizen | None, role: str
 ) -> Document | None:
-    """A file sent in the conversation about a request (any kind the desk keeps)."""
+    """A file sent in the conversation about a request (any kind the desk keeps; a citizen's within
+    their storage quota)."""
     settings = services.settings
     return await keep_file(
         message,
@@ -102,6 +129,7 @@ async def save_file(
         role=role,
         accept=sorted(KINDS),
         max_mb=settings.documents.max_size_mb,
+        quota=quota(settings, citizen, []) if role == "message" else None,
     )
 
 

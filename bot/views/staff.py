@@ -370,6 +370,28 @@ async def render_citizen_message(out: Outgoing):
     yield from_source_or_text(out, header, event, reply=reply, thread=thread, keyboard=keyboard)
     for call in await _reuploads(out, event, header, reply, thread):
         yield call
+    if more := out.data.get("more"):  # the texts that came too fast for one message each: batched
+        lines = [esc((e.text or "")[: MAX_CARD - 200]) for e in await RequestEvent.filter(id__in=more).order_by("id")]
+        batch: list[str] = []
+        for line in lines:
+            if batch and len(header) + sum(len(x) + 2 for x in batch) + len(line) > MAX_CARD:
+                yield SendMessage(
+                    chat_id=out.chat_id,
+                    text=header + "\n\n" + "\n\n".join(batch),
+                    reply_parameters=reply_to(reply),
+                    message_thread_id=thread,
+                    reply_markup=keyboard,
+                )
+                batch = []
+            batch.append(line)
+        if batch:
+            yield SendMessage(
+                chat_id=out.chat_id,
+                text=header + "\n\n" + "\n\n".join(batch),
+                reply_parameters=reply_to(reply),
+                message_thread_id=thread,
+                reply_markup=keyboard,
+            )
 
 
 @renderer(OutboxKind.STAFF_DUE)

@@ -256,3 +256,12 @@ thread-switch-to = { $code } · { $service }
 thread-switch-which = Which request are you writing about?
 thread-no-other = You have no other open conversation.
 thread-closed-by-staff = The staff closed this conversation, so your message was not sent. To write again, press “Write about this request” on the request's page.
+
+## Limits
+limit-messages = Your messages are arriving very fast. Please wait { $seconds } seconds and send again.
+limit-tracking = Too many tracking-code look-ups. Please try again in { $seconds } seconds.
+error-open-requests = You already have { $max } open requests for this service; a new one can be filed once one of them is answered. See them in "My requests".
+error-complaints-limit = You have filed { $max } complaints about this request; no more can be filed.
+error-storage-request = This request's files would exceed { $mb } MB; send a smaller file.
+error-storage-citizen = All your files together would exceed { $mb } MB; this file was not kept.
+error-files-full = This question takes at most { $max } files and has them all; press "Done".
