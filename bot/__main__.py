@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="long-poll the Bot API and deliver notifications (single process)")
     sub.add_parser("migrate", help="apply the database migrations")
+    sub.add_parser("retention", help="delete what the retention periods of bot.toml no longer keep, and say what")
     cat = sub.add_parser("catalog", help="service identity cards")
     cat.add_argument("action", choices=["check"])
     sub.add_parser("webhook", help="serve the Bot API webhook (production web process)")
@@ -59,6 +60,19 @@ def main(argv: list[str] | None = None) -> int:
         from bot.db import migrate
 
         asyncio.run(migrate(settings.database.url))
+        return 0
+    if command == "retention":
+        from bot import db
+        from bot.jobs import apply_retention
+
+        async def retain() -> None:
+            await db.connect(settings.database.url)
+            try:
+                print(await apply_retention(settings))
+            finally:
+                await db.close()
+
+        asyncio.run(retain())
         return 0
     if command == "run":
         if not settings.accounts():
