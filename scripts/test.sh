@@ -2,7 +2,9 @@
 # Install what the tests need, then run them (SQLite always; PostgreSQL where reachable, mandatory in CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q --disable-pip-version-check -r requirements-test.txt
+# The lock files must agree with the requirements (scripts/lock.sh makes them); then install exactly them.
+python3 scripts/check_lock.py
+python3 -m pip install -q --disable-pip-version-check --require-hashes -r requirements-test.lock
 # The browser test drives Debian's Chromium (playwright's own browser downloads are not used).
 if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then
     apt-get update -qq
