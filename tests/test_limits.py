@@ -152,6 +152,7 @@ async def test_files_a_field_count_quota_names_and_cancel(make_desk):
     paths = [_stored(desk, d) for d in drafts]
     assert drafts and all(p.exists() for p in paths)
     await user.press("لغو")
+    await user.press("بله، کنار بگذار")  # a form with answers is discarded once confirmed
     assert await Document.filter(request=None).count() == 0
     assert not any(p.exists() for p in paths)
 
