@@ -116,3 +116,13 @@ def test_each_form_field_type_is_its_own_class_that_reads_its_own_answers():
             fields[kind].parse("anything", today)
         assert e.value.code == "use-buttons"
     assert fields["document"].accept == ["pdf", "jpg", "png"] and fields["photo"].accept == ["jpg", "png"]
+
+
+def test_no_test_module_imports_another():
+    """Shared helpers live in tests/factories.py and fixtures in conftest.py; a test module imports neither
+    another test module nor conftest."""
+    crossing = {
+        p.name: sorted(m for m in _imports(p) if m.startswith(("tests.test_", "tests.conftest")))
+        for p in sorted((ROOT / "tests").glob("*.py"))
+    }
+    assert {k: v for k, v in crossing.items() if v} == {}

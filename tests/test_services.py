@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from bot.app import build_dispatcher
 from bot.services import build_services
 from desk.clock import Clock
-from tests.conftest import make_settings
+from tests.factories import make_settings
 
 
 def test_the_clock_counts_days_in_the_desks_time_zone():
