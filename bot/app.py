@@ -10,6 +10,7 @@ from aiogram.methods.base import Response, TelegramMethod
 
 from bot import commands
 from bot.config import Settings
+from bot.delivery.callback_answers import AnswerPresses
 from bot.delivery.fsm_storage import DatabaseStorage
 from bot.middlewares import CitizenMiddleware, ContextMiddleware
 from bot.services import Services, build_services
@@ -87,6 +88,7 @@ def build_dispatcher(
     dp = Dispatcher(storage=storage, **kwargs)
     services = services or build_services(settings)
     dp.update.outer_middleware(CitizenMiddleware(services.locales))
+    dp.callback_query.outer_middleware(AnswerPresses())
     dp.message.outer_middleware(CitizenRate())  # per-citizen rates (services.throttle)
     dp.callback_query.outer_middleware(CitizenRate())
     dp.message.outer_middleware(ContextMiddleware())

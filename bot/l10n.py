@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import math
+import os
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
@@ -11,10 +13,14 @@ from fluent.runtime import FluentBundle, FluentResource
 
 from bot.config import ROOT
 from desk.calendar import jalali
-from desk.text import fa_digits
+from desk.text import fa_digits, isolate, ltr, strip_bidi
 from desk.tracking import format_code
 
 LANGUAGES = ("fa", "en")
+# fluent.runtime replaces a placeable over 2,500 characters with "{???}" (a guard against expansion
+# attacks in translations). Arguments this long (someone's long text) are put in after formatting.
+LONG_ARGUMENT = 1000
+_LTR, _RTL = ("L",), ("R", "AL")
 
 
 class Safe(str):
@@ -51,8 +57,15 @@ class L10n:
         pattern = self._bundle.get_message(key).value
         if pattern is None:  # a message with attributes only
             raise KeyError(f"locale key {key!r} has no value")
+        long = {k: v for k, v in args.items() if isinstance(v, str) and len(v) > LONG_ARGUMENT}
+        if long:
+            marker = os.urandom(6).hex()
+            args = {**args, **{k: f"\ue000{marker}{k}\ue001" for k in long}}
         value, _errors = self._bundle.format_pattern(pattern, args)
-        return str(value)
+        value = str(value)
+        for k, v in long.items():
+            value = value.replace(f"\ue000{marker}{k}\ue001", v)
+        return value
 
     def _arg(self, v, *, escape: bool):
         if isinstance(v, bool):
@@ -68,9 +81,21 @@ class L10n:
             return self.decimal(v, 1)
         if isinstance(v, (date, datetime)):
             return self.date(v)
-        if isinstance(v, Safe) or not escape:
-            return str(v) if v is not None else ""
-        return html.escape(str(v) if v is not None else "", quote=False)
+        if isinstance(v, Safe):
+            return str(v)
+        if not escape:  # a button: plain text, without controls that would reorder it
+            return strip_bidi(str(v)) if v is not None else ""
+        if v is None:
+            return ""
+        text = html.escape(strip_bidi(str(v)), quote=False)
+        return isolate(text) if self._foreign(text) else text
+
+    def _foreign(self, text: str) -> bool:
+        """Whether text has letters written the other way than this language's lines (Latin in a
+        Persian line, Persian in an English one): then it is isolated, so it cannot reorder the
+        line around it (a name before a masked ID, say)."""
+        other = _LTR if self.lang == "fa" else _RTL
+        return any(unicodedata.bidirectional(ch) in other for ch in text if ch.isalpha())
 
     # display helpers ---------------------------------------------------------------
     def num(self, n) -> str:
@@ -91,7 +116,8 @@ class L10n:
         return jalali(d, digits=self.lang if self.lang == "fa" else "en", with_time=with_time)
 
     def code(self, tracking_code: str) -> str:
-        return self.digits(format_code(tracking_code))
+        """A tracking code, read left to right in a Persian line."""
+        return Safe(ltr(self.digits(format_code(tracking_code))))
 
 
 class Locales:

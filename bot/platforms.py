@@ -29,6 +29,8 @@ from aiogram.methods import CopyMessage, SendMessage
 from aiogram.types import MessageId
 
 from bot.config import BotAccount
+from bot.delivery.callback_answers import AnswerFirst
+from bot.delivery.resilience import EditsOfOldMessages, LongTexts, RepliesToOutbox, RetryTransient
 from bot.views.render import plain
 
 log = logging.getLogger(__name__)
@@ -254,6 +256,12 @@ class DeskBot(Bot):
         super().__init__(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
         self.platform = platform
         self.payment_token = payment_token  # fees paid in the chat (empty: the card's instructions instead)
+        # outermost first: each may make calls of its own, which pass through all of them again
+        self.session.middleware(AnswerFirst())
+        self.session.middleware(EditsOfOldMessages())
+        self.session.middleware(LongTexts())
+        self.session.middleware(RepliesToOutbox())
+        self.session.middleware(RetryTransient())
         self.session.middleware(UnchangedEditIsDone())
         if platform == BALE.name:
             self.session.middleware(BaleRequests())

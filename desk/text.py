@@ -26,6 +26,9 @@ _FOLD = str.maketrans(
         "\u0640": None,  # tatweel
     }
 )
+# Bidirectional controls that reorder the text after them (embeddings, overrides, isolates).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
 _SPACES = re.compile(r"\s+")
 
@@ -45,3 +48,19 @@ def normalize_text(s: str) -> str:
     lower case, single spaces."""
     s = _DIACRITICS.sub("", normalize_digits(s).translate(_FOLD))
     return _SPACES.sub(" ", s).strip().casefold()
+
+
+def strip_bidi(s: str) -> str:
+    """Text without bidirectional controls: a name or an answer cannot reorder what follows it."""
+    return _BIDI_CONTROLS.sub("", s)
+
+
+def isolate(s: str) -> str:
+    """Someone's text inside a line, in a direction of its own (first strong letter) that leaves the
+    line around it alone: FSI ... PDI, its own stray controls removed."""
+    return FSI + strip_bidi(s) + PDI
+
+
+def ltr(s: str) -> str:
+    """A code, an ID, a number, a file name or a command, read left to right inside a Persian line."""
+    return LRI + strip_bidi(s) + PDI

@@ -24,6 +24,17 @@ _TOKEN = re.compile(r"\d+:[\w-]+")
 
 
 @dataclass
+class Fault:
+    """The next `times` calls of `method` ("*": any method) fail as a real server sometimes does."""
+
+    method: str
+    times: int
+    error_code: int
+    description: str
+    retry_after: int | None = None
+
+
+@dataclass
 class Call:
     token: str
     method: str
@@ -60,6 +71,7 @@ class Standin:
         self.invoices: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> what sendInvoice asked
         self.pre_checkout_queries: dict[str, dict] = {}
         self._charge_ids = itertools.count(1)
+        self.faults: list[Fault] = []
         self._subscribers: list[asyncio.Queue] = []
         self._user_ids = itertools.count(100_000_001)
         self._group_ids = itertools.count(1_000_000_001)
@@ -170,6 +182,27 @@ class Standin:
 
         return member(self, chat, user_id)
 
+    # -- real servers' manners -------------------------------------------------------------------
+    def fail(self, method: str = "*", times: int = 1, *, status: int = 500, retry_after: int | None = None) -> Fault:
+        """Make the next `times` calls of `method` fail: 429 with `retry_after`, a 5xx (500 Internal
+        Server Error, 502 Bad Gateway), as Telegram answers under load or during its outages."""
+        descriptions = {429: f"Too Many Requests: retry after {retry_after}", 502: "Bad Gateway"}
+        fault = Fault(method, times, status, descriptions.get(status, "Internal Server Error"), retry_after)
+        self.faults.append(fault)
+        return fault
+
+    def _fault(self, method: str) -> None:
+        for fault in self.faults:
+            if fault.times > 0 and fault.method in ("*", method):
+                fault.times -= 1
+                if fault.error_code == 429:
+                    self.stats["429"] += 1
+                raise ApiError(fault.error_code, fault.description, retry_after=fault.retry_after)
+
+    def age(self, chat: ChatBase, message_id: int, hours: float) -> None:
+        """Make a message `hours` older (past 48 hours, the bot can no longer edit it)."""
+        chat.history[message_id].api["date"] -= int(hours * 3600)
+
     # -- the Bot API -----------------------------------------------------------------------------
     async def call(self, token: str, method: str, params: dict, files: Files | None = None) -> Any:
         """Check a Bot API call against the spec, record it, and execute it; raises ApiError like Telegram."""
@@ -192,6 +225,8 @@ class Standin:
             raise bale.refused(refused)
         if checked.method is None:
             raise ApiError(404, "Not Found")
+        if self.faults:
+            self._fault(checked.method)
         handler = METHODS.get(checked.method)
         if handler is None:
             return True

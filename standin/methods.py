@@ -9,8 +9,15 @@ from typing import TYPE_CHECKING, Any
 from standin.chats import ChatBase, FakeGroup, FakeUser, StoredMessage
 from standin.errors import ApiError
 from standin.files import DOWNLOAD_LIMIT, UPLOAD_LIMIT, NotAnImage, StoredFile
-from standin.html import HtmlError, Parsed, plain_text
-from standin.spec import ATTACH, CALLBACK_ANSWER_LIMIT, CALLBACK_DATA_BYTES, CAPTION_LIMIT, TEXT_LIMIT
+from standin.html import HtmlError, Parsed, plain_text, utf16_len
+from standin.spec import (
+    ATTACH,
+    CALLBACK_ANSWER_LIMIT,
+    CALLBACK_DATA_BYTES,
+    CAPTION_LIMIT,
+    EDIT_WINDOW_SECONDS,
+    TEXT_LIMIT,
+)
 from standin.updates import BotAccount
 from standin.wire import Files
 
@@ -118,7 +125,7 @@ def parse_text(p: Params) -> Parsed:
     parsed = parse(p.get("text", ""), p.get("parse_mode"), p.get("entities"))
     if not parsed.plain.strip():
         raise ApiError(400, "Bad Request: message text is empty")
-    if len(parsed.plain) > TEXT_LIMIT:
+    if utf16_len(parsed.plain) > TEXT_LIMIT:
         raise ApiError(400, "Bad Request: message is too long")
     return parsed
 
@@ -127,7 +134,7 @@ def caption_content(caption: str | None, parse_mode: str | None, entities: list 
     if caption is None:
         return {}, Parsed("")
     parsed = parse(caption, parse_mode, entities)
-    if len(parsed.plain) > CAPTION_LIMIT:
+    if utf16_len(parsed.plain) > CAPTION_LIMIT:
         raise ApiError(400, "Bad Request: message caption is too long")
     content: dict = {"caption": parsed.plain} if parsed.plain else {}
     if parsed.entities:
@@ -236,7 +243,7 @@ def edit(
     markup: dict | None,
     parse_mode: str | None,
 ) -> dict:
-    if stored.bot_token != account.token:
+    if stored.bot_token != account.token or w.now() - stored.api["date"] > EDIT_WINDOW_SECONDS:
         raise ApiError(400, "Bad Request: message can't be edited")
     inline = markup if markup and "inline_keyboard" in markup else None
     before = {k: stored.api.get(k) or None for k in (*content, "reply_markup")}

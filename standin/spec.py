@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from standin.html import HtmlError, plain_text
+from standin.html import HtmlError, plain_text, utf16_len
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "tests" / "telegram-bot-api" / "api.json"
 ATTACH = "attach://"
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+EDIT_WINDOW_SECONDS = 48 * 3600  # Telegram refuses to edit a bot's messages older than 48 hours
 CALLBACK_DATA_BYTES = 64
 CALLBACK_ANSWER_LIMIT = 200
 _INT = re.compile(r"-?\d+")
@@ -210,6 +211,6 @@ def _text_limit(path: str, text: str, parse_mode: Any, low: int, high: int) -> l
         plain = plain_text(text, parse_mode if isinstance(parse_mode, str) else None).plain
     except HtmlError as e:
         return [f"{path}: can't parse entities: {e}"]
-    if not low <= len(plain) <= high:
-        return [f"{path}: {len(plain)} characters after entities parsing, must be {low}-{high}"]
+    if not low <= utf16_len(plain) <= high:  # Telegram counts UTF-16 code units
+        return [f"{path}: {utf16_len(plain)} UTF-16 code units after entities parsing, must be {low}-{high}"]
     return []

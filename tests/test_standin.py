@@ -146,7 +146,7 @@ async def test_bot_sends_edits_and_gets_telegram_errors(world, bot):
     with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
         await bot.send_message(user.id, "x")
     assert world.violations == [
-        "sendMessage.text: 4097 characters after entities parsing, must be 1-4096",
+        "sendMessage.text: 4097 UTF-16 code units after entities parsing, must be 1-4096",
         "sendMessage.text: can't parse entities: Can't find end of the tag starting at byte offset 2",
     ]
 

@@ -70,7 +70,11 @@ async def test_an_update_takes_two_redis_round_trips_and_duplicates_are_dropped(
     await user.press("فهرست خدمات")
     assert hosted.statuses == [200, 200, 200, 200]
     assert len(user.texts()) == 1 and "Sara &lt;&amp;&gt;" in standin.calls[0].params["text"]
-    assert [c.method for c in standin.calls] == ["sendMessage", "editMessageText", "answerCallbackQuery"]
+    assert [c.method for c in standin.calls] == [
+        "sendMessage",
+        "answerCallbackQuery",
+        "editMessageText",
+    ]  # the press answered first
     # each delivery: the turn taken (state and duplicate check with it) and ended (record with it)
     assert sent == ["EVALSHA"] * 8
     assert sorted(await storage.redis.keys("mizban:update:*")) == [

@@ -33,6 +33,7 @@ from aiogram.exceptions import (
 
 from bot.config import Settings
 from bot.delivery.limits import LimiterUnavailable, Limits, RedisLimits
+from bot.delivery.resilience import SENDER_CALL
 from bot.services import Services, build_services
 from bot.views.notifications import Context, outgoing, renderer_for
 from desk import outbox, reachability
@@ -223,6 +224,7 @@ class Sender:
         while True:
             await self.limits.acquire(self.bot_keys[row.platform], row.chat_id, row.is_group)
             self.stats.calls += 1
+            mark = SENDER_CALL.set(True)  # this policy, not the one of direct replies
             try:
                 return await bot(method)
             except TelegramRetryAfter as e:
@@ -230,6 +232,8 @@ class Sender:
                 if e.retry_after > INLINE_RETRY_AFTER:
                     raise
                 await asyncio.sleep(e.retry_after)
+            finally:
+                SENDER_CALL.reset(mark)
 
 
 def make_limits(settings: Settings) -> Limits:

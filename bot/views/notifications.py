@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from aiogram import methods
 from aiogram.methods import TelegramMethod
 
 from bot.config import Settings
@@ -135,3 +136,18 @@ async def outgoing(row: OutboxMessage, bot, ctx: Context) -> Outgoing:
     if not row.is_group:
         citizen = await Citizen.filter(platform=row.platform, chat_id=row.chat_id).first()
     return Outgoing(row=row, bot=bot, ctx=ctx, citizen=citizen)
+
+
+@renderer("reply")
+async def reply(out: Outgoing):
+    """A direct reply the messenger did not take at the time (bot/delivery/resilience.py): the same call."""
+    method = _METHODS.get(out.data.get("method"))
+    if method is not None:
+        yield method.model_validate(out.data.get("params") or {})
+
+
+_METHODS = {
+    cls.__api_method__: cls
+    for cls in (getattr(methods, name) for name in methods.__all__)
+    if isinstance(cls, type) and issubclass(cls, TelegramMethod) and cls is not TelegramMethod
+}

@@ -27,7 +27,7 @@ from bot.views.conversation import close_keyboard
 from bot.views.keyboards import button
 from bot.views.notifications import Outgoing, renderer
 from bot.views.payments import payment_lines
-from bot.views.render import answer_text, esc, pick
+from bot.views.render import answer_text, esc, iso, pick
 from desk import payments
 from desk.outbox import OutboxKind
 from desk.staff import StaffAction
@@ -67,9 +67,9 @@ def _event_line(l10n: L10n, request: Request, e: RequestEvent, catalog) -> str:
         what += f": {unit_title(catalog, (e.data or {}).get('to', ''), l10n.lang)}"
     elif e.kind == "inquiry":
         what += f" ({(e.data or {}).get('to', '')})"
-    line = f"• {l10n.date(e.at, with_time=True)} — {esc(e.actor_name or '')}: {esc(what)}"
+    line = f"• {l10n.date(e.at, with_time=True)} — {iso(e.actor_name or '')}: {esc(what)}"
     if e.text:
-        line += f" — <i>{esc(e.text[:200])}</i>"
+        line += f" — <i>{iso(e.text[:200])}</i>"
     return line
 
 
@@ -89,7 +89,7 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
             a = {**a, "value": shown_id(str(a["value"]))}
         value = answer_text(l10n, field, a["value"], names)
         if len(value) > MAX_ANSWER:
-            value = esc(str(a["value"])[:MAX_ANSWER]) + "…"
+            value = iso(str(a["value"])[:MAX_ANSWER] + "…")
         answers.append(f"• {esc(pick(field.label, lang))}: {value}")
     events = list(await RequestEvent.filter(request=request).order_by("-id").limit(HISTORY))[::-1]
     overdue = request.status in RequestStatus.OPEN and request.promised_date < today
