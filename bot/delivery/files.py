@@ -8,9 +8,12 @@ import io
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.types import Message
+from aiohttp import ClientError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
+from bot.delivery.resilience import BACKOFF, RETRY_ATTEMPTS, transient
 from bot.platforms import messenger
 from bot.services import Services
 from desk import documents, validators
@@ -18,6 +21,7 @@ from desk.documents import KINDS, DocumentStore
 from models import Citizen, Document
 
 IMAGE_KINDS = ["jpg", "png"]
+DOWNLOAD_ERRORS = (ClientError, TelegramNetworkError, TimeoutError)
 Quota = Callable[[int], Awaitable[None]]  # raises ValidationError when one more file of this size does not fit
 
 
@@ -50,6 +54,23 @@ def file_of(message: Message) -> tuple[str, str, str, int | None] | None:
         v = message.voice
         return v.file_id, v.file_unique_id, f"voice-{v.file_unique_id}.ogg", v.file_size
     return None
+
+
+async def _download(bot: Bot, file_path: str) -> bytes:
+    """The file's bytes; a download that breaks off is tried again, as a Bot API call is."""
+    try:
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(RETRY_ATTEMPTS),
+            wait=BACKOFF,
+            retry=retry_if_exception_type(DOWNLOAD_ERRORS),
+            reraise=True,
+        ):
+            with attempt:
+                buffer = io.BytesIO()
+                await bot.download_file(file_path, buffer)
+                return buffer.getvalue()
+    except DOWNLOAD_ERRORS as e:
+        raise validators.ValidationError("file-download") from e
 
 
 async def keep_file(
@@ -86,14 +107,16 @@ async def _keep_file(message, bot, store, platform, citizen, role, accept, max_m
     if size and quota is not None:  # before downloading, when the messenger says the size
         await quota(size)
     try:
-        file = await bot.get_file(file_id)
+        file = await bot.get_file(file_id)  # retried when the messenger fails (bot/delivery/resilience.py)
     except TelegramBadRequest as e:  # both messengers refuse files over 20 MB to bots
         raise validators.ValidationError("file-too-big" if "too big" in e.message else "file-download") from e
-    buffer = io.BytesIO()
+    except Exception as e:
+        if not transient(e):
+            raise
+        raise validators.ValidationError("file-download") from e  # still failing: the person sends it again
     if file.file_path is None:  # the Bot API did not make the file downloadable
         raise validators.ValidationError("file-download")
-    await bot.download_file(file.file_path, buffer)
-    content = buffer.getvalue()
+    content = await _download(bot, file.file_path)
     kind = documents.check_upload(name, len(content), content[: documents.HEAD_BYTES], accept, max_mb)
     if quota is not None:
         await quota(len(content))
