@@ -45,6 +45,7 @@ class OutboxKind(StrEnum):
     CITIZEN_UNREACHABLE = "citizen-unreachable"  # under the card: it did not reach the citizen (blocked)
     CALENDAR_UNCOVERED = "calendar-uncovered"  # to an admin: the coming days' holidays are not known
     PAYMENT_INVOICE = "payment-invoice"  # the citizen asked to pay a fee at the stage their request reached
+    REPLY = "reply"  # a direct reply the messenger did not take at the time, sent as it was
 
 
 LEASE = timedelta(seconds=120)

@@ -48,7 +48,7 @@ MAX_RETRY_AFTER = 30  # seconds; a longer 429 wait sends the reply through the o
 BACKOFF = wait_exponential_jitter(initial=0.2, max=5.0)
 SENDER_CALL: ContextVar[bool] = ContextVar("sender_call", default=False)  # the outbox sender's own calls
 CANT_EDIT = ("message can't be edited", "message to edit not found")
-REPLY_KIND = "reply"
+REPLY_KIND = outbox.OutboxKind.REPLY
 # the replies that can wait in the outbox: a message to a chat, made again from its parameters
 QUEUEABLE = (
     methods.SendMessage,

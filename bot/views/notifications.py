@@ -33,6 +33,7 @@ from bot.services import Services
 from desk.calendar import WorkCalendar
 from desk.catalog import Catalog
 from desk.documents import DocumentStore
+from desk.outbox import OutboxKind
 from models import Citizen, OutboxMessage
 
 log = logging.getLogger("mizban.outbox")
@@ -138,7 +139,7 @@ async def outgoing(row: OutboxMessage, bot, ctx: Context) -> Outgoing:
     return Outgoing(row=row, bot=bot, ctx=ctx, citizen=citizen)
 
 
-@renderer("reply")
+@renderer(OutboxKind.REPLY)
 async def reply(out: Outgoing):
     """A direct reply the messenger did not take at the time (bot/delivery/resilience.py): the same call."""
     method = _METHODS.get(out.data.get("method"))
