@@ -49,6 +49,7 @@ class Routes:
         self._steps: list = []
         self._children: list[Routes] = []
         self.message = _Observer(self._steps, "message")
+        self.edited_message = _Observer(self._steps, "edited_message")
         self.callback_query = _Observer(self._steps, "callback_query")
         self.my_chat_member = _Observer(self._steps, "my_chat_member")
         self.pre_checkout_query = _Observer(self._steps, "pre_checkout_query")

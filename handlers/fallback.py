@@ -17,3 +17,9 @@ async def unknown_button(query: CallbackQuery, l10n: L10n):
 @router.message(PrivateChat())
 async def unknown_message(message: Message, l10n: L10n):
     await message.answer(l10n("unknown-input"))
+
+
+@router.edited_message(PrivateChat())
+async def edited_message(message: Message, l10n: L10n):
+    """An edit outside a form: the desk reads new messages only."""
+    await message.answer(l10n("edit-not-read"))

@@ -19,6 +19,7 @@ from bot.services import Services
 from bot.states import FormStates
 from bot.views import form as form_views
 from bot.views import keyboards
+from bot.views.render import pick
 from desk import forms, requests, validators
 from desk.catalog import (
     Catalog,
@@ -35,6 +36,7 @@ from models import Citizen, Request
 
 router = Routes("form")
 router.message.filter(PrivateChat())
+router.edited_message.filter(PrivateChat())
 
 
 # --- starting, resuming, cancelling -------------------------------------------------------------
@@ -132,7 +134,23 @@ async def got_text(message: Message, l10n: L10n, state: FSMContext, services: Se
         await message.answer(l10n(f"error-send-{field.type}"))
         return
     value = field.parse(message.text, services.clock.today())
+    draft["last_text"] = {"message_id": message.message_id, "field": field.name}  # an edit of it is applied
     await _accept(message, l10n, state, card, draft, value)
+
+
+@router.edited_message(StateFilter(FormStates.filling, FormStates.review))
+async def edited_answer(message: Message, l10n: L10n, state: FSMContext, services: Services):
+    """The person edited a message: the answer it gave is changed when it is the latest text answer,
+    else they are told how to change an answer (the review's Edit buttons)."""
+    card, draft = await _load(state, services.catalog)
+    last = draft.get("last_text") or {}
+    if card is None or message.text is None or last.get("message_id") != message.message_id:
+        await message.answer(l10n("form-edit-on-review"))
+        return
+    field = card.field(last["field"])
+    draft["answers"][field.name] = field.parse(message.text, services.clock.today())
+    await message.answer(l10n("form-answer-changed", label=pick(field.label, l10n.lang)))
+    await show_form(message, l10n, state, card, draft)
 
 
 @router.message(StateFilter(FormStates.filling), Magic(F.contact))
@@ -175,7 +193,7 @@ async def got_file(
     card, draft = await _load(state, services.catalog)
     field = card and forms.current(card, draft)
     if not isinstance(field, FileField):
-        await message.answer(l10n("error-unexpected"))
+        await message.answer(form_views.expected(l10n, field))
         return
     earlier = list(draft["answers"].get(field.name) or [])
     if len(earlier) >= field.max_files:  # however the file arrives (an album, a field edited on the review)
@@ -208,8 +226,14 @@ async def got_file(
 
 
 @router.message(StateFilter(FormStates.filling))
+async def got_other(message: Message, l10n: L10n, state: FSMContext, services: Services):
+    """A sticker, a voice note, a video note, an animation...: what this question expects."""
+    card, draft = await _load(state, services.catalog)
+    await message.answer(form_views.expected(l10n, card and forms.current(card, draft)))
+
+
 @router.message(StateFilter(FormStates.review), Magic(~F.text.startswith("/")))
-async def got_other(message: Message, l10n: L10n):
+async def got_other_on_review(message: Message, l10n: L10n):
     await message.answer(l10n("error-use-buttons"))
 
 

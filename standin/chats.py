@@ -197,6 +197,29 @@ class FakeUser(ChatBase):
         stored = self.standin.files.add(content, name="voice.ogg", mime_type="audio/ogg")
         return await self.standin.incoming(self, self, _with_caption({"voice": stored.voice(duration)}, caption))
 
+    async def send_media(self, kind: str) -> dict:
+        """A sticker, voice note, video note or animation (what a person sends instead of an answer)."""
+        stored = self.standin.files.add(
+            b"media:" + kind.encode(), name=f"{kind}.bin", mime_type="application/octet-stream"
+        )
+        ids = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id}
+        content = {
+            "sticker": {**ids, "type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False},
+            "voice": {**ids, "duration": 3},
+            "video_note": {**ids, "length": 240, "duration": 3},
+            "animation": {**ids, "width": 320, "height": 240, "duration": 2},
+        }[kind]
+        return await self.standin.incoming(self, self, {kind: content})
+
+    async def edit(self, message_id: int, text: str) -> dict:
+        """The person edits a text message they sent: the bot gets an edited_message."""
+        stored = self.history[message_id]
+        stored.api.update(text_content(text))
+        stored.api["edit_date"] = self.standin.now()
+        stored.raw = stored.plain = text
+        await self.standin.deliver(self.standin.bot(self.token), {"edited_message": stored.api})
+        return stored.view()
+
     async def send_contact(self, phone: str, *, user_id: int | None = None, first_name: str | None = None) -> dict:
         contact = {"phone_number": phone, "first_name": first_name or self.first_name, "user_id": user_id or self.id}
         return await self.standin.incoming(self, self, {"contact": contact})

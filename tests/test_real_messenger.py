@@ -174,3 +174,49 @@ async def test_a_right_to_left_override_in_a_name_cannot_reorder_the_card(make_d
     assert "\u2068Sara Karimi\u2069" in card  # a Latin name isolated in the Persian card
     code = desk.dp.workflow_data["locales"].get("fa").code(request.tracking_code)
     assert code.startswith("\u2066") and code in card  # the code reads left to right
+
+
+async def test_stickers_voice_and_the_wrong_kind_get_what_the_step_expects(permit_desk):
+    desk = permit_desk
+    user = desk.citizen()
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    await fill_profile(user)
+    for kind in ("sticker", "voice", "video_note", "animation"):
+        await user.send_media(kind)
+        assert "به صورت متن" in user.last["plain"], kind  # the owner's name is asked
+    await user.send_document("deed.pdf", PDF)
+    assert "به صورت متن" in user.last["plain"]
+    assert await Document.all().count() == 0
+    await user.send("Owner")
+    await user.send("120")
+    await user.press("رد کردن")
+    await user.send_media("sticker")
+    assert "دکمه" in user.last["plain"]  # usage: a choice
+    await user.press("مسکونی")
+    await user.press("تمام")
+    await user.press("خیر")
+    await user.send("1193653471")
+    await user.send("here is the deed")
+    assert "فایل را بفرستید" in user.last["plain"]
+    await user.send_media("voice")
+    assert "فایل را بفرستید" in user.last["plain"]
+
+
+async def test_an_edited_answer_is_applied_and_an_older_one_explained(permit_desk):
+    desk = permit_desk
+    user = desk.citizen()
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    await fill_profile(user)
+    owner = await user.send("Ownr")
+    area = await user.send("120")
+    await user.edit(area["message_id"], "150")  # the latest answer: applied
+    assert "تغییر کرد" in user.texts()[-2]
+    await user.edit(owner["message_id"], "Owner")  # an older one: how to change it
+    assert "✏️" in user.last["plain"]
+    state = await desk.dp.fsm.get_context(desk.bot, user.id, user.id).get_data()
+    assert state["answers"]["area"] == 150 and state["answers"]["owner_name"] == "Ownr"
+    await user.send("/start")
+    await user.edit(owner["message_id"], "x")
+    assert "ویرایش" in user.last["plain"] or "✏️" in user.last["plain"]

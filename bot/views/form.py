@@ -11,10 +11,25 @@ from bot.views.keyboards import button
 from bot.views.payments import payment_lines
 from bot.views.render import answer_text, pick, split_text
 from desk import forms, payments, reachability
-from desk.catalog import ChoiceField, FileField, LocationField, MobileField, MultiChoiceField, YesNoField, snapshot
+from desk.catalog import (
+    ChoiceField,
+    DateField,
+    FileField,
+    LocationField,
+    LongTextField,
+    MobileField,
+    MultiChoiceField,
+    NationalIdField,
+    NumberField,
+    PostalCodeField,
+    TextField,
+    YesNoField,
+    snapshot,
+)
 from models import Document, GroupHealth, Request
 
 REPLY_KEYBOARD_FIELDS = (LocationField, MobileField)  # fields that offer a share button under the chat
+TEXT_FIELDS = (TextField, LongTextField, NumberField, DateField, NationalIdField, MobileField, PostalCodeField)
 
 
 def field_keyboard(l10n: L10n, card, draft: dict, field) -> InlineKeyboardMarkup:
@@ -145,3 +160,15 @@ async def send_receipt(message: Message, l10n: L10n, request: Request, *, again:
         ]
     )
     await message.answer(text, reply_markup=kb)
+
+
+def expected(l10n: L10n, field) -> str:
+    """What the current question expects, for a message of another kind (a sticker, a voice note, a
+    file where text is asked, text where a file is)."""
+    if field is None:
+        return l10n("error-use-buttons")
+    if isinstance(field, FileField | LocationField):
+        return l10n(f"error-send-{field.type}")
+    if isinstance(field, TEXT_FIELDS):
+        return l10n("error-send-text")
+    return l10n("error-use-buttons")

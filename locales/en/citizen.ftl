@@ -265,3 +265,8 @@ error-complaints-limit = You have filed { $max } complaints about this request; 
 error-storage-request = This request's files would exceed { $mb } MB; send a smaller file.
 error-storage-citizen = All your files together would exceed { $mb } MB; this file was not kept.
 error-files-full = This question takes at most { $max } files and has them all; press "Done".
+
+# an edited message
+form-answer-changed = Your answer to “{ $label }” now reads as edited.
+form-edit-on-review = Edits of earlier messages are not read. To change an answer, press its ✏️ button on the review screen before you submit.
+edit-not-read = Edited messages are not read; please send it again as a new message.
