@@ -11,7 +11,7 @@ from aiogram.methods.base import Response, TelegramMethod
 from bot import commands
 from bot.config import Settings
 from bot.delivery.callback_answers import AnswerPresses
-from bot.delivery.fsm_storage import DatabaseStorage
+from bot.delivery.fsm_storage import DatabaseStorage, WritesAtTheEnd
 from bot.middlewares import CitizenMiddleware, ContextMiddleware
 from bot.services import Services, build_services
 from bot.throttle import CitizenRate
@@ -87,6 +87,7 @@ def build_dispatcher(
     kwargs: dict[str, Any] = {"events_isolation": events_isolation} if events_isolation is not None else {}
     dp = Dispatcher(storage=storage, **kwargs)
     services = services or build_services(settings)
+    dp.update.outer_middleware(WritesAtTheEnd())
     dp.update.outer_middleware(CitizenMiddleware(services.locales))
     dp.callback_query.outer_middleware(AnswerPresses())
     dp.message.outer_middleware(CitizenRate())  # per-citizen rates (services.throttle)

@@ -13,7 +13,7 @@ from contextlib import suppress
 from bot import db
 from bot.app import build_dispatcher
 from bot.config import Settings
-from bot.delivery.polling import PacedPolling
+from bot.delivery.polling import PacedPolling, handle_again_after_outages
 from bot.delivery.updates import allowed_updates
 from bot.platforms import make_bot
 from bot.services import Services, build_services
@@ -46,6 +46,7 @@ async def run_polling(settings: Settings) -> None:
         bot.session.middleware(PacedPolling())
     services = build_services(settings)
     dp = build_dispatcher(settings, services=services)
+    handle_again_after_outages(dp)
     background = start_background(services, bots)
     settle(settings)
     try:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 from tenacity import wait_none
+from tortoise.exceptions import DBConnectionError
 
-from bot.delivery import callback_answers, resilience
+from bot.delivery import callback_answers, polling, resilience
+from bot.delivery.fsm_storage import DatabaseStorage, RowStorage
 from bot.views.render import split_text, utf16_len
-from models import Document, OutboxMessage, OutboxStatus, Request
+from models import Document, FsmRecord, OutboxMessage, OutboxStatus, Request
 from tests.conftest import TEST_CATALOG
 from tests.journey import PDF, fill_profile, open_service
 from tests.test_staff import FAST, make_world
@@ -220,3 +222,49 @@ async def test_an_edited_answer_is_applied_and_an_older_one_explained(permit_des
     await user.send("/start")
     await user.edit(owner["message_id"], "x")
     assert "ویرایش" in user.last["plain"] or "✏️" in user.last["plain"]
+
+
+# -- order, crashes and outages ----------------------------------------------------------------------
+async def test_a_form_step_writes_its_state_and_data_in_one_write(permit_desk, monkeypatch):
+    desk = permit_desk
+    user = desk.citizen()
+    writes = []
+    original = DatabaseStorage.write
+
+    async def counted(self, key, changes):
+        writes.append(set(changes))
+        await original(self, key, changes)
+
+    async def separate(*args, **kwargs):
+        raise AssertionError("state or data written on its own while an update is handled")
+
+    monkeypatch.setattr(DatabaseStorage, "write", counted)
+    monkeypatch.setattr(RowStorage, "set_state", separate)
+    monkeypatch.setattr(RowStorage, "set_data", separate)
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    await fill_profile(user)
+    await user.send("Owner")
+    assert {"state", "data"} in writes
+    record = await FsmRecord.get(key__contains=str(user.id))
+    assert record.state == "FormStates:filling" and record.data["answers"]["owner_name"] == "Owner"
+
+
+async def test_polling_handles_an_update_again_after_a_database_outage(desk, monkeypatch):
+    from bot import middlewares
+
+    monkeypatch.setattr(polling, "OUTAGE_WAIT", wait_none())
+    polling.handle_again_after_outages(desk.dp)
+    lookups = {"failed": 0}
+    first = middlewares.CITIZEN.first
+
+    async def unreachable_twice(*args):
+        if lookups["failed"] < 2:
+            lookups["failed"] += 1
+            raise DBConnectionError(ConnectionRefusedError(111, "Connection refused"))
+        return await first(*args)
+
+    monkeypatch.setattr(middlewares.CITIZEN, "first", unreachable_twice)
+    user = desk.citizen()
+    await user.send("/start")
+    assert lookups["failed"] == 2 and "خوش آمدید" in user.last["plain"] and len(user.texts()) == 1

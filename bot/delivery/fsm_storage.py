@@ -1,11 +1,19 @@
 """aiogram FSM storage in the desk's own database: a half-filled form survives a restart
-without Redis. With Redis configured, aiogram's RedisStorage is used instead (bot/app.py)."""
+without Redis. With Redis configured, aiogram's RedisStorage is used instead (bot/app.py).
+
+A form's state and its data are written together (`OneWrite`, for both storages): while an update
+is handled (`WritesAtTheEnd`, a dispatcher middleware), set_state and set_data are kept aside, read
+back from there, and written once when the handler is done, in one statement (one row here, a
+MULTI in Redis). A process killed between a handler's set_state and its set_data would otherwise
+leave a state without its data ("Continue my form" answering "no form is in progress")."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
+from aiogram import BaseMiddleware
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 
@@ -17,7 +25,58 @@ from models.prepared import PreparedSelect
 STATE = PreparedSelect(FsmRecord, only=("state",), key="")
 
 
-class DatabaseStorage(BaseStorage):
+_WRITES: ContextVar[dict | None] = ContextVar("fsm_writes", default=None)
+
+
+class OneWrite:
+    """A storage mixin: within WritesAtTheEnd, state and data changes wait and go in one write. The
+    storage has `write(key, changes)`: a key's state and/or data ("state", "data") written at once."""
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        writes = _WRITES.get()
+        if writes is None:
+            return await super().set_state(key, state)
+        writes.setdefault(key, {})["state"] = state.state if isinstance(state, State) else state
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        writes = _WRITES.get()
+        if writes and "state" in writes.get(key, {}):
+            return writes[key]["state"]
+        return await super().get_state(key)
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        writes = _WRITES.get()
+        if writes is None:
+            return await super().set_data(key, data)
+        writes.setdefault(key, {})["data"] = dict(data)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        writes = _WRITES.get()
+        if writes and "data" in writes.get(key, {}):
+            return dict(writes[key]["data"])
+        return await super().get_data(key)
+
+
+class WritesAtTheEnd(BaseMiddleware):
+    """`dp.update.outer_middleware(WritesAtTheEnd())`, inside aiogram's FSM middleware (its chat lock)."""
+
+    async def __call__(self, handler, event, data: dict[str, Any]) -> Any:
+        storage = data.get("fsm_storage")
+        if not isinstance(storage, OneWrite):
+            return await handler(event, data)
+        writes: dict = {}
+        token = _WRITES.set(writes)
+        try:
+            return await handler(event, data)
+        finally:
+            _WRITES.reset(token)
+            for key, changes in writes.items():
+                await storage.write(key, changes)
+
+
+class RowStorage(BaseStorage):
+    """One row per key (FsmRecord): the state and the data side by side."""
+
     def __init__(self, key_builder: KeyBuilder | None = None):
         self.key_builder = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
@@ -55,5 +114,22 @@ class DatabaseStorage(BaseStorage):
         record = await FsmRecord.get_or_none(key=self._key(key))
         return dict(record.data) if record else {}
 
+    async def write(self, key: StorageKey, changes: dict) -> None:
+        record = await FsmRecord.get_or_none(key=self._key(key))
+        state = changes.get("state", record.state if record else None)
+        data = changes.get("data", record.data if record else {})
+        if record is None:
+            if state is not None or data:
+                await FsmRecord.create(key=self._key(key), state=state, data=dict(data))
+        elif state is None and not data:
+            await record.delete()
+        else:
+            record.state, record.data = state, dict(data)
+            await record.save(update_fields=["state", "data", "updated_at"])
+
     async def close(self) -> None:
         pass
+
+
+class DatabaseStorage(OneWrite, RowStorage):
+    """The desk's database storage, its state and data written together."""

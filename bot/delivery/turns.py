@@ -36,6 +36,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, KeyBuilder, StateType, 
 from aiogram.fsm.storage.redis import RedisStorage
 
 from bot.delivery.dedupe import CURRENT_DELIVERY, KEEP, RedisRecord
+from bot.delivery.fsm_storage import OneWrite
 
 log = logging.getLogger(__name__)
 TURN_SECONDS = 60
@@ -57,8 +58,9 @@ return 1
 """
 
 
-class TurnStorage(RedisStorage):
-    """aiogram's RedisStorage whose first get_state of a key in a turn is the state the turn fetched."""
+class TurnStorage(OneWrite, RedisStorage):
+    """aiogram's RedisStorage whose first get_state of a key in a turn is the state the turn fetched,
+    and whose state and data of a turn are written in one MULTI (bot/delivery/fsm_storage.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,6 +75,21 @@ class TurnStorage(RedisStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         self.fetched.pop(self.key_builder.build(key, "state"), None)
         await super().set_state(key, state)
+
+    async def write(self, key: StorageKey, changes: dict) -> None:
+        state_key, data_key = self.key_builder.build(key, "state"), self.key_builder.build(key, "data")
+        async with self.redis.pipeline(transaction=True) as multi:
+            if "state" in changes:
+                if changes["state"] is None:
+                    multi.delete(state_key)
+                else:
+                    multi.set(state_key, changes["state"], ex=self.state_ttl)
+            if "data" in changes:
+                if changes["data"]:
+                    multi.set(data_key, self.json_dumps(changes["data"]), ex=self.data_ttl)
+                else:
+                    multi.delete(data_key)
+            await multi.execute()
 
 
 class RedisTurns(BaseEventIsolation):
