@@ -308,7 +308,8 @@ async def test_the_cycle_through_the_bot(world):
     evaluator = desk.standin.user("Evaluator", user_id=EVALUATOR)
     stranger = desk.standin.user("Other", user_id=OTHER_EVALUATOR)
     await boss.send("/grant 901 evaluator تهران")
-    assert boss.last["plain"] == "نقش evaluator (تهران) به telegram:901 داده شد."
+    # Latin words in a Persian line are isolated (FSI…PDI), so they cannot reorder it
+    assert boss.last["plain"] == "نقش \u2068evaluator\u2069 (تهران) به \u2068telegram:901\u2069 داده شد."
     await boss.send("/grant 902 evaluator قزوین")
     await boss.send("/grant 903 evaluator Atlantis")
     assert boss.last["plain"].startswith("شیوهٔ نوشتن:")
@@ -335,7 +336,7 @@ async def test_the_cycle_through_the_bot(world):
         await evaluator.send(line)
         assert "ثبت شد" in evaluator.last["plain"], line
     await evaluator.send(f"/evaluate {number} s4 archive x")  # not an in-person service of the declaration
-    assert evaluator.last["plain"] == "خدمت archive در جدول s4 این اظهارنامه نیست."
+    assert evaluator.last["plain"] == "خدمت \u2068archive\u2069 در جدول \u2068s4\u2069 این اظهارنامه نیست."
     await evaluator.send(f"/evaluate {number} done")
     await evaluator.send(f"/evaluate {number} s2 3 weak")
     assert evaluator.last["plain"] == "ارزیابی این اظهارنامه پایان یافته است و تغییر نمی‌کند."

@@ -69,7 +69,7 @@ async def test_staff_register_a_walk_in_for_a_citizen_who_uses_the_messenger(des
     assert (event.actor, event.actor_name) == ("staff", "Clerk")
     texts = [m["plain"] for m in clerk.messages[-2:]]
     code = fa_digits(format_code(request.tracking_code))
-    assert f"کد رهگیری: {code}" in texts[0]  # the receipt, to print or read out
+    assert f"کد رهگیری: \u2066{code}\u2069" in texts[0]  # the receipt, to print or read out (left to right)
     assert texts[1] == (
         "این درخواست به صورت حضوری ثبت شد و رسید و کد رهگیری در پیام‌رسان مراجعه‌کننده هم برایش فرستاده می‌شود."
     )
