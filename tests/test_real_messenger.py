@@ -13,9 +13,7 @@ from bot.delivery import callback_answers, polling, resilience
 from bot.delivery.fsm_storage import DatabaseStorage, RowStorage
 from bot.views.render import split_text, utf16_len
 from models import Document, FsmRecord, OutboxMessage, OutboxStatus, Request
-from tests.conftest import TEST_CATALOG
-from tests.journey import PDF, fill_profile, open_service
-from tests.test_staff import FAST, make_world
+from tests.factories import FAST, PDF, TEST_CATALOG, fill_profile, make_world, open_service
 
 MENU = "فهرست خدمات"
 
