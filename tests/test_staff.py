@@ -69,7 +69,7 @@ async def test_card_shows_the_request_with_masked_identity_and_its_documents(wor
     card = world.card(request)
     text = card["plain"]
     lines = text.split("\n")
-    assert lines[0] == f"🗂 درخواست {fa_digits(format_code(request.tracking_code))}"
+    assert lines[0] == f"🗂 درخواست \u2066{fa_digits(format_code(request.tracking_code))}\u2069"  # read left to right
     assert lines[1] == f"خدمت: {TITLE}"
     assert "Sara <Karimi>" in text  # escaped on the way, shown as typed
     identity = text.split("کد ملی:")[1].split("\n")[0]
@@ -328,7 +328,7 @@ async def test_reject_with_a_reason(world):
     request = await Request.get(id=request.id)
     assert (request.status, request.reject_reason) == (RequestStatus.REJECTED, "Tax file not found")
     code = fa_digits(format_code(request.tracking_code))
-    notice = f"⛔️ درخواست {code} ({TITLE}) رد شد.\nدلیل: Tax file not found"
+    notice = f"⛔️ درخواست \u2066{code}\u2069 ({TITLE}) رد شد.\nدلیل: \u2068Tax file not found\u2069"
     assert world.user.texts().count(notice) == 1
 
 
@@ -377,7 +377,8 @@ async def test_forum_group_gets_one_topic_per_request(desk):
     world = await make_world(desk, forum=True)
     request = await world.submit()
     # one topic, named after the request, holding its card
-    assert world.group.topics == {request.card_thread_id: f"{fa_digits(format_code(request.tracking_code))} — {TITLE}"}
+    code = f"\u2066{fa_digits(format_code(request.tracking_code))}\u2069"  # read left to right
+    assert world.group.topics == {request.card_thread_id: f"{code} — {TITLE}"}
     assert world.card(request)["message_thread_id"] == request.card_thread_id
     await world.press(world.clerk, "پرسش از متقاضی", request)
     await world.group.send(world.clerk, "Need your tax file number")
