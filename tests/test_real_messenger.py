@@ -172,7 +172,7 @@ async def test_a_right_to_left_override_in_a_name_cannot_reorder_the_card(make_d
     card = world.card(request)["plain"]
     assert "\u202e" not in card
     assert "\u2068Sara Karimi\u2069" in card  # a Latin name isolated in the Persian card
-    code = desk.dp.workflow_data["locales"].get("fa").code(request.tracking_code)
+    code = desk.dp.workflow_data["services"].locales.get("fa").code(request.tracking_code)
     assert code.startswith("\u2066") and code in card  # the code reads left to right
 
 

@@ -57,7 +57,7 @@ PENDING: ContextVar[PendingAnswer | None] = ContextVar("pending_answer", default
 class AnswerPresses(BaseMiddleware):
     """`dp.callback_query.outer_middleware(AnswerPresses())`."""
 
-    async def __call__(self, handler, event: CallbackQuery, data: dict[str, Any]) -> Any:
+    async def __call__(self, handler, event: CallbackQuery, data: dict[str, Any]) -> Any:  # type: ignore[override]
         pending = PendingAnswer(data["bot"], event.id)
         token = PENDING.set(pending)
         timer = asyncio.get_running_loop().call_later(

@@ -71,6 +71,7 @@ async def _download(bot: Bot, file_path: str) -> bytes:
                 return buffer.getvalue()
     except DOWNLOAD_ERRORS as e:
         raise validators.ValidationError("file-download") from e
+    raise AssertionError("the last attempt returns or raises")
 
 
 async def keep_file(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.state import State
@@ -32,29 +32,37 @@ class OneWrite:
     """A storage mixin: within WritesAtTheEnd, state and data changes wait and go in one write. The
     storage has `write(key, changes)`: a key's state and/or data ("state", "data") written at once."""
 
+    if TYPE_CHECKING:  # the storage's own, declared here for the type checker, defined there
+
+        async def write(self, key: StorageKey, changes: dict) -> None: ...
+
+    def _storage(self) -> BaseStorage:
+        """The storage after this mixin (RowStorage, RedisStorage): its own reads and writes."""
+        return cast(BaseStorage, super())
+
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         writes = _WRITES.get()
         if writes is None:
-            return await super().set_state(key, state)
+            return await self._storage().set_state(key, state)
         writes.setdefault(key, {})["state"] = state.state if isinstance(state, State) else state
 
     async def get_state(self, key: StorageKey) -> str | None:
         writes = _WRITES.get()
         if writes and "state" in writes.get(key, {}):
             return writes[key]["state"]
-        return await super().get_state(key)
+        return await self._storage().get_state(key)
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         writes = _WRITES.get()
         if writes is None:
-            return await super().set_data(key, data)
+            return await self._storage().set_data(key, data)
         writes.setdefault(key, {})["data"] = dict(data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         writes = _WRITES.get()
         if writes and "data" in writes.get(key, {}):
             return dict(writes[key]["data"])
-        return await super().get_data(key)
+        return await self._storage().get_data(key)
 
 
 class WritesAtTheEnd(BaseMiddleware):

@@ -86,4 +86,4 @@ def handle_again_after_outages(dp: Dispatcher) -> None:
             with attempt:
                 return await feed_update(bot, update, **kwargs)
 
-    dp.feed_update = feed_until_reachable
+    dp.feed_update = feed_until_reachable  # type: ignore[method-assign]

@@ -142,7 +142,7 @@ async def outgoing(row: OutboxMessage, bot, ctx: Context) -> Outgoing:
 @renderer(OutboxKind.REPLY)
 async def reply(out: Outgoing):
     """A direct reply the messenger did not take at the time (bot/delivery/resilience.py): the same call."""
-    method = _METHODS.get(out.data.get("method"))
+    method = _METHODS.get(out.data.get("method") or "")
     if method is not None:
         yield method.model_validate(out.data.get("params") or {})
 
