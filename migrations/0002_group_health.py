@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="UnitGroup",
             name="health",
-            field=fields.CharField(default="ok", max_length=8),
+            field=fields.CharField(default="ok", db_default="ok", max_length=8),
         ),
         ops.AddField(
             model_name="UnitGroup",

@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="Request",
             name="channel",
-            field=fields.CharField(default="messenger", max_length=16),
+            field=fields.CharField(default="messenger", db_default="messenger", max_length=16),
         ),
         ops.AddField(
             model_name="Request",

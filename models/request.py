@@ -58,7 +58,7 @@ class Request(Timestamped):
     agency_code = fields.CharField(max_length=64, db_index=True)
     unit_code = fields.CharField(max_length=64, db_index=True)
     unit_place = fields.CharField(max_length=8, default="hq")  # hq | line, for the reports
-    channel = fields.CharField(max_length=16, default=Channel.MESSENGER)
+    channel = fields.CharField(max_length=16, default=Channel.MESSENGER, db_default="messenger")
     registered_by = fields.CharField(max_length=128, null=True)  # the desk staff member, for in-person requests
     status = fields.CharField(max_length=20, default=RequestStatus.SUBMITTED, db_index=True)
     stage_code = fields.CharField(max_length=64, null=True)
@@ -78,7 +78,7 @@ class Request(Timestamped):
     card_thread_id = fields.BigIntField(null=True)
     due_soon_notified = fields.BooleanField(default=False)
     overdue_notified = fields.BooleanField(default=False)
-    conversation = fields.CharField(max_length=8, default=Conversation.NONE)
+    conversation = fields.CharField(max_length=8, default=Conversation.NONE, db_default="")
     conversation_at = fields.DatetimeField(null=True)  # when it was last opened (the newest one is written to)
 
     class Meta:

@@ -27,7 +27,7 @@ class UnitGroup(Timestamped):
     # can the bot post in it: ok | lost (removed, kicked, restricted, chat gone: cards and
     # notifications wait) | limited (demoted from administrator: cards go out, typed answers may not
     # be seen); since when, why, and when admins were last reminded of it
-    health = fields.CharField(max_length=8, default=GroupHealth.OK)
+    health = fields.CharField(max_length=8, default=GroupHealth.OK, db_default="ok")
     health_since = fields.DatetimeField(null=True)
     health_reason = fields.CharField(max_length=255, null=True)
     health_reminded_at = fields.DatetimeField(null=True)
