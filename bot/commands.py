@@ -72,8 +72,19 @@ async def on_startup(bots: list[Bot], services, dispatcher, app=None, **_) -> No
     if app is not None and not services.settings.webhook.base_url:
         return
     dispatcher.workflow_data["command_menus"] = asyncio.create_task(
-        publish(bots, services.settings, services.locales), name="command-menus"
+        _publish_in_background(bots, services.settings, services.locales), name="command-menus"
     )
+
+
+async def _publish_in_background(bots: list[Bot], settings, locales: Locales) -> None:
+    """The menus are a convenience: a failure (the Bot API or the database going away meanwhile,
+    a shutdown) is logged, never left as an unretrieved task error; the next start sets them again."""
+    try:
+        await publish(bots, settings, locales)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.warning("command menus not set", exc_info=True)
 
 
 async def publish(bots: list[Bot], settings, locales: Locales) -> None:
