@@ -45,7 +45,7 @@ class AuditDeclaration(Timestamped):
 
 class AuditEvaluation(Timestamped):
     """The evaluator's columns for one declaration: what was verified on site, the contradictions
-    found and the fixes needed (appendix 2, the «نتایج ارزیابی» parts)."""
+    found and the fixes needed (appendix 2, its "evaluation results" parts)."""
 
     id = fields.IntField(primary_key=True)
     declaration: fields.OneToOneRelation[AuditDeclaration] = fields.OneToOneField(
