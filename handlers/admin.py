@@ -12,8 +12,8 @@ from aiogram.types import BufferedInputFile, Message
 from bot.l10n import L10n
 from bot.routes import Routes
 from bot.services import Services
+from bot.views.render import file_date
 from desk import payments, reports, staff
-from desk.calendar import jalali
 from desk.catalog import CatalogError, load_catalog
 from desk.survey import load_form
 from desk.validators import ValidationError
@@ -54,11 +54,6 @@ async def _query(
             await message.answer(l10n("admin-not-allowed"))
         return None
     return scoped
-
-
-def _stamp(day) -> str:
-    """A Jalali date for a file name (1404-03-01)."""
-    return jalali(day, digits="en").replace("/", "-")
 
 
 def _period(l10n: L10n, q: reports.Query) -> str:
@@ -216,7 +211,7 @@ async def export_requests(message: Message, command: CommandObject, l10n: L10n, 
 
     data = await export.build(q, l10n, services.catalog, tz=services.settings.calendar.timezone)
     count = await reports.accepted(q, services.settings.calendar.timezone)
-    name = f"requests-{_stamp(q.start)}-{_stamp(q.end)}.xlsx"
+    name = f"requests-{file_date(q.start)}-{file_date(q.end)}.xlsx"
     await message.answer_document(
         BufferedInputFile(data, filename=name),
         caption=l10n("admin-export-caption", period=_period(l10n, q), count=count),

@@ -21,8 +21,8 @@ from bot.l10n import L10n
 from bot.platforms import deep_link
 from bot.routes import Routes
 from bot.services import Services
+from bot.views.render import file_date
 from desk import audit, staff
-from desk.calendar import jalali
 from desk.survey import load_form
 from desk.text import normalize_digits
 from models import AuditDeclaration, AuditEvaluation
@@ -42,11 +42,6 @@ async def only_audit_roles(handler, message: Message, data: dict):
 
 audit_roles.message.middleware(only_audit_roles)  # inner: only once one of its commands matched
 router.include(audit_roles)
-
-
-def _stamp(day) -> str:
-    """A Jalali date for a file name (1404-03-01)."""
-    return jalali(day, digits="en").replace("/", "-")
 
 
 def _by(message: Message, platform: str) -> tuple[str, int, str]:
@@ -127,7 +122,7 @@ async def audit_forms(
     from bot.reports.audit import agency_workbook  # openpyxl loads when first needed
 
     data = agency_workbook(forms, evaluation, load_form(), l10n.button, l10n.lang, live=declared is None)
-    name = f"audit-{agency}-{_stamp(period.start)}.xlsx"
+    name = f"audit-{agency}-{file_date(period.start)}.xlsx"
     caption = "audit-caption-declared" if declared else "audit-caption-live"
     await message.answer_document(
         BufferedInputFile(data, filename=name),
@@ -240,7 +235,7 @@ async def rollup(message: Message, command: CommandObject, l10n: L10n, platform:
 
     data = rollup_workbook(table2, table1, l10n.button, text)
     await message.answer_document(
-        BufferedInputFile(data, filename=f"rollup-{_stamp(periods[0].start)}.xlsx"),
+        BufferedInputFile(data, filename=f"rollup-{file_date(periods[0].start)}.xlsx"),
         caption=l10n("audit-rollup-caption", periods=text),
     )
 

@@ -7,6 +7,7 @@ import re
 import weakref
 
 from bot.l10n import Safe
+from desk.calendar import jalali
 from desk.text import isolate, ltr, strip_bidi
 
 MAX_TEXT = 4096  # Telegram's limits, in UTF-16 code units
@@ -25,6 +26,11 @@ def per_catalog(catalog, key: tuple, build):
     if key not in table:
         table[key] = build()
     return table[key]
+
+
+def file_date(day) -> str:
+    """A Jalali date for a file name (1404-03-01): Latin digits, no slashes."""
+    return jalali(day, digits="en").replace("/", "-")
 
 
 def plain(text: str) -> str:
