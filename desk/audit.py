@@ -453,6 +453,19 @@ async def evaluate(declaration: AuditDeclaration, section: str, args: list[str],
     await evaluation.save()
 
 
+async def declared(declaration: AuditDeclaration) -> tuple[Forms, dict | None]:
+    """A declaration's frozen forms, dated and signed by its evaluator once the evaluation is
+    finished, and the evaluator's columns (None: not evaluated yet)."""
+    forms_ = Forms.from_json(declaration.forms)
+    ev = await AuditEvaluation.get_or_none(declaration_id=declaration.id)
+    if ev is None:
+        return forms_, None
+    if ev.completed_at is not None:
+        forms_.header.evaluated_on, forms_.header.evaluated_by = ev.completed_at.date().isoformat(), ev.by_name
+    columns = {"s1_conflicts": ev.s1_conflicts, "s2_levels": ev.s2_levels, "fixes": ev.fixes}
+    return forms_, columns | {"improvements": ev.improvements}
+
+
 # -- appendix 3 ----------------------------------------------------------------------------------
 @dataclass
 class RollupRow:

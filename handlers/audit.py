@@ -25,7 +25,7 @@ from bot.views.render import file_date
 from desk import audit, staff
 from desk.survey import load_form
 from desk.text import normalize_digits
-from models import AuditDeclaration, AuditEvaluation
+from models import AuditDeclaration
 
 router = Routes("audit")
 router.message.filter(PrivateChat())
@@ -56,21 +56,6 @@ def _period_text(l10n: L10n, p: audit.Period) -> str:
 async def _link(bot: Bot, platform: str):
     me = await bot.me()
     return lambda code: deep_link(platform, me.username, f"s_{code}")
-
-
-async def _evaluation_json(declaration: AuditDeclaration) -> dict | None:
-    ev = await AuditEvaluation.get_or_none(declaration_id=declaration.id)
-    if ev is None:
-        return None
-    return {
-        "s1_conflicts": ev.s1_conflicts,
-        "s2_levels": ev.s2_levels,
-        "fixes": ev.fixes,
-        "improvements": ev.improvements,
-        "completed": ev.completed_at is not None,
-        "by": ev.by_name,
-        "on": ev.completed_at,
-    }
 
 
 async def _may_see(settings, platform: str, user_id: int, agency: str, catalog) -> bool:
@@ -104,11 +89,7 @@ async def audit_forms(
         return
     declared = await AuditDeclaration.get_or_none(agency_code=agency, period_start=period.start, period_end=period.end)
     if declared is not None:
-        forms = audit.Forms.from_json(declared.forms)
-        evaluation = await _evaluation_json(declared)
-        if evaluation and evaluation["completed"]:
-            forms.header.evaluated_on = evaluation["on"].date().isoformat()
-            forms.header.evaluated_by = evaluation["by"]
+        forms, evaluation = await audit.declared(declared)
     else:
         forms = await audit.forms(
             services.catalog,

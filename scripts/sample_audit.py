@@ -29,7 +29,6 @@ from desk import audit  # noqa: E402
 from desk.catalog import load_catalog  # noqa: E402
 from desk.survey import load_form  # noqa: E402
 from models import (  # noqa: E402
-    AuditEvaluation,
     Channel,
     Citizen,
     Document,
@@ -120,15 +119,7 @@ async def main() -> None:
                 ("done", []),
             ]:
                 await audit.evaluate(declaration, section, args, by=EVALUATOR, now=now)
-            evaluation = await AuditEvaluation.get(declaration_id=declaration.id)
-            frozen = audit.Forms.from_json(declaration.forms)
-            frozen.header.evaluated_on, frozen.header.evaluated_by = now.date().isoformat(), EVALUATOR[2]
-            ev = {
-                "s1_conflicts": evaluation.s1_conflicts,
-                "s2_levels": evaluation.s2_levels,
-                "fixes": evaluation.fixes,
-                "improvements": evaluation.improvements,
-            }
+            frozen, ev = await audit.declared(declaration)
             book = agency_workbook(frozen, ev, load_form(), t, "fa", live=False)
             (ROOT / "docs" / "audit-sample.xlsx").write_bytes(book)
             t2 = await audit.rollup([PERIOD])
