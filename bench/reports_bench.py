@@ -115,7 +115,7 @@ def sqlite_summary_sql() -> list[str]:
 
     fine = " UNION ALL ".join(
         [
-            part(s, submitted="1"),
+            part(s, submitted="1", submitted_late=f"({s} > promised_date)"),
             part(f"max({s}, promised_date)", due="1"),
             part(
                 a,

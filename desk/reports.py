@@ -2,10 +2,9 @@
 previous period beside them.
 
 The figures are read from the per-day summaries (desk/summaries.py): one row per day of the period
-(and of the days before it, for what was still open), whatever the number of requests; only a
-period running today also counts today's requests up to now in the request table. The median
-answer time is then exact at day resolution: the median of the answer times rounded down to whole
-days. For a time zone other than the summaries' or a scope they do not keep, every figure is an
+(and of the days before it, for what was still open), whatever the number of requests, today
+included. The median answer time is then exact at day resolution: the median of the answer times
+rounded down to whole days. For a time zone other than the summaries' or a scope they do not keep, every figure is an
 aggregate query over the requests instead (the `_scan` path; SQLite and PostgreSQL)."""
 
 from __future__ import annotations
@@ -515,20 +514,34 @@ def _before(day: date) -> str:
     )
 
 
-async def _day_sums(qs: list[Query], at: tuple[str, str], wanted: dict, before: list[date] | None = None) -> list[dict]:
-    """Sums of report_day columns per period: wanted {name: (expression, "period" | "before")}; a
-    "before" sum covers every day before before[i] (what was still open then)."""
+async def _day_sums(
+    qs: list[Query],
+    at: tuple[str, str],
+    wanted: dict,
+    before: list[date] | None = None,
+    extra: dict[str, str] | None = None,
+) -> list[dict]:
+    """Sums of report_day columns per period: wanted {name: (expression, "period" | "before" |
+    "on")}; a "before" sum covers every day before before[i] (what was still open then), an "on" sum
+    the day before[i] itself. `extra` {name: SQL expression} is read in the same statement (the same
+    snapshot) and given in every period's dict."""
     where, params = _scope_params(at)
     select: list[str] = []
     conds: dict[str, None] = {}
     for i, q in enumerate(qs):
         for name, (expr, over) in wanted.items():
-            cond = _in_period(q) if over == "period" else _before(cast(list[date], before)[i])
+            if over == "period":
+                cond = _in_period(q)
+            else:
+                day = cast(list[date], before)[i]
+                cond = _before(day) if over == "before" else _days(day, day)
             conds[cond] = None
             select.append(f"COALESCE(SUM({expr}) FILTER (WHERE {cond}), 0) AS {name}_{i}")
+    select += [f"{sql} AS {name}" for name, sql in (extra or {}).items()]
     sql = f'SELECT {", ".join(select)} FROM "report_day" WHERE {where} AND ({" OR ".join(conds)})'
     (row,) = await Tortoise.get_connection("default").execute_query_dict(sql, params)
-    return [{name: int(row[f"{name}_{i}"]) for name in wanted} for i in range(len(qs))]
+    extras = {name: row[name] for name in extra or {}}
+    return [{**{name: int(row[f"{name}_{i}"]) for name in wanted}, **extras} for i in range(len(qs))]
 
 
 async def _per_day(q: Query, at: tuple[str, str], column: str) -> list[tuple[date, int]]:
@@ -584,30 +597,53 @@ def median_of_counts(counts: dict[int, int]) -> float | None:
     return sum(middle) / len(middle) if len(middle) == 2 else float(middle[0])
 
 
-async def _today_part(q: Query, as_of: datetime, tz: str) -> tuple[int, int]:
-    """(open, overdue) changes from the requests of as_of's day up to as_of: the day rows count
-    whole days only. Reads one day's requests through the submitted_at and answered_at indexes."""
-    day = as_of.astimezone(ZoneInfo(tz)).date()
-    midnight = datetime.combine(day, time(0), ZoneInfo(tz)).astimezone(UTC)
-    if as_of <= midnight:
-        return 0, 0
-    scope = q.scope
-    came = Request.filter(submitted_at__gte=midnight, submitted_at__lt=as_of, **scope)
-    went = Request.filter(answered_at__gte=midnight, answered_at__lt=as_of, **scope)
-    came_n, went_n, went_late, came_late = await asyncio.gather(
-        came.count(),
-        went.count(),
-        went.filter(submitted_at__lt=midnight, promised_date__lt=day).count(),
-        came.filter(Q(answered_at=None) | Q(answered_at__gte=as_of), promised_date__lt=day).count(),
+def _midnight(day: date, tz: str) -> datetime:
+    return datetime.combine(day, time(0), ZoneInfo(tz)).astimezone(UTC)
+
+
+def _recorded_from(at: datetime) -> str:
+    """SQL: true when a request was accepted or answered at or after `at` (two index probes)."""
+    stamp = _stamp(at)
+    return (
+        f'(EXISTS (SELECT 1 FROM "request" WHERE "submitted_at" >= {stamp}) '
+        f'OR EXISTS (SELECT 1 FROM "request" WHERE "answered_at" >= {stamp}))'
     )
-    return came_n - went_n, came_late - went_late
+
+
+async def _today_scan(q: Query, as_of: datetime, tz: str) -> tuple[int, int]:
+    """(open, overdue) changes from the requests of as_of's day up to as_of, in one pass over that
+    day's acceptances and answers (their indexes): only when requests were recorded after as_of (a
+    report as of an instant the data has passed), where today's summary row says too much."""
+    day = as_of.astimezone(ZoneInfo(tz)).date()
+    midnight = _midnight(day, tz)
+    came, went = _in_span("submitted_at", (midnight, as_of)), _in_span("answered_at", (midnight, as_of))
+    late = f"promised_date < '{day.isoformat()}'"
+    still_open = f"(answered_at IS NULL OR answered_at >= {_stamp(as_of)})"
+    row = await _one_row(
+        Request.filter(
+            Q(submitted_at__gte=midnight, submitted_at__lt=as_of) | Q(answered_at__gte=midnight, answered_at__lt=as_of),
+            **q.scope,
+        ),
+        {
+            "came": f"COUNT(*) FILTER (WHERE {came})",
+            "went": f"COUNT(*) FILTER (WHERE {went})",
+            "came_late": f"COUNT(*) FILTER (WHERE {came} AND {still_open} AND {late})",
+            "went_late": f"COUNT(*) FILTER (WHERE {went} AND submitted_at < {_stamp(midnight)} AND {late})",
+        },
+    )
+    return row["came"] - row["went"], row["came_late"] - row["went_late"]
 
 
 async def _summary_request_figures(
     qs: list[Query], out: list[Figures], now: datetime, tz: str, at: tuple[str, str]
 ) -> list[Figures]:
+    """The figures from the summary rows. Open and overdue are as of the end of the period, or now
+    for a period running today: the days before today from their rows, today's changes from
+    today's row while nothing was recorded after now (always, at the desk's own now), otherwise
+    from today's requests (_today_scan)."""
     as_of = [min(bounds(q, tz)[1], now) for q in qs]
     cut = [a.astimezone(ZoneInfo(tz)).date() for a in as_of]
+    running = [i for i, (a, day) in enumerate(zip(as_of, cut)) if a > _midnight(day, tz)]
     wanted = {
         "accepted": ("submitted", "period"),
         "answered": ("answered", "period"),
@@ -616,12 +652,21 @@ async def _summary_request_figures(
         "open": ('"submitted" - "answered"', "before"),
         "overdue": ('"due" - "settled"', "before"),
     }
-    sums, times, *today = await asyncio.gather(
-        _day_sums(qs, at, wanted, cut), _answer_times(qs, at), *(_today_part(q, a, tz) for q, a in zip(qs, as_of))
-    )
-    for f, row, hist, (more_open, more_late) in zip(out, sums, times, today):
+    if running:
+        wanted |= {
+            "open_today": ('"submitted" - "answered"', "on"),
+            "overdue_today": ('"submitted_late" - ("answered" - "on_time")', "on"),
+        }
+    extra = {f"after_{i}": _recorded_from(as_of[i]) for i in running}
+    sums, times = await asyncio.gather(_day_sums(qs, at, wanted, cut, extra), _answer_times(qs, at))
+    for i in running:
+        if sums[i][f"after_{i}"]:
+            sums[i]["open_today"], sums[i]["overdue_today"] = await _today_scan(qs[i], as_of[i], tz)
+        sums[i]["open"] += sums[i]["open_today"]
+        sums[i]["overdue"] += sums[i]["overdue_today"]
+    for f, row, hist in zip(out, sums, times):
         f.accepted, f.answered = row["accepted"], row["answered"]
-        f.open, f.overdue = row["open"] + more_open, row["overdue"] + more_late
+        f.open, f.overdue = row["open"], row["overdue"]
         if f.answered:
             f.mean_days = row["ms"] / summaries.DAY_MS / f.answered
             f.on_time = row["on_time"] / f.answered

@@ -4,13 +4,18 @@ instead of every request, at a cost that does not grow with the number of reques
 
 What counts, per local day (SUMMARY_TZ) and per scope (the whole desk, the request's unit, agency,
 service and place):
-- accepted requests on their acceptance day; answered ones on their answer day, with how many were
-  on time (answered on or before the promised date), their answer times summed in milliseconds
-  (the mean is exact) and a histogram of whole days (report_answer_time: the median is exact at day
+- accepted requests on their acceptance day, and how many of them were already past their promised
+  date then (`submitted_late`); answered ones on their answer day, with how many were on time
+  (answered on or before the promised date), their answer times summed in milliseconds (the mean
+  is exact) and a histogram of whole days (report_answer_time: the median is exact at day
   resolution, i.e. it is the median of the answer times rounded down to whole days);
 - for the requests open at a past instant: `due` on the later of the acceptance day and the
   promised date, `settled` on the later of the answer day and the promised date; the requests
   overdue at the start of day D are the `due` before D minus the `settled` before D;
+- for the requests open now: today's own row holds what changed since midnight, as long as no
+  request was accepted or answered after now (the present, whatever the day's volume): open grows
+  by `submitted` - `answered`, overdue by `submitted_late` - (`answered` - `on_time`), the answers
+  of today being late exactly when their promised date is before today;
 - completed questionnaires on their completion day, with the count of each (item, axis, score).
 
 Every counter is kept per day (span "d") and per Jalali month (span "m"): a period reads the whole
@@ -19,7 +24,7 @@ months inside it and the days at its edges, so a year costs 12 month rows and a 
 Every change of the fields these depend on goes through `request_added`, `tracking(request_id)`
 (around an UPDATE: the request's counters before and after are compared) or `survey_completed`,
 called inside the change's transaction. `rebuild()` recomputes everything from the requests (the
-migration's backfill) and `expected()` gives what the tables should hold, for checks."""
+migrations' backfill) and `expected()` gives what the tables should hold, for checks."""
 
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ ZONE = ZoneInfo(SUMMARY_TZ)
 DAY_MS = 86_400_000
 # Request columns -> the summary dimension a report scope maps to; "" is the whole desk.
 DIMS = {"unit_code": "unit", "agency_code": "agency", "service_code": "service", "unit_place": "place"}
-DAY_COUNTERS = ("submitted", "due", "answered", "on_time", "answer_ms", "settled", "surveys")
+DAY_COUNTERS = ("submitted", "due", "answered", "on_time", "answer_ms", "settled", "surveys", "submitted_late")
 FACT_FIELDS = ("submitted_at", "answered_at", "promised_date", *DIMS)
 
 Key = tuple  # (dim, code, span, day, ...)
@@ -108,6 +113,7 @@ class Delta:
         answered_at = row["answered_at"]
         for dim, code in scopes(row):
             self.day(dim, code, submitted, "submitted", sign)
+            self.day(dim, code, submitted, "submitted_late", sign * (promised < submitted))
             self.day(dim, code, max(submitted, promised), "due", sign)
             if answered_at is None:
                 continue
@@ -321,6 +327,29 @@ async def rebuild(conn=None) -> None:
         await apply(await expected(conn), conn)
 
 
+async def backfill_submitted_late(conn=None) -> None:
+    """Migration 0007 (the `submitted_late` counter): the counter of the requests already summarised,
+    or every summary when there are none yet (a desk upgrading from before them: migration 0004 left
+    them to this one, as its code writes today's columns)."""
+    conn = conn or _conn()
+    (row,) = await conn.execute_query_dict('SELECT EXISTS (SELECT 1 FROM "report_day") AS kept')
+    if not row["kept"]:
+        await rebuild(conn)
+        return
+    # the local day is the UTC day or the one after it (Tehran is ahead of UTC): a request promised
+    # before its local acceptance day is promised on or before its UTC day, a cheap first sieve
+    utc_day = "date(submitted_at)" if _dialect(conn) == "sqlite" else "(submitted_at AT TIME ZONE 'UTC')::date"
+    cols = ", ".join(f'"{c}"' for c in FACT_FIELDS)
+    rows = await conn.execute_query_dict(f'SELECT {cols} FROM "request" WHERE promised_date <= {utc_day}')
+    delta = Delta.empty()
+    for fact in map(_typed, rows):
+        submitted = local_day(fact["submitted_at"])
+        if fact["promised_date"] < submitted:
+            for dim, code in scopes(fact):
+                delta.day(dim, code, submitted, "submitted_late", 1)
+    await apply(delta, conn)
+
+
 TABLES = {  # table: (its key columns after dim, code, span, day; its counters)
     "report_day": ([], list(DAY_COUNTERS)),
     "report_answer_time": (["days"], ["n"]),
@@ -377,7 +406,7 @@ def _rebuild_sql() -> list[str]:
 
     fine = " UNION ALL ".join(
         [
-            part(s, submitted="1"),
+            part(s, submitted="1", submitted_late=f"({s} > promised_date)::int"),
             part(f"GREATEST({s}, promised_date)", due="1"),
             part(
                 a,

@@ -4,10 +4,8 @@ from tortoise import fields
 
 
 async def backfill(apps, schema_editor) -> None:
-    """The summaries of the requests and questionnaires already there (desk/summaries.py)."""
-    from desk.summaries import rebuild
-
-    await rebuild(schema_editor.client)
+    """Nothing: migration 0007 computes the summaries of the requests already there (desk/summaries.py
+    writes the columns of the latest schema, which these tables do not have yet)."""
 
 
 class Migration(migrations.Migration):

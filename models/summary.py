@@ -24,6 +24,8 @@ class DaySummary(Model):
     answer_ms = fields.BigIntField(default=0)  # ... their answer times, summed, in milliseconds
     settled = fields.IntField(default=0)  # requests whose later of answer day and promised date is this day
     surveys = fields.IntField(default=0)  # questionnaires completed that day
+    # requests accepted that day already past their promised date (with today's row, today's overdue)
+    submitted_late = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "report_day"
