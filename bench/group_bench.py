@@ -20,7 +20,6 @@ import asyncio
 import selectors
 import sys
 import tempfile
-import types
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.db import tortoise_config
-from bot.delivery import limits as limits_module
+from bot.delivery.limits import Limits
 from bot.delivery.outbox_sender import Sender
 from bot.platforms import DeskBot
 from bot.views.notifications import renderer
@@ -97,17 +96,26 @@ async def card_then_documents(out):
 
 
 async def run(way: str, count: int, documents: int) -> dict:
-    loop = asyncio.get_running_loop()
     tmp = tempfile.TemporaryDirectory()
     url = f"sqlite://{tmp.name}/bench.sqlite3"
     await Tortoise.init(config=tortoise_config(url))
+    try:
+        return await deliver(way, count, documents, url, Path(tmp.name))
+    finally:  # an open connection's thread would keep the process from exiting
+        await Tortoise.close_connections()
+        tmp.cleanup()
+
+
+async def deliver(way: str, count: int, documents: int, url: str, tmp: Path) -> dict:
+    loop = asyncio.get_running_loop()
     await Tortoise.generate_schemas()
     settings = Settings(
         token=TOKEN,
         api_url="http://standin.invalid",
+        platform="telegram",
         database={"url": url},
         redis={"url": ""},
-        documents={"dir": str(Path(tmp.name) / "documents")},
+        documents={"dir": str(tmp / "documents")},
     )
     standin = Standin(strict=False, rate_limits=True, clock=loop.time)
     standin.add_bot(TOKEN)
@@ -151,8 +159,7 @@ async def run(way: str, count: int, documents: int) -> dict:
     if way == "before":
         await OutboxMessage.filter(method="staff-card").update(method="bench-card-then-documents")
     # the sender's rate limits read the loop's clock too
-    limits_module.time = types.SimpleNamespace(monotonic=loop.time)
-    sender = Sender(settings, {"telegram": bot})
+    sender = Sender(settings, {"telegram": bot}, limits=Limits.from_settings(settings.outbox, clock=loop.time))
     started = loop.time()
     while await OutboxMessage.filter(status=OutboxStatus.PENDING).exists():
         await sender.deliver_pending()
@@ -161,8 +168,6 @@ async def run(way: str, count: int, documents: int) -> dict:
     minutes = (loop.time() - started) / 60
     cards = await Request.filter(card_message_id__isnull=False).count()
     received = len([m for m in group.history.values() if m.bot_token])
-    await Tortoise.close_connections()
-    tmp.cleanup()
     return {"cards": cards, "messages": received, "429": standin.stats["429"], "minutes": minutes}
 
 

@@ -31,11 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import BotAccount, Settings
 from bot.db import tortoise_config
+from bot.delivery.limits import Limits, RedisLimits
 from bot.delivery.outbox_sender import Sender
 from bot.platforms import make_bot
 from bot.views.notifications import renderer
 from desk import outbox
-from desk.outbox import Limits, RedisLimits
 from models import OutboxMessage, OutboxStatus
 from standin.core import Standin
 from standin.ratelimit import GLOBAL, GROUP_CHAT, PRIVATE_CHAT

@@ -61,11 +61,13 @@ class Limits:
         self._chats: dict[tuple[str, int], SlidingWindow | None] = {}
 
     @classmethod
-    def from_settings(cls, outbox_settings) -> Limits:
+    def from_settings(cls, outbox_settings, **kw) -> Limits:
+        """The limits in bot.toml's [outbox]; `kw`: the clock and sleep (benches, tests)."""
         return cls(
             outbox_settings.global_per_second,
             outbox_settings.private_interval_seconds,
             outbox_settings.group_per_minute,
+            **kw,
         )
 
     async def acquire(self, bot: str, chat_id: int, is_group: bool) -> None:
