@@ -67,9 +67,9 @@ def make_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation | 
             ),
         )
         return storage, RedisTurns(storage, RedisRecord(storage.redis))
-    from aiogram.fsm.storage.memory import SimpleEventIsolation
+    from bot.delivery.turns import LocalTurns
 
-    return DatabaseStorage(), SimpleEventIsolation()
+    return DatabaseStorage(), LocalTurns()
 
 
 def build_dispatcher(

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tortoise.transactions import in_transaction
+
+from desk.workflow import refresh_card
 from models import Citizen, Conversation, Request, RequestStatus
 
 
@@ -33,18 +36,28 @@ async def others(citizen: Citizen, but: int) -> list[Request]:
 
 
 async def write(request: Request) -> Request:
-    """The citizen chose to write about this request (from its view, a notification, or a switch)."""
-    await Request.filter(id=request.id, status__in=RequestStatus.OPEN).update(
-        conversation=Conversation.OPEN, conversation_at=datetime.now(UTC)
-    )
-    return await Request.get(id=request.id)
+    """The citizen chose to write about this request (from its view, a notification, or a switch);
+    the card says so (unless it already did)."""
+    async with in_transaction():
+        was = request.conversation
+        await Request.filter(id=request.id, status__in=RequestStatus.OPEN).update(
+            conversation=Conversation.OPEN, conversation_at=datetime.now(UTC)
+        )
+        request = await Request.get(id=request.id)
+        if request.conversation != was:
+            await refresh_card(request, None)
+    return request
 
 
 async def leave(request_id: int, citizen: Citizen) -> None:
-    """The citizen stepped out: their next messages are theirs again (staff can still write)."""
-    await Request.filter(id=request_id, citizen=citizen, conversation=Conversation.OPEN).update(
-        conversation=Conversation.LEFT
-    )
+    """The citizen stepped out: their next messages are theirs again (staff can still write; the
+    card says the citizen stepped out)."""
+    async with in_transaction():
+        left = await Request.filter(id=request_id, citizen=citizen, conversation=Conversation.OPEN).update(
+            conversation=Conversation.LEFT
+        )
+        if left:
+            await refresh_card(await Request.get(id=request_id), None)
 
 
 def is_open(request: Request) -> bool:

@@ -24,6 +24,7 @@ from bot.routes import Routes
 from bot.services import Services
 from bot.states import ConversationStates, FormStates
 from bot.views import conversation as views
+from bot.views.staff import is_current_card
 from desk import conversations, workflow
 from models import Citizen, OutboxMessage, Request, RequestStatus
 
@@ -116,7 +117,10 @@ async def close(query: CallbackQuery, callback_data: ThreadCb, bot: Bot, l10n: L
         return
     outcome = await workflow.close_conversation(request.id, actor)  # the card is edited through the outbox
     await query.answer(l10n.button("thread-closed-ok" if outcome.done else "thread-closed-already"))
-    if query.message is not None:
+    # under a relayed message the button goes; the card itself is edited with its other buttons
+    if query.message is not None and not is_current_card(
+        request, platform, query.message.chat.id, query.message.message_id
+    ):
         await query.message.edit_reply_markup(reply_markup=None)
 
 

@@ -144,3 +144,32 @@ async def test_the_end_of_the_request_ends_its_conversation(world):
     assert stored.status == RequestStatus.REJECTED and stored.conversation == Conversation.NONE
     await world.user.send("but why?")
     assert "بسته شده است" in world.user.last["plain"]
+
+
+async def test_the_card_says_whether_a_conversation_is_open_and_closes_it(world):
+    request = await world.submit()
+    card = world.card(request)
+    assert "گفت‌وگو باز است" not in card["plain"] and "بستن گفت‌وگو" not in labels(card)
+    await ask(world, request)
+    card = world.card(request)
+    assert "💬 گفت‌وگو باز است: پیام‌های متقاضی اینجا می‌آید" in card["plain"]
+    assert "بستن گفت‌وگو" in labels(card)
+    # the citizen writes, then steps out (a command): the card says so
+    await world.user.send("It was 1402")
+    await world.user.send(f"/track {request.tracking_code}")
+    await world.desk.deliver_outbox()
+    assert "گفت‌وگو باز است؛ متقاضی از آن بیرون رفته است" in world.card(request)["plain"]
+    # and writes again: open again
+    await world.user.press(
+        "نوشتن دربارهٔ این درخواست", message=[m for m in world.user.messages if "وضعیت" in m["plain"]][-1]
+    )
+    await world.desk.deliver_outbox()
+    assert "💬 گفت‌وگو باز است: پیام‌های متقاضی اینجا می‌آید" in world.card(request)["plain"]
+    # closed from the card: the card keeps its other buttons and no longer shows the conversation
+    answer = await world.press(world.clerk, "بستن گفت‌وگو", request)
+    await world.desk.deliver_outbox()
+    assert answer and "بسته شد" in answer["text"]
+    card = world.card(request)
+    assert "گفت‌وگو باز است" not in card["plain"] and "بستن گفت‌وگو" not in labels(card)
+    assert "پرسش از متقاضی" in labels(card)
+    assert (await Request.get(id=request.id)).conversation == Conversation.NONE

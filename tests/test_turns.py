@@ -12,13 +12,14 @@ import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 
 from bot.delivery import dedupe
-from bot.delivery.turns import RedisTurns, TurnStorage
-from models import ProcessedUpdate, Request
+from bot.delivery.turns import TURN_SECONDS, RedisTurns, TurnStorage
+from models import Citizen, ProcessedUpdate, Request
 from tests.factories import (
     PDF,
     PG_REQUIRED,
     TEST_CATALOG,
     TOKEN,
+    VALID_NID,
     fail_deliveries,
     fill_permit_form,
     fill_profile,
@@ -63,6 +64,9 @@ async def test_an_update_takes_two_redis_round_trips_and_duplicates_are_dropped(
     hosted = await web(redis={"url": redis_url})
     storage = hosted.dp.fsm.storage
     assert isinstance(storage, TurnStorage) and isinstance(hosted.dp.fsm.events_isolation, RedisTurns)
+    # with no order window (the window adds one round trip to a delivery that reaches its turn
+    # before the window has passed, the order tests below)
+    hosted.dp.fsm.events_isolation.order_window = 0
     sent = count_commands(storage.redis)
     hosted.twice = True
     user = standin.user("Sara <&>")
@@ -75,8 +79,9 @@ async def test_an_update_takes_two_redis_round_trips_and_duplicates_are_dropped(
         "answerCallbackQuery",
         "editMessageText",
     ]  # the press answered first
-    # each delivery: the turn taken (state and duplicate check with it) and ended (record with it)
-    assert sent == ["EVALSHA"] * 8
+    # each delivery: its chat's queue joined and the turn taken (state and duplicate check with it),
+    # then ended (record with it); a script new to the Redis server is loaded once
+    assert [c for c in sent if c != "SCRIPT LOAD"] == ["EVALSHA"] * 8
     assert sorted(await storage.redis.keys("mizban:update:*")) == [
         f"mizban:update:{BOT_ID}:{n}".encode() for n in sorted(hosted.update_ids)
     ]
@@ -210,6 +215,63 @@ async def test_when_ending_a_turn_fails_the_update_still_counts_as_handled(web, 
     assert hosted.statuses == [200] and len(user.texts()) == 1  # answered 200: no redelivery, no second greeting
     assert "ending the turn" in caplog.text
     turns._end = end
-    await hosted.dp.fsm.storage.redis.delete(*await hosted.dp.fsm.storage.redis.keys("*:lock"))  # as if expired
+    # as if expired: the lock and the update's place in its chat's queue
+    await hosted.dp.fsm.storage.redis.delete(*await hosted.dp.fsm.storage.redis.keys("*:lock*"))
     await user.send("/start")
     assert hosted.statuses == [200, 200] and len(user.texts()) == 2
+
+
+async def test_two_updates_of_a_chat_delivered_at_once_to_two_processes_are_handled_in_order(web, standin, redis_url):
+    """The Bot API sends a citizen's name and national ID at the same moment, the later one to the
+    other web process a moment sooner: the name is still read as the name."""
+    first_process = await web(redis={"url": redis_url}, catalog={"dir": str(TEST_CATALOG)})
+    second_process = await web(redis={"url": redis_url}, catalog={"dir": str(TEST_CATALOG)})
+    bot = first_process.bots[TOKEN]
+    user = standin.user("Sara")
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    asked = user.texts()[-1]
+    held: list[dict] = []
+
+    async def hold(token: str, update: dict) -> None:
+        held.append(update)
+
+    standin.on_update = hold
+    await user.send("Sara Karimi")
+    await user.send(VALID_NID)
+    name, nid = held
+    assert name["update_id"] < nid["update_id"]
+
+    async def later(update: dict) -> int:
+        await asyncio.sleep(0.01)
+        return await first_process.post(bot, update)
+
+    statuses = await asyncio.gather(second_process.post(bot, nid), later(name))
+    assert list(statuses) == [200, 200]
+    citizen = await Citizen.get(user_id=user.id)
+    assert (citizen.full_name, citizen.national_id) == ("Sara Karimi", VALID_NID)
+    assert asked != user.texts()[-2] != user.texts()[-1]  # asked the national ID, then the mobile
+    assert await first_process.dp.fsm.storage.redis.keys("*:queue*") == []
+
+
+async def test_a_queued_update_whose_process_died_stops_holding_its_chat(redis_url):
+    storage = TurnStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True))
+    turns = RedisTurns(storage, dedupe.RedisRecord(storage.redis))
+    key = StorageKey(bot_id=BOT_ID, chat_id=6, user_id=6)
+    lock_key = storage.key_builder.build(key, "lock")
+    try:
+        # update 70 joined the queue, then its process was killed before taking the turn
+        await storage.redis.zadd(f"{lock_key}:queue", {"70": 70})
+        now_ms = int((await storage.redis.time())[0]) * 1000
+        await storage.redis.hset(f"{lock_key}:queued", "70", now_ms - (TURN_SECONDS * 1000 + 1))
+        delivery = dedupe.Delivery(BOT_ID, 71)
+        token = dedupe.CURRENT_DELIVERY.set(delivery)
+        try:
+            async with turns.lock(key):
+                delivery.handled = True
+        finally:
+            dedupe.CURRENT_DELIVERY.reset(token)
+        assert await storage.redis.exists(f"mizban:update:{BOT_ID}:71")
+        assert await storage.redis.keys(f"{lock_key}*") == []
+    finally:
+        await storage.close()

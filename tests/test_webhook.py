@@ -3,6 +3,7 @@ failure, Telegram and Bale side by side, /healthz and /metrics; on SQLite and Po
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +15,16 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from bot.delivery import dedupe
 from bot.delivery.webhook import make_app, webhook_path, webhook_secret
 from models import Citizen, ProcessedUpdate
-from tests.factories import BALE_TOKEN, SECRET, TOKEN, fail_deliveries, make_settings
+from tests.factories import (
+    BALE_TOKEN,
+    SECRET,
+    TEST_CATALOG,
+    TOKEN,
+    VALID_NID,
+    fail_deliveries,
+    make_settings,
+    open_service,
+)
 
 
 def sample(name: str, **labels) -> float:
@@ -272,3 +282,31 @@ async def test_set_webhook_asks_for_every_update_type_the_desk_needs(web, standi
     # chat_member is sent only when asked for; my_chat_member tells of a group that removed the bot
     lifecycle = {"message", "edited_message", "callback_query", "my_chat_member", "chat_member"}
     assert lifecycle <= set(info["allowed_updates"])
+
+
+async def test_two_updates_of_a_chat_delivered_at_once_are_handled_in_order_without_redis(web, standin):
+    """One web process, no Redis: the national ID posted a moment before the name it follows still
+    waits for the name."""
+    hosted = await web(catalog={"dir": str(TEST_CATALOG)})
+    bot = hosted.bots[TOKEN]
+    user = standin.user("Sara")
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    held: list[dict] = []
+
+    async def hold(token: str, update: dict) -> None:
+        held.append(update)
+
+    standin.on_update = hold
+    await user.send("Sara Karimi")
+    await user.send(VALID_NID)
+    name, nid = held
+
+    async def later(update: dict) -> int:
+        await asyncio.sleep(0.01)
+        return await hosted.post(bot, update)
+
+    assert list(await asyncio.gather(hosted.post(bot, nid), later(name))) == [200, 200]
+    citizen = await Citizen.get(user_id=user.id)
+    assert (citizen.full_name, citizen.national_id) == ("Sara Karimi", VALID_NID)
+    assert hosted.dp.fsm.events_isolation.queues == {}

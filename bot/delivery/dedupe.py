@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -73,6 +74,7 @@ class Delivery:
     seen: bool | None = None  # already processed, when the chat's turn checked it (bot/delivery/turns.py)
     handled: bool = False
     duplicate: bool = False
+    arrived: float = field(default_factory=time.monotonic)  # when the delivery reached this process
 
 
 CURRENT_DELIVERY: ContextVar[Delivery | None] = ContextVar("delivery", default=None)

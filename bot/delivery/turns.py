@@ -1,5 +1,6 @@
 """One chat's turn in Redis: the event isolation lock, the FSM state and the duplicate check in one
-round trip, the release and the duplicate record in another.
+round trip (two for a webhook delivery: see Order below), the release and the duplicate record in
+another.
 
 aiogram's own (RedisEventIsolation with RedisStorage) takes five round trips per update: a redis-py
 Lock (SET NX, then a release script), the state GET, and the desk's duplicate check and record
@@ -16,6 +17,16 @@ two Lua scripts do the same:
   that fails (Redis gone for a moment), the update's own outcome stands (its webhook answer, or its
   error) and the lock expires by itself.
 
+**Order.** A Bot API server may deliver two updates of one chat at the same moment, to two web
+processes: whichever took the lock first would be handled first, and a citizen's mobile number could
+be read as the name asked for before it. So a webhook delivery joins its chat's queue (a sorted set
+of update ids) as it asks for the turn, and takes the turn only when it is the lowest update id
+waiting and has waited ORDER_WINDOW (50 ms) since it reached this process, long enough for an
+earlier update sent with it to join the queue. An entry whose process died leaves the queue after
+the turn's 60 s. Updates sent to the bot one after the other (the Bot API answered) are handled in
+their order without the window mattering; the window costs each webhook update 50 ms of latency,
+no CPU.
+
 The update comes from the webhook's Delivery (bot/delivery/dedupe.py), found through a context variable; an
 update fed another way (polling, tests) takes the turn without the duplicate check. A turn's lock
 expires after 60 s, as aiogram's does, so a crashed process holds a chat up no longer than that.
@@ -25,9 +36,12 @@ slot)."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import logging
 import os
+import time
+from collections import defaultdict
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -41,11 +55,37 @@ from bot.delivery.fsm_storage import OneWrite
 log = logging.getLogger(__name__)
 TURN_SECONDS = 60
 WAIT_SECONDS = 0.02  # between tries while the chat's previous update is being handled
+# A webhook delivery waits this long after its arrival for an earlier update of its chat that the
+# Bot API sent at the same moment to another process (bot/delivery/turns.py's docstring).
+ORDER_WINDOW = 0.05
 
 TAKE = """
+local uid = ARGV[3]
+if uid ~= '' then
+  local t = redis.call('time')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local stale = tonumber(ARGV[5])
+  local since = redis.call('hget', KEYS[4], uid)
+  if not since then
+    since = now
+    redis.call('zadd', KEYS[3], uid, uid)
+    redis.call('hset', KEYS[4], uid, now)
+  end
+  redis.call('pexpire', KEYS[3], stale)
+  redis.call('pexpire', KEYS[4], stale)
+  while true do
+    local first = redis.call('zrange', KEYS[3], 0, 0)[1]
+    if first == nil or first == uid then break end
+    if now - tonumber(redis.call('hget', KEYS[4], first) or '0') <= stale then return {0} end
+    redis.call('zrem', KEYS[3], first)
+    redis.call('hdel', KEYS[4], first)
+  end
+  local early = tonumber(ARGV[4]) - (now - tonumber(since))
+  if early > 0 then return {0, early} end
+end
 if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   local processed = 0
-  if KEYS[3] then processed = redis.call('exists', KEYS[3]) end
+  if KEYS[5] then processed = redis.call('exists', KEYS[5]) end
   return {1, redis.call('get', KEYS[2]) or false, processed}
 end
 return {0}
@@ -53,7 +93,11 @@ return {0}
 
 END = """
 if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
-if KEYS[2] then redis.call('set', KEYS[2], '1', 'EX', ARGV[2]) end
+if ARGV[3] ~= '' then
+  redis.call('zrem', KEYS[2], ARGV[3])
+  redis.call('hdel', KEYS[3], ARGV[3])
+end
+if KEYS[4] then redis.call('set', KEYS[4], '1', 'EX', ARGV[2]) end
 return 1
 """
 
@@ -98,20 +142,27 @@ class RedisTurns(BaseEventIsolation):
         self.key_builder: KeyBuilder = storage.key_builder
         self._take = self.redis.register_script(TAKE)
         self._end = self.redis.register_script(END)
+        self.order_window = ORDER_WINDOW
         self._tokens = (f"{os.getpid()}-{os.urandom(4).hex()}-{n}" for n in itertools.count())
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
         lock_key, state_key = self.key_builder.build(key, "lock"), self.key_builder.build(key, "state")
+        queue_key, since_key = f"{lock_key}:queue", f"{lock_key}:queued"
         delivery = CURRENT_DELIVERY.get()
         record_key = self.record.key(delivery.bot_id, delivery.update_id) if delivery else None
+        update_id = str(delivery.update_id) if delivery else ""
         token = next(self._tokens)
-        keys = [lock_key, state_key] + ([record_key] if record_key else [])
+        keys = [lock_key, state_key, queue_key, since_key] + ([record_key] if record_key else [])
         while True:
-            taken = await self._take(keys=keys, args=[token, TURN_SECONDS * 1000])
+            # the order window counts from the delivery's arrival in this process
+            window = max(0, self.order_window - (time.monotonic() - delivery.arrived)) if delivery else 0
+            taken = await self._take(
+                keys=keys, args=[token, TURN_SECONDS * 1000, update_id, int(window * 1000), TURN_SECONDS * 1000]
+            )
             if taken[0]:
                 break
-            await asyncio.sleep(WAIT_SECONDS)
+            await asyncio.sleep(int(taken[1]) / 1000 if len(taken) > 1 else WAIT_SECONDS)
         state = taken[1].decode() if isinstance(taken[1], bytes) else taken[1]
         self.storage.fetched[state_key] = state
         if delivery:
@@ -123,11 +174,46 @@ class RedisTurns(BaseEventIsolation):
             handled = delivery is not None and delivery.handled and not delivery.seen
             try:
                 await self._end(
-                    keys=[lock_key] + ([record_key] if handled and record_key else []),
-                    args=[token, int(KEEP.total_seconds())],
+                    keys=[lock_key, queue_key, since_key] + ([record_key] if handled and record_key else []),
+                    args=[token, int(KEEP.total_seconds()), update_id],
                 )
             except Exception:
                 log.exception("ending the turn of %s failed; its lock expires in %d s", lock_key, TURN_SECONDS)
 
     async def close(self) -> None:
         pass
+
+
+class LocalTurns(BaseEventIsolation):
+    """One process's turns, when there is no Redis: aiogram's lock per chat (SimpleEventIsolation),
+    and a webhook delivery's order kept as RedisTurns keeps it (the lowest update id waiting goes
+    first, after the order window)."""
+
+    def __init__(self) -> None:
+        self.locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.queues: dict[str, list[int]] = {}
+        self.order_window = ORDER_WINDOW
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
+        name = f"{key.bot_id}:{key.chat_id}:{key.thread_id}:{key.user_id}:{key.destiny}"
+        delivery = CURRENT_DELIVERY.get()
+        queue = self.queues.setdefault(name, []) if delivery else None
+        if delivery and queue is not None:
+            bisect.insort(queue, delivery.update_id)
+        try:
+            while delivery and queue is not None:
+                early = self.order_window - (time.monotonic() - delivery.arrived)
+                if queue[0] == delivery.update_id and early <= 0:
+                    break
+                await asyncio.sleep(early if queue[0] == delivery.update_id else WAIT_SECONDS)
+            async with self.locks[name]:
+                yield None
+        finally:
+            if delivery and queue is not None:
+                queue.remove(delivery.update_id)
+                if not queue:
+                    self.queues.pop(name, None)
+
+    async def close(self) -> None:
+        self.locks.clear()

@@ -75,7 +75,7 @@ class DeskRequestHandler(SimpleRequestHandler):
         return path_ok and header_ok
 
     async def handle(self, request: web.Request) -> web.Response:
-        bot = self.bot
+        bot, arrived = self.bot, time.monotonic()
         if not self.authentic(request):
             return web.json_response({"error": "unauthorized"}, status=401)
         platform = getattr(bot, "platform", "telegram")
@@ -91,7 +91,7 @@ class DeskRequestHandler(SimpleRequestHandler):
             metrics.MALFORMED.labels(platform).inc()
             return web.json_response({})
         started = time.perf_counter()
-        delivery = dedupe.Delivery(bot.id, update_id)
+        delivery = dedupe.Delivery(bot.id, update_id, arrived=arrived)
         current = dedupe.CURRENT_DELIVERY.set(delivery)
         try:
             result: Any = await self.dispatcher.feed_webhook_update(bot, update, delivery=delivery, **self.data)

@@ -21,7 +21,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from bot.callbacks import ReplyCb, RequestCb, StaffCb
+from bot.callbacks import ReplyCb, RequestCb, StaffCb, ThreadCb
 from bot.l10n import L10n
 from bot.views.conversation import close_keyboard
 from bot.views.keyboards import button
@@ -108,6 +108,8 @@ async def card_text(l10n: L10n, request: Request, catalog, today: date, *, moved
         mobile=l10n.digits(shown_id(citizen.mobile)),
     )
     tail = []
+    if request.status in RequestStatus.OPEN and request.conversation != Conversation.NONE:
+        tail.append(l10n(f"staff-card-thread-{request.conversation}"))
     if paid := await payments.of_request(request):
         tail.append(l10n("staff-card-payments") + "\n" + payment_lines(l10n, paid))
     if request.result_text:
@@ -156,6 +158,8 @@ def card_keyboard(l10n: L10n, request: Request, documents: int = 0, refundable: 
         )
         rows.append([b("staff-btn-deliver", StaffAction.DELIVER), b("staff-btn-reject", StaffAction.REJECT)])
         rows.append([b("staff-btn-note", StaffAction.NOTE), b("staff-btn-transfer", StaffAction.TRANSFER)])
+        if request.conversation != Conversation.NONE:
+            rows.append([button(l10n.button("thread-close"), ThreadCb(request=request.id, action="close"))])
     else:
         rows.append([b("staff-btn-note", StaffAction.NOTE)])
     if refundable:

@@ -11,6 +11,8 @@ staff-card =
        *[no] {""}
     }
     Applicant: { $citizen } · National ID: { $national_id } · Mobile: { $mobile }
+staff-card-thread-open = 💬 Conversation open: the applicant's messages come here
+staff-card-thread-left = 💬 Conversation open; the applicant stepped out of it (their messages are theirs until they return)
 staff-card-answers = <b>Form answers</b>
 staff-card-result = <b>Result:</b> { $text }
 staff-card-rejected = <b>Reason for rejection:</b> { $reason }

@@ -11,6 +11,8 @@ staff-card =
        *[no] {""}
     }
     متقاضی: { $citizen } · کد ملی: { $national_id } · همراه: { $mobile }
+staff-card-thread-open = 💬 گفت‌وگو باز است: پیام‌های متقاضی اینجا می‌آید
+staff-card-thread-left = 💬 گفت‌وگو باز است؛ متقاضی از آن بیرون رفته است (تا برنگردد، پیام‌هایش اینجا نمی‌آید)
 staff-card-answers = <b>پاسخ‌های فرم</b>
 staff-card-result = <b>نتیجه:</b> { $text }
 staff-card-rejected = <b>دلیل رد:</b> { $reason }
