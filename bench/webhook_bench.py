@@ -84,11 +84,11 @@ def echo_bot(port: int, api_url: str) -> None:
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler
     from aiohttp import web
 
-    if os.environ.get("BENCH_BARE_KEEPS_MODELS"):  # --bare-keeps-models: Mizban's one fix to aiogram's hot path
-        from bot.app import _keep_response_models
-
-        _keep_response_models()
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
+    if os.environ.get("BENCH_BARE_KEEPS_MODELS"):  # --bare-keeps-models: Mizban's one fix to aiogram's hot path
+        from bot.delivery.session import KeepResponseModels
+
+        bot.session.middleware(KeepResponseModels())
     dp = Dispatcher()
 
     @dp.message()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from aiogram import Dispatcher, methods
+from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.methods.base import Response, TelegramMethod
 
 from bot import commands
 from bot.config import Settings
@@ -15,22 +14,6 @@ from bot.delivery.fsm_storage import DatabaseStorage, WritesAtTheEnd
 from bot.middlewares import CitizenMiddleware, ContextMiddleware
 from bot.services import Services, build_services
 from bot.throttle import CitizenRate
-
-# aiogram checks every Bot API answer with `Response[<the method's result type>]`, a pydantic generic
-# model that pydantic keeps only in a weak cache: each time the garbage collector drops it, the next
-# call rebuilds it, schema and all (~10 ms; a third of a bare bot's CPU time under load). Holding
-# one per result type (41 of them, built once in ~0.1 s) keeps them built.
-_RESPONSE_MODELS: dict = {}
-
-
-def _keep_response_models() -> None:
-    if not _RESPONSE_MODELS:
-        for name in methods.__all__:
-            method = getattr(methods, name)
-            if isinstance(method, type) and issubclass(method, TelegramMethod) and method is not TelegramMethod:
-                returning = method.__returning__
-                if returning not in _RESPONSE_MODELS:
-                    _RESPONSE_MODELS[returning] = Response[returning]  # type: ignore[valid-type]
 
 
 def _read_timeout_connection():
@@ -81,7 +64,6 @@ def build_dispatcher(
 ) -> Dispatcher:
     from handlers import routers
 
-    _keep_response_models()
     if storage is None:
         storage, events_isolation = make_storage(settings)
     kwargs: dict[str, Any] = {"events_isolation": events_isolation} if events_isolation is not None else {}

@@ -121,26 +121,34 @@ class L10n:
 
 
 class Locales:
+    """Every language's strings. The desk's own language is read at start; another one when it is
+    first needed (parsing a language's .ftl files takes a few hundred milliseconds, which a bot
+    would otherwise spend before its first answer)."""
+
     def __init__(self, root: Path = ROOT / "locales", default: str = "fa"):
-        self.default = default
+        self.root, self.default = root, default
         self._by_lang: dict[str, L10n] = {}
-        bundles = {}
-        for lang in LANGUAGES:
-            bundle = FluentBundle([lang], use_isolating=False)
-            for path in sorted((root / lang).glob("*.ftl")):
-                bundle.add_resource(FluentResource(path.read_text("utf-8")))
-            bundles[lang] = bundle
-        fallback = L10n(default, bundles[default])
-        for lang in LANGUAGES:
-            self._by_lang[lang] = fallback if lang == default else L10n(lang, bundles[lang], fallback)
+        self._fallback = L10n(default, self._bundle(default))
+        self._by_lang[default] = self._fallback
+
+    def _bundle(self, lang: str) -> FluentBundle:
+        bundle = FluentBundle([lang], use_isolating=False)
+        for path in sorted((self.root / lang).glob("*.ftl")):
+            bundle.add_resource(FluentResource(path.read_text("utf-8")))
+        return bundle
+
+    def _load(self, lang: str) -> L10n:
+        if lang not in self._by_lang:
+            self._by_lang[lang] = L10n(lang, self._bundle(lang), self._fallback)
+        return self._by_lang[lang]
 
     def get(self, lang: str | None) -> L10n:
-        return self._by_lang.get(lang or self.default) or self._by_lang[self.default]
+        return self._load(lang) if lang in LANGUAGES else self._fallback
 
     def pick(self, chosen: str | None, messenger_language: str | None) -> L10n:
         """The citizen's choice (/lang) first, else English for an English messenger, else Persian."""
-        if chosen in self._by_lang:
-            return self._by_lang[chosen]
+        if chosen in LANGUAGES:
+            return self._load(chosen)
         if messenger_language and messenger_language.lower().startswith("en"):
-            return self._by_lang["en"]
-        return self._by_lang[self.default]
+            return self._load("en")
+        return self._fallback

@@ -31,6 +31,7 @@ from aiogram.types import MessageId
 from bot.config import BotAccount
 from bot.delivery.callback_answers import AnswerFirst
 from bot.delivery.resilience import EditsOfOldMessages, LongTexts, RepliesToOutbox, RetryTransient
+from bot.delivery.session import KeepResponseModels
 from bot.views.render import plain
 
 log = logging.getLogger(__name__)
@@ -257,6 +258,7 @@ class DeskBot(Bot):
         self.platform = platform
         self.payment_token = payment_token  # fees paid in the chat (empty: the card's instructions instead)
         # outermost first: each may make calls of its own, which pass through all of them again
+        self.session.middleware(KeepResponseModels())
         self.session.middleware(AnswerFirst())
         self.session.middleware(EditsOfOldMessages())
         self.session.middleware(LongTexts())

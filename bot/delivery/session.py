@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.methods.base import Response
 from aiohttp import BytesPayload
 
 if TYPE_CHECKING:
@@ -44,3 +46,21 @@ class DeskSession(AiohttpSession):
         if files:
             return super().build_form_data(bot, method)
         return BytesPayload(orjson.dumps(fields), content_type="application/json")
+
+
+# aiogram checks every Bot API answer with `Response[<the method's result type>]`, a pydantic generic
+# model that pydantic keeps only in a weak cache: each time the garbage collector drops it, the next
+# call rebuilds it, schema and all (~10 ms; a third of a bare bot's CPU time under load). Holding
+# each one from its first use keeps it built; building all 41 at start would build nearly every Bot
+# API type before the first answer (bot/lazy_types.py).
+RESPONSE_MODELS: dict[Any, Any] = {}
+
+
+class KeepResponseModels(BaseRequestMiddleware):
+    """A session middleware: the answer model of each method's result type, held once it is made."""
+
+    async def __call__(self, make_request, bot, method):
+        returning = method.__returning__
+        if returning not in RESPONSE_MODELS:
+            RESPONSE_MODELS[returning] = Response[returning]
+        return await make_request(bot, method)
