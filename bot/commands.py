@@ -3,7 +3,9 @@ command lists /help shows to each role.
 
 - citizens: every private chat (`BotCommandScopeAllPrivateChats`);
 - staff: every group (`BotCommandScopeAllGroupChats`), each bound group (`BotCommandScopeChat`), and
-  the groups' administrators (`BotCommandScopeAllChatAdministrators`: /bind and /unbind too);
+  the groups' administrators (`BotCommandScopeAllChatAdministrators`, and in a bound group
+  `BotCommandScopeChatAdministrators`, which Telegram reads before the group's own list: /bind and
+  /unbind too);
 - admins and supervisors: their own private chat (`BotCommandScopeChat`), the citizen's commands
   plus theirs.
 
@@ -25,6 +27,7 @@ from aiogram.types import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
     BotCommandScopeDefault,
 )
 
@@ -108,10 +111,15 @@ async def publish(bots: list[Bot], settings, locales: Locales) -> None:
 
 
 async def for_group(bot: Bot, locales: Locales, chat_id: int, *, bound: bool) -> None:
-    """A group just bound gets the staff menu; an unbound one falls back to the general one."""
-    if has_command_menus(bot):
-        scope = BotCommandScopeChat(chat_id=chat_id)
-        await (_set(bot, locales, STAFF, scope) if bound else _delete(bot, scope))
+    """A group just bound gets the staff menu, and its administrators theirs (a group's own list
+    would hide the one for all groups' administrators); an unbound one falls back to the general ones."""
+    if not has_command_menus(bot):
+        return
+    for names, scope in (
+        (STAFF, BotCommandScopeChat(chat_id=chat_id)),
+        (GROUP_ADMIN, BotCommandScopeChatAdministrators(chat_id=chat_id)),
+    ):
+        await (_set(bot, locales, names, scope) if bound else _delete(bot, scope))
 
 
 async def for_person(bot: Bot, settings, locales: Locales, user_id: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -336,24 +335,24 @@ async def get_webhook_info(w: Standin, account: BotAccount, p: Params, files: Fi
     return account.webhook_info()
 
 
-def _commands_key(p: Params) -> tuple[str, str]:
-    return json.dumps(p.get("scope") or {"type": "default"}, sort_keys=True), p.get("language_code", "")
+def _commands_key(account: BotAccount, p: Params) -> tuple[str, str]:
+    return account.commands_key(p.get("scope"), p.get("language_code"))
 
 
 @api("setMyCommands")
 async def set_my_commands(w: Standin, account: BotAccount, p: Params, files: Files) -> bool:
-    account.commands[_commands_key(p)] = p["commands"]
+    account.commands[_commands_key(account, p)] = p["commands"]
     return True
 
 
 @api("getMyCommands")
 async def get_my_commands(w: Standin, account: BotAccount, p: Params, files: Files) -> list[dict]:
-    return account.commands.get(_commands_key(p), [])
+    return account.commands.get(_commands_key(account, p), [])
 
 
 @api("deleteMyCommands")
 async def delete_my_commands(w: Standin, account: BotAccount, p: Params, files: Files) -> bool:
-    account.commands.pop(_commands_key(p), None)
+    account.commands.pop(_commands_key(account, p), None)
     return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 OPT_IN_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 WEBHOOK_TIMEOUT = 10.0
 WEBHOOK_MAX_BACKOFF = 2.0
+ADMIN_STATUSES = {"creator", "administrator"}
 
 
 @dataclass
@@ -72,6 +74,52 @@ class BotAccount:
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
+
+    # -- command menus ---------------------------------------------------------------------------
+    def commands_key(self, scope: dict | None, language_code: str | None) -> tuple[str, str]:
+        """Where setMyCommands keeps a list: (the scope as sorted JSON, the language code or "").
+        A chat named by @username is keyed by its id, as Telegram resolves it."""
+        scope = dict(scope or {"type": "default"})
+        chat_id = scope.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            try:
+                scope["chat_id"] = self.standin.chat_of(chat_id).id
+            except ApiError:
+                pass
+        return json.dumps(scope, sort_keys=True), language_code or ""
+
+    def menu(self, chat_id: int, user_id: int | None = None) -> list[dict]:
+        """The commands `user_id` sees in the bot's menu in a chat (in a private chat: the chat's
+        person), as the Bot API documents it (BotCommandScope, "Determining list of commands"): the
+        first list set, from the narrowest scope to the default, each scope first in the person's
+        language (the primary subtag of their language_code) and then for every language; a scope
+        for administrators counts only for an administrator (or the creator) of the group."""
+        chat = self.standin.chat_of(chat_id)
+        kind = chat.chat["type"]
+        if kind == "private":
+            user_id = chat.id
+        elif kind not in ("group", "supergroup") or user_id is None:
+            return []  # a channel has no command menu; a group's depends on who looks
+        person = self.standin.person(user_id)
+        language = (person.get("language_code") or "").split("-")[0].lower()
+        here = {"chat_id": chat.id}
+        scopes: list[dict]
+        if kind == "private":
+            scopes = [{"type": "chat", **here}, {"type": "all_private_chats"}]
+        else:
+            admin = self.standin.chat_member(chat, user_id)["status"] in ADMIN_STATUSES
+            scopes = [
+                {"type": "chat_member", **here, "user_id": user_id},
+                *([{"type": "chat_administrators", **here}] if admin else []),
+                {"type": "chat", **here},
+                *([{"type": "all_chat_administrators"}] if admin else []),
+                {"type": "all_group_chats"},
+            ]
+        for scope in [*scopes, {"type": "default"}]:
+            for code in ([language] if language else []) + [""]:
+                if found := self.commands.get(self.commands_key(scope, code)):
+                    return found
+        return []
 
     # -- the queue -------------------------------------------------------------------------------
     def new_update(self, body: dict) -> dict:

@@ -57,11 +57,17 @@ async def test_grant_revoke_and_bind_update_the_menus(desk):
     assert "grant" in menu(desk, {"type": "chat", "chat_id": 556}, "en")
     await admin.send("/revoke 555 supervisor inta-fars")
     assert menu(desk, {"type": "chat", "chat_id": 555}, "fa") == []  # back to the citizens' menu
-    group = desk.group("Fars", members={admin.id: "administrator"})
+    clerk = desk.citizen("Clerk")
+    group = desk.group("Fars", members={admin.id: "administrator", clerk.id: "member"})
     await group.send(admin, "/bind inta-fars")
     assert menu(desk, {"type": "chat", "chat_id": group.id}, "fa") == ["overdue", "help"]
+    # what each sees in the group's menu, as Telegram chooses among the lists
+    account = desk.standin.bot(TOKEN)
+    assert [c["command"] for c in account.menu(group.id, admin.id)] == ["overdue", "bind", "unbind", "groups", "help"]
+    assert [c["command"] for c in account.menu(group.id, clerk.id)] == ["overdue", "help"]
     await group.send(admin, "/unbind")
     assert menu(desk, {"type": "chat", "chat_id": group.id}, "fa") == []
+    assert menu(desk, {"type": "chat_administrators", "chat_id": group.id}, "fa") == []
 
 
 def sent_text(desk, chat_id: int) -> str:

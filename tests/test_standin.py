@@ -20,6 +20,14 @@ from aiogram.exceptions import (
 )
 from aiogram.filters import CommandStart
 from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
+    BotCommandScopeChatMember,
+    BotCommandScopeDefault,
     BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
@@ -231,6 +239,80 @@ async def test_groups_topics_and_members(world, bot):
     group.members[123456] = "kicked"
     with pytest.raises(TelegramForbiddenError, match="kicked"):
         await bot.send_message(group.id, "x")
+
+
+async def test_the_menu_a_person_sees_is_the_first_list_set_as_telegram_documents(world, bot):
+    """Each scope's list is one command named after it, set from the widest scope to the narrowest:
+    after each step, who sees which list (the Bot API's "Determining list of commands")."""
+    mina, john, nobody = world.user("Mina"), world.user("John", language_code="en-US"), world.user(language_code=None)
+    boss, clerk = world.user("Boss"), world.user("Clerk")
+    group = world.group("Desk staff", members={boss.id: "creator", mina.id: "administrator", clerk.id: "member"})
+    group.chat["username"] = "desk_staff"
+    account = world.bot(TOKEN)
+
+    def seen() -> dict[str, str]:
+        private = {p.first_name: p.id for p in (mina, john, nobody)}
+        sees = {f"{name} alone": account.menu(chat_id) for name, chat_id in private.items()}
+        sees |= {f"{p.first_name} in the group": account.menu(group.id, p.id) for p in (boss, mina, clerk)}
+        return {who: " ".join(c["command"] for c in menu) for who, menu in sees.items()}
+
+    async def set_(name: str, scope, language_code: str | None = None) -> None:
+        await bot.set_my_commands([BotCommand(command=name, description=name)], scope, language_code)
+
+    assert set(seen().values()) == {""}
+    await set_("default", BotCommandScopeDefault())
+    assert set(seen().values()) == {"default"}
+    await set_("default_fa", BotCommandScopeDefault(), "fa")
+    await set_("default_en", BotCommandScopeDefault(), "en")
+    assert seen() == {
+        "Mina alone": "default_fa",
+        "John alone": "default_en",  # en-US reads the lists for "en"
+        "Ali alone": "default",  # no language_code: the lists for every language
+        "Boss in the group": "default_fa",
+        "Mina in the group": "default_fa",
+        "Clerk in the group": "default_fa",
+    }
+    await set_("private", BotCommandScopeAllPrivateChats())
+    await set_("groups", BotCommandScopeAllGroupChats())
+    await set_("admins_fa", BotCommandScopeAllChatAdministrators(), "fa")
+    assert seen() == {
+        "Mina alone": "private",
+        "John alone": "private",
+        "Ali alone": "private",
+        "Boss in the group": "admins_fa",  # the creator counts as an administrator
+        "Mina in the group": "admins_fa",
+        "Clerk in the group": "groups",
+    }
+    await set_("chat", BotCommandScopeChat(chat_id="@desk_staff"))  # a group named by its username
+    await set_("mina", BotCommandScopeChat(chat_id=mina.id))
+    assert seen() == {
+        "Mina alone": "mina",
+        "John alone": "private",
+        "Ali alone": "private",
+        "Boss in the group": "chat",  # a group's own list comes before the lists for all administrators
+        "Mina in the group": "chat",
+        "Clerk in the group": "chat",
+    }
+    await set_("chat_admins", BotCommandScopeChatAdministrators(chat_id=group.id))
+    await set_("clerk", BotCommandScopeChatMember(chat_id=group.id, user_id=clerk.id))
+    await set_("boss_en", BotCommandScopeChatMember(chat_id=group.id, user_id=boss.id), "en")
+    assert seen() == {
+        "Mina alone": "mina",
+        "John alone": "private",
+        "Ali alone": "private",
+        "Boss in the group": "chat_admins",  # his own list is in English only: Boss reads Persian
+        "Mina in the group": "chat_admins",
+        "Clerk in the group": "clerk",
+    }
+    # deleted, or set empty: the next scope's list shows again
+    await bot.delete_my_commands(BotCommandScopeChatAdministrators(chat_id=group.id))
+    await bot.set_my_commands([], BotCommandScopeChat(chat_id=mina.id))
+    group.members[mina.id] = "member"
+    assert seen()["Mina alone"] == "private"
+    assert seen()["Boss in the group"] == seen()["Mina in the group"] == "chat"
+    assert [c.command for c in await bot.get_my_commands(BotCommandScopeChat(chat_id=group.id))] == ["chat"]
+    assert account.menu(group.id) == []  # in a group, the menu depends on who looks
+    assert not world.violations
 
 
 # -- files ---------------------------------------------------------------------------------------
