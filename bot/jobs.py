@@ -20,6 +20,7 @@ from desk.documents import DocumentStore
 log = logging.getLogger("mizban.deadlines")
 INTERVAL_SECONDS = 15 * 60
 RETENTION_EVERY = 24 * 60 * 60
+FIRST_CHECK_AFTER = 10.0  # seconds after a start: its first updates are answered first
 
 
 async def check_deadlines(services: Services, today: date | None = None) -> int:
@@ -47,6 +48,7 @@ async def run_deadline_checks(services: Services) -> None:
     """Check every quarter of an hour, forever (the flags make repeated checks harmless); apply the
     retention periods at start and then once a day."""
     last_retention = None
+    await asyncio.sleep(FIRST_CHECK_AFTER)  # the first updates after a start come first
     while True:
         try:
             clock = asyncio.get_running_loop().time()

@@ -5,6 +5,7 @@ periodic checks)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from bot.config import Settings
 from bot.l10n import Locales
@@ -21,11 +22,16 @@ class Services:
     settings: Settings
     catalog: Catalog  # /reload puts a new Services with the new catalogue in the dispatcher's data
     locales: Locales
-    calendar: WorkCalendar
     clock: Clock
     store: DocumentStore  # the files people sent
     throttle: Throttle  # per-citizen rates (bot.toml [limits])
     members: Memberships = field(default_factory=MembershipCache)  # getChatMember answers, briefly (Redis if set)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        """The working calendar, built when first needed (reading python-holidays' calendars takes
+        about half a second, which a bot would otherwise spend before its first answer)."""
+        return self.settings.calendar.work_calendar()
 
     def with_catalog(self, catalog: Catalog) -> Services:
         return replace(self, catalog=catalog)
@@ -38,7 +44,6 @@ def build_services(settings: Settings, *, locales: Locales | None = None, clock:
         settings=settings,
         catalog=load_catalog(settings.resolve(settings.catalog.dir)),
         locales=locales or Locales(default=settings.default_language),
-        calendar=settings.calendar.work_calendar(),
         clock=clock or Clock(settings.calendar.timezone),
         store=DocumentStore(settings.resolve(settings.documents.dir)),
         throttle=Throttle(settings),

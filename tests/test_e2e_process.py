@@ -38,6 +38,21 @@ async def _until(
     raise AssertionError(f"timed out; last bot message: {user.messages[-1]['plain'] if user.messages else None!r}")
 
 
+async def _until_button(user, text: str, timeout: float = 120.0) -> None:
+    """Wait until a message of the bot carries an inline button `text` (a hang guard only)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(
+            text in b.get("text", "")
+            for m in user.messages
+            for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        ):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for a {text!r} button")
+
+
 async def test_bot_process_completes_a_request_over_http(tmp_path):
     standin = Standin(SPEC, strict=True)
     standin.add_bot(TOKEN)
@@ -86,6 +101,7 @@ async def test_bot_process_completes_a_request_over_http(tmp_path):
         await _until(user, lambda t: "موضوع استعلام" in t)
         await user.press("وضعیت پرونده")
         await _until(user, lambda t: "موقعیت" in t)
+        await _until_button(user, "رد کردن")  # the question and its buttons may come as two messages
         await user.press("رد کردن")
         await _until(user, lambda t: "سند" in t)
         await user.send_document("deed.pdf", PDF)
