@@ -100,6 +100,57 @@ async def test_new_citizens_and_what_they_send(page):
     assert [m["document"]["file_name"] for m in world["messages"][str(second["id"])]] == ["deed.pdf"]
 
 
+CITIZEN_MENU = [
+    ("start", "منوی اصلی"),
+    ("track", "پیگیری درخواست با کد رهگیری"),
+    ("mine", "درخواست‌های من"),
+    ("profile", "مشخصات من"),
+    ("cancel", "لغو کار جاری"),
+    ("lang", "تغییر زبان / Language"),
+    ("help", "راهنما"),
+]
+
+
+async def test_the_command_menu_each_person_sees(make_desk):
+    """The menus the desk set (at start-up and on the admin's /bind), as the page asks for them."""
+    desk = await make_desk(admins=[str(ADMIN_ID)])
+    sandbox = Sandbox(desk.standin, PEOPLE, service_units(desk.catalog))
+    citizen = sandbox.add_citizen()
+    await sandbox.bind_group()
+    await desk.dp.emit_startup(bot=desk.bot, bots=[desk.bot], dispatcher=desk.dp, **desk.dp.workflow_data)
+    await desk.dp.workflow_data["command_menus"]
+    async with TestClient(TestServer(page_app(sandbox, SECRET)), headers={"X-Sandbox-Secret": SECRET}) as client:
+
+        async def menu(chat_id: int, query: str = "") -> list[tuple[str, str]]:
+            response = await client.get(f"/api/chats/{chat_id}/commands{query}")
+            assert response.status == 200
+            return [(c["command"], c["description"]) for c in (await response.json())["commands"]]
+
+        assert await menu(citizen.id) == CITIZEN_MENU
+        assert await menu(STAFF_ID) == CITIZEN_MENU  # staff have no role of their own in a private chat
+        admin = await menu(ADMIN_ID)
+        assert [command for command, _ in admin] == [
+            *("start", "track", "mine", "profile", "cancel", "lang"),
+            *("stats", "chart", "export", "audit", "overdue", "groups", "grant", "revoke", "reload", "help"),
+        ]
+        assert admin[6] == ("stats", "آمار درخواست‌ها")
+        assert await menu(GROUP_ID, f"?user_id={ADMIN_ID}") == [
+            ("overdue", "درخواست‌های نزدیک به موعد و گذشته از موعد"),
+            ("bind", "وصل کردن این گروه به یک واحد"),
+            ("unbind", "برداشتن اتصال این گروه"),
+            ("groups", "گروه‌های واحدها و وضعیت آن‌ها"),
+            ("help", "راهنما"),
+        ]
+        assert await menu(GROUP_ID, f"?user_id={STAFF_ID}") == [
+            ("overdue", "درخواست‌های نزدیک به موعد و گذشته از موعد"),
+            ("help", "راهنما"),
+        ]
+        assert (await client.get(f"/api/chats/{GROUP_ID}/commands")).status == 400  # whose menu?
+        assert (await client.get(f"/api/chats/{GROUP_ID}/commands?user_id=7")).status == 404
+        assert (await client.get("/api/chats/7/commands")).status == 404
+        assert (await client.get(f"/api/chats/{citizen.id}/commands", headers={"X-Sandbox-Secret": ""})).status == 403
+
+
 async def test_citizens_come_back_from_the_database(db, standin):
     for user_id, name in [(FIRST_CITIZEN_ID + 4, "Later"), (FIRST_CITIZEN_ID, "First"), (ADMIN_ID, "Admin")]:
         await Citizen.create(platform="telegram", user_id=user_id, first_name=name)

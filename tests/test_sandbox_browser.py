@@ -22,6 +22,7 @@ import aiohttp
 import pytest
 
 from bot.config import ROOT
+from bot.sandbox.server import ADMIN_ID, STAFF_ID
 from desk import tracking
 from desk.calendar import jalali
 from tests.factories import PDF, VALID_NID
@@ -102,7 +103,8 @@ async def running_sandbox(tmp_path: Path, *, reset: bool):
 
 
 async def _wait_until_bound(url: str, process) -> None:
-    """Up when the page answers and the admin's /bind has bound the group to its unit."""
+    """Up when the page answers, the admin's /bind has bound the group to its unit and the command
+    menus are set (in the background at start-up; the admin's own is the last)."""
     deadline = time.monotonic() + 120  # a hang guard: a loaded machine starts Python slowly
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
@@ -110,14 +112,17 @@ async def _wait_until_bound(url: str, process) -> None:
             try:
                 async with http.get(url) as page:
                     secret = re.search(r'name="sandbox-secret" content="([^"]+)"', await page.text()).group(1)
-                async with http.get(url + "api/world", headers={"X-Sandbox-Secret": secret}) as response:
+                headers = {"X-Sandbox-Secret": secret}
+                async with http.get(url + "api/world", headers=headers) as response:
                     group = (await response.json())["group"] if response.status == 200 else {}
-                    if group and group["bound"] == group["units"]:
-                        return
+                async with http.get(url + f"api/chats/{ADMIN_ID}/commands", headers=headers) as response:
+                    menu = (await response.json())["commands"] if response.status == 200 else []
+                if group and group["bound"] == group["units"] and "audit" in {c["command"] for c in menu}:
+                    return
             except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.2)
-    raise AssertionError("the sandbox did not start (or did not bind its group) within 120 s")
+    raise AssertionError("the sandbox did not start (or did not bind its group, or set its menus) within 120 s")
 
 
 class Chat:
@@ -164,6 +169,23 @@ class Chat:
         await self.pane.locator(".composer input[type=file]").set_input_files(
             {"name": name, "mimeType": mime, "buffer": data}
         )
+        await self._settled(before)
+
+    async def menu(self) -> list[tuple[str, str]]:
+        """Open the command menu with the composer's menu button: its commands and descriptions, as shown."""
+        await self.pane.locator(".composer .menu-btn").click()
+        items = self.pane.locator(".command-menu .cmd")
+        await items.first.wait_for()
+        shown = await items.evaluate_all(
+            "items => items.map(i => [i.querySelector('.cmd-name').textContent, i.querySelector('.cmd-desc').textContent])"
+        )
+        return [(name, description) for name, description in shown]
+
+    async def choose(self, command: str) -> None:
+        """Choose a command in the open menu: it is sent as the person's message."""
+        before = await self._bot_events()
+        name = self.page.locator(".cmd-name", has_text=re.compile(rf"^{re.escape(command)}$"))
+        await self.pane.locator(".command-menu .cmd", has=name).click()
         await self._settled(before)
 
     async def last(self) -> str:
@@ -228,6 +250,21 @@ async def _journey(page, database: Path) -> str:
     # the page shows the three chats, right to left, with the admin's /bind already in the group
     assert await page.locator("html").get_attribute("dir") == "rtl"
     assert "/bind" in await group.pane.locator(".msg.out").first.inner_text()
+
+    # the composer's menu button lists the commands the messenger shows the citizen, in Persian
+    assert await citizen.menu() == [
+        ("/start", "منوی اصلی"),
+        ("/track", "پیگیری درخواست با کد رهگیری"),
+        ("/mine", "درخواست‌های من"),
+        ("/profile", "مشخصات من"),
+        ("/cancel", "لغو کار جاری"),
+        ("/lang", "تغییر زبان / Language"),
+        ("/help", "راهنما"),
+    ]
+    await citizen.choose("/help")
+    assert await citizen.pane.locator(".command-menu").is_hidden()
+    assert await citizen.pane.locator(".msg.out .text").last.inner_text() == "/help"
+    assert "راهنمای میز خدمت" in await citizen.last() and "/track" in await citizen.last()
 
     # the citizen: catalogue -> service -> apply -> profile -> form -> submit -> receipt
     await citizen.send("/start")
@@ -315,6 +352,21 @@ async def _journey(page, database: Path) -> str:
     stats = await admin.last()
     for line in ("پذیرفته‌شده: ۱", "پاسخ‌داده‌شده: ۱", "پرسشنامه‌های تکمیل‌شده: ۱"):
         assert line in stats, stats
+    assert [name for name, _ in await admin.menu()][-10:] == [
+        *("/stats", "/chart", "/export", "/audit", "/overdue"),
+        *("/groups", "/grant", "/revoke", "/reload", "/help"),
+    ]
+    await admin.pane.locator(".composer input[name=text]").press("Escape")
+    assert await admin.pane.locator(".command-menu").is_hidden()
+    # in the group, the menu is the sender's: the admin's has /bind and /unbind, the staff member's not
+    await page.locator("#group-sender").select_option(str(ADMIN_ID))
+    assert [name for name, _ in await group.menu()] == ["/overdue", "/bind", "/unbind", "/groups", "/help"]
+    await page.locator("#group-sender").select_option(str(STAFF_ID))
+    assert await group.pane.locator(".command-menu").is_hidden()  # another sender: the menu closes
+    assert [name for name, _ in await group.menu()] == ["/overdue", "/help"]
+    await group.pane.locator(".composer .menu-btn").click()
+    # the screenshots show the citizen's menu open
+    await citizen.menu()
     return tracking_code
 
 

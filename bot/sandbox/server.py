@@ -278,6 +278,24 @@ async def new_citizen(request: web.Request) -> web.Response:
     return web.json_response(_person(citizen))
 
 
+async def command_menu(request: web.Request) -> web.Response:
+    """The command menu a person sees in a chat (a private chat's own person; in the group, the
+    `user_id` writing), as the messenger would choose it among the lists the bot set."""
+    standin = request.app[STANDIN_KEY]
+    chat = standin.chats.get(int(request.match_info["chat_id"]))
+    if chat is None:
+        raise web.HTTPNotFound(text="no such chat")
+    if isinstance(chat, FakeUser):
+        user_id = chat.id
+    elif not request.query.get("user_id", "").isdigit():
+        raise web.HTTPBadRequest(text="user_id: who looks at the group's menu")
+    else:
+        user_id = int(request.query["user_id"])
+    if not isinstance(standin.chats.get(user_id), FakeUser):
+        raise web.HTTPNotFound(text="no such person")
+    return web.json_response({"commands": standin.bot(chat.token).menu(chat.id, user_id)})
+
+
 async def file(request: web.Request) -> web.Response:
     """A file someone sent (a bot's document or photo, a citizen's upload), to show or download."""
     stored = request.app[STANDIN_KEY].files.get(request.match_info["file_id"])
@@ -298,6 +316,7 @@ def page_app(sandbox: Sandbox, secret: str | None = None) -> web.Application:
     app.router.add_get("/api/world", world)
     app.router.add_post("/api/citizens", new_citizen)
     app.router.add_get("/api/files/{file_id}", file)
+    app.router.add_get("/api/chats/{chat_id:-?[0-9]+}/commands", command_menu)
     # what a person does, through the stand-in's own control handlers (the ones the e2e tests use)
     app.router.add_post("/api/users/{user_id}/send", standin_server.user_sends)
     app.router.add_post("/api/groups/{chat_id}/send", standin_server.group_sends)

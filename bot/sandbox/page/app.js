@@ -100,6 +100,8 @@ class ChatPane {
     this.keyboardBox = $(".reply-keyboard", section);
     this.replyingBox = $(".replying", section);
     this.form = $(".composer", section);
+    this.menuBox = $(".command-menu", section);
+    this.menuButton = $(".menu-btn", section);
     this.input = this.form.elements.text;
     this.chatId = null;
     this.senderId = null; // in a group: who is writing
@@ -111,6 +113,51 @@ class ChatPane {
     this.form.elements.file.addEventListener("change", (e) => this.sendFile(e.target));
     $(".contact-btn", section)?.addEventListener("click", () => this.sendContact());
     $(".location-btn", section)?.addEventListener("click", () => this.sendLocation());
+    this.menuButton.addEventListener("click", () => (this.menuBox.hidden ? this.openMenu() : this.closeMenu()));
+    section.addEventListener("keydown", (e) => { if (e.key === "Escape") this.closeMenu(); });
+    document.addEventListener("click", (e) => {
+      if (!this.menuBox.hidden && !this.menuBox.contains(e.target) && !this.menuButton.contains(e.target)) this.closeMenu();
+    });
+  }
+
+  // the bot's command menu, as the messenger shows it to whoever writes here -----------------------
+  get viewer() {
+    return this.kind === "group" ? this.senderId : Number(this.chatId);
+  }
+
+  async openMenu() {
+    const asked = `${this.chatId}:${this.viewer}`;
+    this.menuAsked = asked;
+    let commands;
+    try {
+      commands = (await api(`/api/chats/${this.chatId}/commands?user_id=${this.viewer}`)).commands;
+    } catch (error) {
+      toast(String(error.message || error), true);
+      return;
+    }
+    if (this.menuAsked !== asked) return; // the chat or the sender changed meanwhile
+    this.menuBox.replaceChildren();
+    if (!commands.length) this.menuBox.append(el("div", "cmd-empty", "ربات فرمانی برای این گفتگو تعریف نکرده است."));
+    for (const command of commands) {
+      const item = el("button", "cmd");
+      item.type = "button";
+      item.setAttribute("role", "menuitem");
+      const name = el("span", "cmd-name", `/${command.command}`);
+      name.dir = "ltr";
+      const description = el("span", "cmd-desc", command.description);
+      description.dir = "auto";
+      item.append(name, description);
+      item.addEventListener("click", () => { this.closeMenu(); this.sendText(`/${command.command}`); });
+      this.menuBox.append(item);
+    }
+    this.menuBox.hidden = false;
+    this.menuButton.setAttribute("aria-expanded", "true");
+  }
+
+  closeMenu() {
+    this.menuAsked = null;
+    this.menuBox.hidden = true;
+    this.menuButton.setAttribute("aria-expanded", "false");
   }
 
   get person() {
@@ -120,6 +167,7 @@ class ChatPane {
 
   show(chatId) {
     this.chatId = String(chatId);
+    this.closeMenu();
     this.setReply(null);
     this.render();
   }
@@ -443,7 +491,10 @@ function start() {
     fillSelectors();
     panes.citizen.show(e.target.value);
   });
-  $("#group-sender").addEventListener("change", (e) => { panes.group.senderId = Number(e.target.value); });
+  $("#group-sender").addEventListener("change", (e) => {
+    panes.group.senderId = Number(e.target.value);
+    panes.group.closeMenu();
+  });
   $("#private-select").addEventListener("change", (e) => panes.admin.show(e.target.value));
   $("#new-citizen").addEventListener("click", async () => {
     const person = await api("/api/citizens", {});
