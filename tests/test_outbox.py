@@ -3,18 +3,21 @@ crash, renderers, and the registry other features plug into."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 
 import pytest
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import TelegramServerError
 from aiogram.methods import SendMessage
 
-from bot.delivery.limits import MARGIN, Limits, RedisLimits, SlidingWindow
+from bot.delivery.limits import Limits, RedisLimits, SlidingWindow
 from bot.delivery.outbox_sender import Sender
 from bot.views.notifications import _RENDERERS, renderer
 from desk import outbox
 from models import Citizen, OutboxMessage, OutboxStatus
+from standin.ratelimit import RateLimiter
 from tests.factories import FAST
 
 
@@ -68,7 +71,7 @@ async def test_limits_space_a_chats_messages_so_no_429_comes(make_desk):
     for chat in (user, other):
         assert chat.texts() == ["0", "1", "2"]
         at = [c.at for c in sends if c.params["chat_id"] == chat.id]
-        assert all(b - a >= 0.3 for a, b in zip(at, at[1:]))  # 0.3 s (+5% margin) apart
+        assert all(b - a >= 0.3 for a, b in zip(at, at[1:]))  # 0.3 s after the previous answer
 
 
 async def test_403_marks_the_citizen_blocked_and_their_rows_wait_for_their_return(desk):
@@ -155,17 +158,30 @@ async def test_unknown_kinds_are_given_up_and_kinds_register_once(desk):
 def test_sliding_window_counts_like_telegram():
     window = SlidingWindow(2, 1.0)
     assert window.wait(0.0) == 0
-    window.record(0.0)
-    window.record(0.1)  # a burst up to the limit is fine
+    for at in (0.0, 0.1):  # a burst up to the limit is fine
+        window.start()
+        window.answered(at)
     assert window.wait(0.5) == pytest.approx(0.5)  # the third waits for the oldest to leave
     assert window.wait(1.0) == 0
 
 
-class FakeTime:
-    """A clock that moves only when the limiter sleeps."""
+def test_a_send_in_flight_holds_its_place_until_its_answer_dates_it():
+    window = SlidingWindow(2, 1.0)
+    window.start()
+    window.start()
+    assert window.wait(0.0) is None and window.wait(5.0) is None  # full until one is answered, however long
+    window.answered(0.3)
+    assert window.wait(0.5) == pytest.approx(0.8)  # a second after the answer, not after the start
+    window.answered(0.4)
+    assert window.wait(1.3) == 0 and window.idle(2.0)
 
-    def __init__(self):
-        self.now, self.sleeps = 0.0, []
+
+class FakeTime:
+    """A clock that moves only when the limiter sleeps or a test says so. `others_run`: a sleep lets
+    the other tasks run (as a real one would) once the clock has moved."""
+
+    def __init__(self, *, others_run: bool = False):
+        self.now, self.sleeps, self.others_run = 0.0, [], others_run
 
     def clock(self) -> float:
         return self.now
@@ -173,30 +189,129 @@ class FakeTime:
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+        if self.others_run:
+            await asyncio.sleep(0)
 
 
-async def test_limits_share_the_overall_window_between_chats():
+async def _send(limits: Limits, fake: FakeTime, chat: int, *, group: bool = False, rtt: float = 0.0, log=None):
+    """One send through the limiter whose answer comes `rtt` seconds after it starts."""
+    async with limits.sending("telegram", chat, group):
+        if log is not None:
+            log.append((round(fake.now, 6), chat))
+        fake.now += rtt
+
+
+async def test_the_overall_window_counts_a_send_from_its_answer():
     fake = FakeTime()
     limits = Limits(5, 0, 0, clock=fake.clock, sleep=fake.sleep)
-    for chat in range(7):  # 5 fit at once; the 6th waits for the window (+margin), the 7th goes with it
-        await limits.acquire("telegram", chat, False)
-    assert fake.sleeps == [pytest.approx(1 / MARGIN)]
-    fake.now += 0.5
-    for chat in range(7, 11):  # three more fill the window again; the 11th waits for the 6th to leave
-        await limits.acquire("telegram", chat, False)
-    assert fake.sleeps == [pytest.approx(1 / MARGIN), pytest.approx(1 / MARGIN - 0.5)]
+    log: list = []
+    for chat in range(7):  # each answered 0.2 s after its start
+        await _send(limits, fake, chat, rtt=0.2, log=log)
+    # five fit in the first second; the sixth goes a second after the first answer (0.2), not after
+    # the first start (0); the seventh a second after the second answer
+    assert log == [(0.0, 0), (0.2, 1), (0.4, 2), (0.6, 3), (0.8, 4), (1.2, 5), (1.4, 6)]
 
 
-async def test_a_chats_messages_are_spaced_by_its_interval_on_the_limiters_clock():
+async def test_sends_in_flight_hold_the_window_and_waiting_chats_go_in_turn():
+    fake = FakeTime()
+    limits = Limits(2, 0, 0, clock=fake.clock, sleep=fake.sleep)
+    log: list = []
+    answered = [asyncio.Event(), asyncio.Event()]
+
+    async def slow(chat: int, answer: asyncio.Event) -> None:
+        async with limits.sending("telegram", chat, False):
+            log.append((fake.now, chat))
+            await answer.wait()
+
+    first = [asyncio.create_task(slow(chat, answered[chat - 1])) for chat in (1, 2)]
+    waiting = [asyncio.create_task(_send(limits, fake, chat, log=log)) for chat in (3, 4, 5)]
+    for _ in range(5):
+        await asyncio.sleep(0)  # let every task run as far as it can
+    assert log == [(0.0, 1), (0.0, 2)] and fake.sleeps == []  # both places are held, however long
+    fake.now = 3.0
+    for answer in answered:  # both answers come at 3.0: the places free at 4.0
+        answer.set()
+    await asyncio.gather(*first, *waiting)
+    # the waiting chats in the order they came: two a second after those answers, the third a
+    # second after theirs
+    assert log == [(0.0, 1), (0.0, 2), (4.0, 3), (4.0, 4), (5.0, 5)]
+
+
+async def test_the_chat_with_the_most_messages_waiting_takes_the_next_turn():
+    fake = FakeTime(others_run=True)
+    limits = Limits(1, 0, 0, clock=fake.clock, sleep=fake.sleep)
+    log: list = []
+
+    async def send(chat: int, behind: int) -> None:
+        async with limits.sending("telegram", chat, False, behind):
+            log.append((fake.now, chat))
+
+    await send(1, 0)  # the window is full until 1.0
+    waiting = [asyncio.create_task(send(chat, behind)) for chat, behind in ((2, 0), (3, 4), (4, 0), (5, 4), (6, 1))]
+    await asyncio.gather(*waiting)
+    # the first to come waits for the window while the others line up; then the most messages
+    # behind first, the first come among equals
+    assert log == [(0.0, 1), (1.0, 2), (2.0, 3), (3.0, 5), (4.0, 6), (5.0, 4)]
+
+
+async def test_a_chats_sends_are_spaced_from_its_last_answer():
     fake = FakeTime()
     limits = Limits(0, 1.0, 20, clock=fake.clock, sleep=fake.sleep)
+    log: list = []
     for _ in range(3):
-        await limits.acquire("telegram", 1, False)
-    await limits.acquire("telegram", 2, False)  # another chat does not wait for the first one
-    assert fake.sleeps == [pytest.approx(1 / MARGIN)] * 2
+        await _send(limits, fake, 1, rtt=0.1, log=log)
+    await _send(limits, fake, 2, log=log)  # another chat does not wait for the first one
+    assert log == [(0.0, 1), (1.1, 1), (2.2, 1), (2.3, 2)]
     for _ in range(21):
-        await limits.acquire("telegram", -5, True)  # a group: 20 at once, the 21st waits the minute
-    assert fake.sleeps[2:] == [pytest.approx(60 / MARGIN)]
+        await _send(limits, fake, -5, group=True, log=log)  # a group: 20 at once, the 21st waits the minute
+    assert [at for at, chat in log if chat == -5] == [2.3] * 20 + [62.3]
+
+
+async def test_the_stand_in_never_refuses_a_sender_whose_calls_take_uneven_time(make_desk):
+    """The sender through the stand-in's limits on one clock, with calls that reach the server after
+    0.01 to 0.09 s and are answered 0.02 s later: a limiter that dated a send by its start would
+    draw 429s (a slow send, then a quick one a second later, arrive less than a second apart)."""
+    desk = await make_desk(outbox={"global_per_second": 30, "private_interval_seconds": 1.0, "group_per_minute": 20})
+    fake = FakeTime()
+    desk.standin.rate_limits, desk.standin.clock = True, fake.clock
+    desk.standin.limiter = RateLimiter(fake.clock)
+    arrivals: dict[int, list[float]] = {}
+    count_sent = desk.standin.count_sent
+
+    def count(account, chat) -> None:
+        count_sent(account, chat)
+        arrivals.setdefault(chat.id, []).append(fake.now)
+
+    desk.standin.count_sent = count
+    calls = iter(range(10**6))
+
+    class Latency(BaseRequestMiddleware):
+        async def __call__(self, make_request, bot, method):
+            fake.now += 0.09 if next(calls) % 30 < 15 else 0.01  # on its way to the server
+            result = await make_request(bot, method)
+            fake.now += 0.02  # the answer on its way back
+            return result
+
+    desk.bot.session.middleware(Latency())
+    users = [desk.citizen(f"User {i}") for i in range(20)]
+    group = desk.group("Unit")
+    for round_ in range(4):
+        for user in users:
+            await outbox.enqueue(platform="telegram", chat_id=user.id, kind="test-text", data={"n": round_})
+    for n in range(25):
+        await outbox.enqueue(platform="telegram", chat_id=group.id, kind="test-text", data={"n": n}, is_group=True)
+    limits = Limits.from_settings(desk.settings.outbox, clock=fake.clock, sleep=fake.sleep)
+    sender = Sender(desk.settings, {"telegram": desk.bot}, limits=limits)
+    assert await sender.deliver_pending() == 80 + 25
+
+    assert desk.standin.stats["429"] == 0 and sender.stats.calls == 105
+    for user in users:
+        assert user.texts() == ["0", "1", "2", "3"]
+        assert all(b - a >= 1.0 for a, b in zip(arrivals[user.id], arrivals[user.id][1:]))
+    assert [m["plain"] for m in group.messages] == [str(n) for n in range(25)]
+    assert arrivals[group.id][20] - arrivals[group.id][0] >= 60.0
+    times = sorted(t for ts in arrivals.values() for t in ts)
+    assert all(times[i + 30] - times[i] >= 1.0 for i in range(len(times) - 30))  # 30 a second at most
 
 
 async def test_an_unreachable_shared_limiter_sends_nothing_and_counts_no_attempt(desk):

@@ -124,7 +124,7 @@ class Sender:
         try:
             while queue:
                 row = queue.popleft()
-                outcome = await self._deliver(row)
+                outcome = await self._deliver(row, behind=len(queue))
                 held.discard(row.id)
                 if outcome == GONE:
                     held.difference_update(r.id for r in queue)
@@ -144,8 +144,9 @@ class Sender:
                 queues.pop(key, None)
             progress.set()
 
-    async def _deliver(self, row: OutboxMessage) -> str:
-        """Send one row: DONE (sent or given up), RETRY (put back for later) or GONE (403)."""
+    async def _deliver(self, row: OutboxMessage, *, behind: int = 0) -> str:
+        """Send one row: DONE (sent or given up), RETRY (put back for later) or GONE (403).
+        `behind`: the rows waiting after it in its chat (they go first in the bot's turns)."""
         max_attempts = self.settings.outbox.max_attempts
         bot = self.bots.get(row.platform)
         render = renderer_for(row.method)
@@ -164,7 +165,7 @@ class Sender:
         try:
             method = await calls.asend(None)
             while True:
-                result = await self._call(bot, row, method)
+                result = await self._call(bot, row, method, behind)
                 method = await calls.asend(result)
         except StopAsyncIteration:
             await outbox.mark_sent(row, getattr(result, "message_id", None))
@@ -219,14 +220,15 @@ class Sender:
         self.stats.dead += 1
         return DONE
 
-    async def _call(self, bot, row: OutboxMessage, method):
-        """One Bot API call within the limits; a short 429 is waited out and tried again."""
+    async def _call(self, bot, row: OutboxMessage, method, behind: int = 0):
+        """One Bot API call within the limits (`behind`: rows waiting after it in its chat); a short
+        429 is waited out and tried again."""
         while True:
-            await self.limits.acquire(self.bot_keys[row.platform], row.chat_id, row.is_group)
-            self.stats.calls += 1
             mark = SENDER_CALL.set(True)  # this policy, not the one of direct replies
             try:
-                return await bot(method)
+                async with self.limits.sending(self.bot_keys[row.platform], row.chat_id, row.is_group, behind):
+                    self.stats.calls += 1
+                    return await bot(method)
             except TelegramRetryAfter as e:
                 self.stats.retry_after += 1
                 if e.retry_after > INLINE_RETRY_AFTER:
