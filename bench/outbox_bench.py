@@ -34,6 +34,7 @@ from bot.db import tortoise_config
 from bot.delivery.limits import Limits, RedisLimits
 from bot.delivery.outbox_sender import Sender
 from bot.platforms import make_bot
+from bot.runner import settle
 from bot.views.notifications import renderer
 from desk import outbox
 from models import OutboxMessage, OutboxStatus
@@ -133,6 +134,7 @@ async def run(
         for _ in range(senders)
     ]
     running = [Sender(settings, {"telegram": bot}, limits=lim) for lim in limits]
+    settle(settings)  # as a process does once it has started (bot/runner.py)
     started = time.monotonic()
     try:
         await asyncio.wait_for(asyncio.gather(*(s.deliver_pending() for s in running)), timeout)

@@ -97,6 +97,7 @@ async def run_worker(settings: Settings) -> None:
     await db.connect(settings.database.url)
     bots = _counted_bots(settings)
     background = start_background(build_services(settings), bots)
+    settle(settings)
     if port := os.environ.get("METRICS_PORT"):
         from aiohttp import web
 

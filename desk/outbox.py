@@ -6,7 +6,7 @@ the recipient's language when it is sent (bot/views/notifications.py), so the do
 the messenger framework.
 
 Delivery is at-least-once. A sender *claims* due rows by leasing them (their next attempt is
-moved `LEASE` into the future, in one transaction; on PostgreSQL with FOR UPDATE SKIP LOCKED so
+moved `LEASE` + `RENEW_AFTER` into the future, in one transaction; on PostgreSQL with FOR UPDATE SKIP LOCKED so
 several senders never claim the same row) and marks a row sent only after the Bot API accepted
 it. A chat belongs to one sender at a time: a row is claimed only when every earlier pending row
 of its chat is this sender's, so several senders keep each chat's order. A sender that dies between the API call and that mark leaves the row leased: it is claimed
@@ -48,7 +48,8 @@ class OutboxKind(StrEnum):
     REPLY = "reply"  # a direct reply the messenger did not take at the time, sent as it was
 
 
-LEASE = timedelta(seconds=120)
+LEASE = timedelta(seconds=120)  # what a leased row has left when its send starts (a limiter's wait, the call)
+RENEW_AFTER = timedelta(seconds=30)  # claims lease this much longer: a row sent sooner needs no renewal
 MAX_BACKOFF_SECONDS = 15 * 60
 
 
@@ -88,7 +89,11 @@ CLAIM_ROUNDS = 3  # selects per claim when rows of chats held elsewhere took the
 
 
 async def claim(
-    limit: int, *, exclude_chats: Iterable[int] = (), held: Iterable[int] = (), lease: timedelta = LEASE
+    limit: int,
+    *,
+    exclude_chats: Iterable[int] = (),
+    held: Iterable[int] = (),
+    lease: timedelta = LEASE + RENEW_AFTER,
 ) -> list[OutboxMessage]:
     """Lease up to `limit` due rows (oldest first) to this sender and count the attempt.
 
@@ -132,28 +137,33 @@ async def claim(
                     rows.append(row)
             if not left_out or len(rows) >= limit:
                 break
-        token = secrets.token_hex(8)
+        token, until = secrets.token_hex(8), now() + lease
         if rows:
             await (
                 OutboxMessage.filter(id__in=[r.id for r in rows])
                 .using_db(conn)
-                .update(next_attempt_at=now() + lease, attempts=F("attempts") + 1, lease=token)
+                .update(next_attempt_at=until, attempts=F("attempts") + 1, lease=token)
             )
     for row in rows:
         row.attempts += 1
-        row.lease = token
+        row.lease, row.next_attempt_at = token, until
     return rows
 
 
 async def renew(row: OutboxMessage, lease: timedelta = LEASE) -> bool:
-    """Just before a leased row is sent: extend its lease, if it is still this claim's. False: its
-    lease ran out while it waited in the sender's queue and another claim (of any sender) took it,
-    or it was settled meanwhile: this copy must not be sent."""
-    return bool(
-        await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING, lease=row.lease).update(
-            next_attempt_at=now() + lease
-        )
+    """Just before a leased row is sent: make sure it has `lease` left, if it is still this claim's.
+    A row claimed less than RENEW_AFTER ago has (no query: no other claim can take it before its lease
+    ends). False: its lease ran out while it waited in the sender's queue and another claim (of any
+    sender) took it, or it was settled meanwhile: this copy must not be sent."""
+    if row.lease is not None and row.next_attempt_at - now() >= lease:
+        return True
+    until = now() + lease
+    renewed = await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING, lease=row.lease).update(
+        next_attempt_at=until
     )
+    if renewed:
+        row.next_attempt_at = until
+    return bool(renewed)
 
 
 async def release(ids: list[int], at: datetime | None = None) -> None:

@@ -35,7 +35,7 @@ from bot.config import Settings
 from bot.delivery.limits import LimiterUnavailable, Limits, RedisLimits
 from bot.delivery.resilience import SENDER_CALL
 from bot.services import Services, build_services
-from bot.views.notifications import Context, outgoing, renderer_for
+from bot.views.notifications import Context, outgoing, recipients, renderer_for
 from desk import outbox, reachability
 from models import OutboxMessage
 
@@ -83,6 +83,9 @@ class Sender:
         self.lease_seconds = outbox.LEASE.total_seconds()
         # about ten seconds of work at the overall rate; rows past that stay unclaimed for others
         self.max_in_flight = max_in_flight or max(50, int(settings.outbox.global_per_second * 10))
+        # claimed a second's sending at a time: a claim's rows start their work together, and a
+        # bigger batch holds the event loop long enough to delay the sends whose turn comes meanwhile
+        self.claim_batch = max(10, int(settings.outbox.global_per_second))
         self.stats = Stats()
 
     async def deliver_pending(self) -> int:
@@ -91,26 +94,36 @@ class Sender:
         queues: dict[tuple[str, int], deque[OutboxMessage]] = {}
         workers: dict[tuple[str, int], asyncio.Task] = {}
         held: set[int] = set()  # leased here and not settled yet (queued or being sent)
+        citizens: dict = {}  # the recipients of the queued chats (looked up per claim, dropped with the queue)
         progress = asyncio.Event()
 
         def in_flight() -> int:
             return sum(len(q) for q in queues.values()) + len(workers)
 
+        loop = asyncio.get_running_loop()
+        claim_after = 0.0  # a claim found all that was due: the next one waits a little (loop time)
         try:
             while True:
                 room = self.max_in_flight - in_flight()
-                if room > self.max_in_flight // 2 or not workers:
+                if not workers or (room >= min(self.claim_batch, self.max_in_flight) and loop.time() >= claim_after):
                     full = [
                         chat
                         for (_, chat), q in queues.items()
                         if q and len(q) >= self.limits.chat_capacity(q[0].is_group, self.lease_seconds / 2)
                     ]
-                    for row in await outbox.claim(max(room, 1), exclude_chats=full, held=held):
+                    asked = max(1, min(room, self.claim_batch))
+                    rows = await outbox.claim(asked, exclude_chats=full, held=held)
+                    if len(rows) < asked:
+                        claim_after = loop.time() + POLL_SECONDS
+                    citizens.update(await recipients(rows))
+                    for row in rows:
                         held.add(row.id)
                         key = (row.platform, row.chat_id)
                         queues.setdefault(key, deque()).append(row)
                         if key not in workers:
-                            workers[key] = asyncio.create_task(self._chat_worker(key, queues, workers, held, progress))
+                            workers[key] = asyncio.create_task(
+                                self._chat_worker(key, queues, workers, held, progress, citizens)
+                            )
                 if not workers:
                     return self.stats.sent - before
                 progress.clear()
@@ -119,12 +132,12 @@ class Sender:
             for task in list(workers.values()):
                 task.cancel()
 
-    async def _chat_worker(self, key, queues, workers, held: set[int], progress: asyncio.Event) -> None:
+    async def _chat_worker(self, key, queues, workers, held: set[int], progress: asyncio.Event, citizens) -> None:
         queue = queues[key]
         try:
             while queue:
                 row = queue.popleft()
-                outcome = await self._deliver(row, behind=len(queue))
+                outcome = await self._deliver(row, citizens, behind=len(queue))
                 held.discard(row.id)
                 if outcome == GONE:
                     held.difference_update(r.id for r in queue)
@@ -142,10 +155,12 @@ class Sender:
             del workers[key]
             if not queue:
                 queues.pop(key, None)
+                citizens.pop(key, None)
             progress.set()
 
-    async def _deliver(self, row: OutboxMessage, *, behind: int = 0) -> str:
+    async def _deliver(self, row: OutboxMessage, citizens: dict | None = None, *, behind: int = 0) -> str:
         """Send one row: DONE (sent or given up), RETRY (put back for later) or GONE (403).
+        `citizens`: the recipients looked up with the row's claim (else the row's is looked up);
         `behind`: the rows waiting after it in its chat (they go first in the bot's turns)."""
         max_attempts = self.settings.outbox.max_attempts
         bot = self.bots.get(row.platform)
@@ -160,7 +175,7 @@ class Sender:
         if not await outbox.renew(row):
             self.stats.stale += 1
             return STALE
-        calls = render(await outgoing(row, bot, self.ctx))
+        calls = render(await outgoing(row, bot, self.ctx, citizens))
         result = None
         try:
             method = await calls.asend(None)

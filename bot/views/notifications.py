@@ -132,11 +132,31 @@ class Outgoing:
         return self.row.platform
 
 
-async def outgoing(row: OutboxMessage, bot, ctx: Context) -> Outgoing:
+async def outgoing(row: OutboxMessage, bot, ctx: Context, citizens: dict | None = None) -> Outgoing:
+    """The row ready to render; `citizens`: the recipients of a claim's rows, looked up together
+    (`recipients`), else the row's is looked up now."""
     citizen = None
-    if not row.is_group:
-        citizen = await Citizen.filter(platform=row.platform, chat_id=row.chat_id).first()
+    if row.is_group:
+        pass
+    elif citizens is not None:
+        citizen = citizens.get((row.platform, row.chat_id))
+    else:
+        citizen = await Citizen.filter(platform=row.platform, chat_id=row.chat_id).order_by("id").first()
     return Outgoing(row=row, bot=bot, ctx=ctx, citizen=citizen)
+
+
+async def recipients(rows: list[OutboxMessage]) -> dict[tuple[str, int], Citizen]:
+    """The citizens the rows' private chats belong to, by (platform, chat_id): one query per messenger
+    for a whole claim instead of one per row."""
+    chats: dict[str, set[int]] = {}
+    for row in rows:
+        if not row.is_group:
+            chats.setdefault(row.platform, set()).add(row.chat_id)
+    found: dict[tuple[str, int], Citizen] = {}
+    for platform, ids in chats.items():
+        for citizen in await Citizen.filter(platform=platform, chat_id__in=list(ids)).order_by("id"):
+            found.setdefault((platform, citizen.chat_id), citizen)
+    return found
 
 
 @renderer(OutboxKind.REPLY)
