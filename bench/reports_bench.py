@@ -225,7 +225,7 @@ async def chart(q: reports.Query):
 FIGURES = {
     "/stats year 1404 (1403 beside it)": lambda: reports.report(YEAR_1404, now=AFTER),
     "/stats year 1404 while it runs (today's row)": lambda: reports.report(YEAR_1404, now=NOW),
-    "/stats year 1404 as of an hour ago (today's requests read)": lambda: reports.report(
+    "/stats year 1404 as of an hour ago (that hour's requests read)": lambda: reports.report(
         YEAR_1404, now=NOW - timedelta(hours=1)
     ),
     "/stats season, one unit": lambda: reports.report(

@@ -610,25 +610,27 @@ def _recorded_from(at: datetime) -> str:
     )
 
 
-async def _today_scan(q: Query, as_of: datetime, tz: str) -> tuple[int, int]:
-    """(open, overdue) changes from the requests of as_of's day up to as_of, in one pass over that
-    day's acceptances and answers (their indexes): only when requests were recorded after as_of (a
-    report as of an instant the data has passed), where today's summary row says too much."""
+async def _recorded_after(q: Query, as_of: datetime, tz: str) -> tuple[int, int]:
+    """(open, overdue) changes that today's row holds from as_of to the next midnight: the requests
+    accepted or answered then, read through the submitted_at and answered_at indexes (so the cost
+    follows what was recorded after as_of, not the day's volume). Only a report as of an instant
+    the data have passed needs them (a clock behind the data). A request is answered after it is
+    accepted, so today's answers late by then are those promised before today."""
     day = as_of.astimezone(ZoneInfo(tz)).date()
-    midnight = _midnight(day, tz)
-    came, went = _in_span("submitted_at", (midnight, as_of)), _in_span("answered_at", (midnight, as_of))
+    span = (as_of, _midnight(day + timedelta(days=1), tz))
+    came, went = _in_span("submitted_at", span), _in_span("answered_at", span)
     late = f"promised_date < '{day.isoformat()}'"
-    still_open = f"(answered_at IS NULL OR answered_at >= {_stamp(as_of)})"
     row = await _one_row(
         Request.filter(
-            Q(submitted_at__gte=midnight, submitted_at__lt=as_of) | Q(answered_at__gte=midnight, answered_at__lt=as_of),
+            Q(submitted_at__gte=span[0], submitted_at__lt=span[1])
+            | Q(answered_at__gte=span[0], answered_at__lt=span[1]),
             **q.scope,
         ),
         {
             "came": f"COUNT(*) FILTER (WHERE {came})",
             "went": f"COUNT(*) FILTER (WHERE {went})",
-            "came_late": f"COUNT(*) FILTER (WHERE {came} AND {still_open} AND {late})",
-            "went_late": f"COUNT(*) FILTER (WHERE {went} AND submitted_at < {_stamp(midnight)} AND {late})",
+            "came_late": f"COUNT(*) FILTER (WHERE {came} AND {late})",
+            "went_late": f"COUNT(*) FILTER (WHERE {went} AND {late})",
         },
     )
     return row["came"] - row["went"], row["came_late"] - row["went_late"]
@@ -639,8 +641,8 @@ async def _summary_request_figures(
 ) -> list[Figures]:
     """The figures from the summary rows. Open and overdue are as of the end of the period, or now
     for a period running today: the days before today from their rows, today's changes from
-    today's row while nothing was recorded after now (always, at the desk's own now), otherwise
-    from today's requests (_today_scan)."""
+    today's row, less what was recorded after now when something was (never at the desk's own
+    now; _recorded_after)."""
     as_of = [min(bounds(q, tz)[1], now) for q in qs]
     cut = [a.astimezone(ZoneInfo(tz)).date() for a in as_of]
     running = [i for i, (a, day) in enumerate(zip(as_of, cut)) if a > _midnight(day, tz)]
@@ -661,7 +663,9 @@ async def _summary_request_figures(
     sums, times = await asyncio.gather(_day_sums(qs, at, wanted, cut, extra), _answer_times(qs, at))
     for i in running:
         if sums[i][f"after_{i}"]:
-            sums[i]["open_today"], sums[i]["overdue_today"] = await _today_scan(qs[i], as_of[i], tz)
+            later_open, later_overdue = await _recorded_after(qs[i], as_of[i], tz)
+            sums[i]["open_today"] -= later_open
+            sums[i]["overdue_today"] -= later_overdue
         sums[i]["open"] += sums[i]["open_today"]
         sums[i]["overdue"] += sums[i]["overdue_today"]
     for f, row, hist in zip(out, sums, times):

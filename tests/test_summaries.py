@@ -120,7 +120,7 @@ async def random_changes(rng: random.Random, clock: Clock, steps: int) -> None:
 
 
 async def no_scan(*args):
-    raise AssertionError("today's requests read at the desk's now (nothing recorded after it)")
+    raise AssertionError("requests read at the desk's now (nothing recorded after it)")
 
 
 def scan(fn):
@@ -173,11 +173,11 @@ async def test_summaries_equal_a_full_recomputation_after_random_changes(db, clo
     for (start, end), scope in [(s, sc) for s in spans for sc in scopes]:
         q = Query(start, end, "month" if (end - start).days < 40 else None, scope)
         # the desk's now (a minute after the last change): today's open and overdue from today's row;
-        # the instant of the last change and one before it: today's requests are read instead
+        # the instant of the last change and one before it: less the requests recorded after it
         for at in (now + timedelta(minutes=1), now, now - timedelta(hours=7), datetime(2026, 1, 1, tzinfo=UTC)):
             with monkeypatch.context() as patched:
                 if at > now:
-                    patched.setattr(reports, "_today_scan", no_scan)
+                    patched.setattr(reports, "_recorded_after", no_scan)
                 fast = await reports.figures(q, now=at)
             slow = await scan(reports.figures)(q, now=at)
             for name in ("accepted", "answered", "open", "overdue", "responses", "scores"):
@@ -219,10 +219,10 @@ async def test_todays_open_and_overdue_come_from_todays_row_at_the_desks_now(db,
 
     q = reports.parse_args("month", date(2025, 5, 11))
     with monkeypatch.context() as patched:
-        patched.setattr(reports, "_today_scan", no_scan)
+        patched.setattr(reports, "_recorded_after", no_scan)
         now = await reports.request_figures(q, now=clock.at)
     assert (now.accepted, now.answered, now.open, now.overdue) == (2, 1, 1, 1)
-    # open and overdue before the answer (the clock behind the data): today's requests are read
+    # open and overdue before the answer (the clock behind the data): the requests recorded after are read
     before = await reports.request_figures(q, now=clock.at - timedelta(minutes=90))
     assert (before.accepted, before.answered, before.open, before.overdue) == (2, 1, 2, 2)
     for at, f in ((clock.at, now), (clock.at - timedelta(minutes=90), before)):
