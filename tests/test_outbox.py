@@ -267,12 +267,12 @@ async def test_a_chats_sends_are_spaced_from_its_last_answer():
     assert [at for at, chat in log if chat == -5] == [2.3] * 20 + [62.3]
 
 
-async def test_the_stand_in_never_refuses_a_sender_whose_calls_take_uneven_time(make_desk):
-    """The sender through the stand-in's limits on one clock, with calls that reach the server after
-    0.01 to 0.09 s and are answered 0.02 s later: a limiter that dated a send by its start would
-    draw 429s (a slow send, then a quick one a second later, arrive less than a second apart)."""
-    desk = await make_desk(outbox={"global_per_second": 30, "private_interval_seconds": 1.0, "group_per_minute": 20})
-    fake = FakeTime()
+TELEGRAM_LIMITS = {"global_per_second": 30, "private_interval_seconds": 1.0, "group_per_minute": 20}
+
+
+def _limited(desk, fake: FakeTime) -> dict[int, list[float]]:
+    """The stand-in answers 429 past Telegram's limits on the fake clock; returns when it accepted
+    each message, per chat."""
     desk.standin.rate_limits, desk.standin.clock = True, fake.clock
     desk.standin.limiter = RateLimiter(fake.clock)
     arrivals: dict[int, list[float]] = {}
@@ -283,6 +283,16 @@ async def test_the_stand_in_never_refuses_a_sender_whose_calls_take_uneven_time(
         arrivals.setdefault(chat.id, []).append(fake.now)
 
     desk.standin.count_sent = count
+    return arrivals
+
+
+async def test_the_stand_in_never_refuses_a_sender_whose_calls_take_uneven_time(make_desk):
+    """The sender through the stand-in's limits on one clock, with calls that reach the server after
+    0.01 to 0.09 s and are answered 0.02 s later: a limiter that dated a send by its start would
+    draw 429s (a slow send, then a quick one a second later, arrive less than a second apart)."""
+    desk = await make_desk(outbox=TELEGRAM_LIMITS)
+    fake = FakeTime()
+    arrivals = _limited(desk, fake)
     calls = iter(range(10**6))
 
     class Latency(BaseRequestMiddleware):
@@ -327,3 +337,29 @@ async def test_an_unreachable_shared_limiter_sends_nothing_and_counts_no_attempt
     rows = await OutboxMessage.all().order_by("id")
     assert all(r.status == OutboxStatus.PENDING and r.attempts == 0 for r in rows)
     assert all(r.next_attempt_at > outbox.now() for r in rows)  # tried again shortly, in order
+
+
+ONE, TWO = " ".join(["one"] * 1000), " ".join(["two"] * 1000)  # 3999 characters each
+
+
+@renderer("test-long")
+async def _test_long(out):
+    yield SendMessage(chat_id=out.chat_id, text=f"{ONE}\n\n{TWO}")
+
+
+async def test_a_text_too_long_for_one_message_goes_in_parts_each_within_the_limits(make_desk):
+    """Its parts go to one chat: a second apart, each sent once (sent back to back, the second drew a
+    429 and the whole text was sent again, its first part every second)."""
+    desk = await make_desk(outbox=TELEGRAM_LIMITS)
+    fake = FakeTime()
+    arrivals = _limited(desk, fake)
+    user = desk.citizen()
+    await outbox.enqueue(platform="telegram", chat_id=user.id, kind="test-long")
+    await outbox.enqueue(platform="telegram", chat_id=user.id, kind="test-text", data={"n": "after"})
+    limits = Limits.from_settings(desk.settings.outbox, clock=fake.clock, sleep=fake.sleep)
+    sender = Sender(desk.settings, {"telegram": desk.bot}, limits=limits)
+    assert await asyncio.wait_for(sender.deliver_pending(), 120) == 2  # a hang guard (it sent forever)
+    assert user.texts() == [ONE, TWO, "after"]
+    assert arrivals[user.id] == [0.0, 1.0, 2.0] and desk.standin.stats["429"] == 0
+    long_row, _ = await OutboxMessage.all().order_by("id")
+    assert long_row.sent_message_id == user.messages[1]["message_id"]  # the part the row stands for

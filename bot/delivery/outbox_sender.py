@@ -33,7 +33,7 @@ from aiogram.exceptions import (
 
 from bot.config import Settings
 from bot.delivery.limits import LimiterUnavailable, Limits, RedisLimits
-from bot.delivery.resilience import SENDER_CALL
+from bot.delivery.resilience import SENDER_CALL, split_long
 from bot.services import Services, build_services
 from bot.views.notifications import Context, outgoing, recipients, renderer_for
 from desk import outbox, reachability
@@ -180,7 +180,7 @@ class Sender:
         try:
             method = await calls.asend(None)
             while True:
-                result = await self._call(bot, row, method, behind)
+                result = await self._send(bot, row, method, behind)
                 method = await calls.asend(result)
         except StopAsyncIteration:
             await outbox.mark_sent(row, getattr(result, "message_id", None))
@@ -234,6 +234,17 @@ class Sender:
             return RETRY
         self.stats.dead += 1
         return DONE
+
+    async def _send(self, bot, row: OutboxMessage, method, behind: int):
+        """A call, or the parts a text too long for one message becomes, each a call of its own within
+        the limits: a 429 on a part is waited out for that part, the ones sent are not sent again."""
+        parts, main = split_long(method)
+        result = None
+        for i, part in enumerate(parts):
+            answer = await self._call(bot, row, part, behind + len(parts) - 1 - i)
+            if i == main:
+                result = answer
+        return result
 
     async def _call(self, bot, row: OutboxMessage, method, behind: int = 0):
         """One Bot API call within the limits (`behind`: rows waiting after it in its chat); a short

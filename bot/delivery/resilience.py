@@ -17,7 +17,8 @@ installed by bot/platforms.py).
   message instead, and removing the buttons of such a message is skipped.
 - **Long texts** (`LongTexts`): a text over the messenger's limit (4096 UTF-16 code units, 1024 for
   a caption) is sent in several messages cut at paragraph or line boundaries
-  (bot.views.render.split_text), its buttons under the last one.
+  (bot.views.render.split_text), its buttons under the last one. The outbox sender cuts them itself
+  (`split_long`), so that each part takes its own place in the rate limits.
 """
 
 from __future__ import annotations
@@ -183,36 +184,54 @@ class EditsOfOldMessages(BaseRequestMiddleware):
         return True
 
 
+def split_long(method) -> tuple[list, int]:
+    """The calls a method over the messenger's length limits becomes (its text or caption cut at
+    paragraph or line boundaries, buttons under the last part), and which one's result stands for it;
+    ([method], 0) when it fits. An edit edits with the first part and sends the rest; a file carries
+    the first part of its caption and the rest follows as messages."""
+    if isinstance(method, methods.SendMessage) and utf16_len(method.text) > MAX_TEXT:
+        *before, last = split_text(method.text)
+        parts = [method.model_copy(update={"text": part, "reply_markup": None}) for part in before]
+        return [*parts, method.model_copy(update={"text": last})], len(parts)
+    if (
+        isinstance(method, methods.EditMessageText)
+        and isinstance(method.text, str)
+        and utf16_len(method.text) > MAX_TEXT
+        and method.chat_id is not None
+    ):
+        first, *rest = split_text(method.text)
+        chat_id = method.chat_id
+        sends = [
+            methods.SendMessage(
+                chat_id=chat_id,
+                text=part,
+                parse_mode=method.parse_mode,
+                reply_markup=method.reply_markup if i == len(rest) - 1 else None,
+            )
+            for i, part in enumerate(rest)
+        ]
+        return [method.model_copy(update={"text": first, "reply_markup": None}), *sends], 0
+    caption = getattr(method, "caption", None)
+    if (
+        isinstance(method, methods.SendDocument | methods.SendPhoto)
+        and isinstance(caption, str)
+        and utf16_len(caption) > MAX_CAPTION
+    ):
+        head, *tail = split_text(caption, MAX_CAPTION)
+        sends = [methods.SendMessage(chat_id=method.chat_id, text=part, parse_mode=method.parse_mode) for part in tail]
+        return [method.model_copy(update={"caption": head}), *sends], 0
+    return [method], 0
+
+
 class LongTexts(BaseRequestMiddleware):
     async def __call__(self, make_request, bot, method):
-        if isinstance(method, methods.SendMessage) and utf16_len(method.text) > MAX_TEXT:
-            *first, last = split_text(method.text)
-            for part in first:
-                await bot(method.model_copy(update={"text": part, "reply_markup": None}))
-            return await make_request(bot, method.model_copy(update={"text": last}))
-        if isinstance(method, methods.EditMessageText) and utf16_len(method.text) > MAX_TEXT:
-            first, *rest = split_text(method.text)
-            markup = method.reply_markup
-            result = await make_request(bot, method.model_copy(update={"text": first, "reply_markup": None}))
-            for i, part in enumerate(rest):
-                await bot(
-                    methods.SendMessage(
-                        chat_id=method.chat_id,
-                        text=part,
-                        parse_mode=method.parse_mode,
-                        reply_markup=markup if i == len(rest) - 1 else None,
-                    )
-                )
-            return result
-        caption = getattr(method, "caption", None)
-        if (
-            isinstance(method, methods.SendDocument | methods.SendPhoto)
-            and isinstance(caption, str)
-            and utf16_len(caption) > MAX_CAPTION
-        ):
-            first, *rest = split_text(caption, MAX_CAPTION)
-            result = await make_request(bot, method.model_copy(update={"caption": first}))
-            for part in rest:
-                await bot(methods.SendMessage(chat_id=method.chat_id, text=part, parse_mode=method.parse_mode))
-            return result
-        return await make_request(bot, method)
+        calls, main = split_long(method)
+        if len(calls) == 1:
+            return await make_request(bot, method)
+        result = None
+        for i, call in enumerate(calls):
+            if i == main:
+                result = await make_request(bot, call)
+            else:
+                await bot(call)  # through every middleware again, as a call of its own
+        return result
