@@ -37,6 +37,7 @@ from desk import staff
 from models import Role
 
 log = logging.getLogger("mizban.commands")
+MENUS_AFTER = 5.0  # seconds after start-up: the first updates are answered first
 
 CITIZEN = ("start", "track", "mine", "profile", "cancel", "lang", "help")
 STAFF = ("overdue", "help")
@@ -68,21 +69,24 @@ async def _delete(bot: Bot, scope) -> None:
 
 
 async def on_startup(bots: list[Bot], services, dispatcher, app=None, **_) -> None:
-    """The dispatcher's startup event: the menus are set in the background (a dozen calls per bot
-    must not delay the first answers); the task is kept in the dispatcher's data. A web process
+    """The dispatcher's startup event: the menus are set in the background, MENUS_AFTER seconds
+    later (a dozen calls per bot, and the other language's strings read, must not delay the first
+    answers: the citizens waiting while the bot was down); the task is kept in the dispatcher's
+    data. A web process
     sets them where it sets its webhooks (WEBHOOK_BASE_URL configured), and leaves the Bot API
     alone otherwise, as it does for the webhooks."""
     if app is not None and not services.settings.webhook.base_url:
         return
     dispatcher.workflow_data["command_menus"] = asyncio.create_task(
-        _publish_in_background(bots, services.settings, services.locales), name="command-menus"
+        _publish_in_background(bots, services.settings, services.locales, after=MENUS_AFTER), name="command-menus"
     )
 
 
-async def _publish_in_background(bots: list[Bot], settings, locales: Locales) -> None:
+async def _publish_in_background(bots: list[Bot], settings, locales: Locales, *, after: float = 0.0) -> None:
     """The menus are a convenience: a failure (the Bot API or the database going away meanwhile,
     a shutdown) is logged, never left as an unretrieved task error; the next start sets them again."""
     try:
+        await asyncio.sleep(after)
         await publish(bots, settings, locales)
     except asyncio.CancelledError:
         raise

@@ -29,15 +29,21 @@ class PooledConnection(asyncpg.Connection):
         return ""
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL (relative to the project), None for another database."""
+    if not url.startswith("sqlite://") or url.startswith("sqlite://:memory:"):
+        return None
+    path = Path(url.removeprefix("sqlite://").partition("?")[0])
+    return path if path.is_absolute() else ROOT / path
+
+
 def tortoise_config(url: str) -> dict:
     connection: str | dict = url
     if url.startswith(("postgres://", "asyncpg://")):
         connection = expand_db_url(url)
         connection["credentials"]["connection_class"] = PooledConnection
-    if url.startswith("sqlite://") and not url.startswith("sqlite://:memory:"):
-        location, _, query = url.removeprefix("sqlite://").partition("?")
-        path = Path(location)
-        path = path if path.is_absolute() else ROOT / path
+    if path := sqlite_file(url):
+        query = url.partition("?")[2]
         path.parent.mkdir(parents=True, exist_ok=True)
         pragmas = [f"{k}={v}" for k, v in SQLITE_PRAGMAS.items() if f"{k}=" not in query]  # the URL's win
         query = "&".join(filter(None, [query, *pragmas]))
@@ -58,12 +64,52 @@ def _cli_config() -> dict:
 TORTOISE_ORM = _cli_config()
 
 
-async def migrate(url: str) -> None:
-    """Apply the committed migrations (never generate_schemas outside tests)."""
+async def migrate(url: str, *, new_in_one_step: bool = True) -> None:
+    """Apply the committed migrations.
+
+    A new database (no tables at all) gets the schema the migrations end with in one step, from the
+    models, and every migration recorded as applied (tortoise's `fake`): replaying them one by one
+    rebuilds tortoise's picture of every model before each step, most of a first start's second,
+    and on empty tables their data steps have nothing to do. tests/test_migrations.py checks that
+    both ways give the same tables, columns, defaults, indexes, constraints and rows, on SQLite and
+    PostgreSQL, and that the migrations match the models. A database with any table, the desk's or
+    not, goes through the migrations as usual."""
     from tortoise.migrations.api.migrate import migrate as run_migrations
 
-    await run_migrations(config=tortoise_config(url))
+    config = tortoise_config(url)
+    path = sqlite_file(url)
+    maybe_new = not (path and path.exists() and path.stat().st_size)  # a SQLite file that holds anything is not new
+    if new_in_one_step and maybe_new and await _create_if_new(config):
+        await run_migrations(config=config, fake=True)
+    else:
+        await run_migrations(config=config)
     await Tortoise.close_connections()
+
+
+async def tables(connection) -> list[str]:
+    """The tables of the database's own schema (SQLite's own excepted); [] on other databases."""
+    dialect = connection.capabilities.dialect
+    if dialect == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    elif dialect == "postgres":
+        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+    else:
+        return []
+    _, rows = await connection.execute_query(sql)
+    return sorted(row["name"] for row in rows)
+
+
+async def _create_if_new(config: dict) -> bool:
+    """On a database without any table (SQLite or PostgreSQL), create the models' schema; whether it did."""
+    await Tortoise.init(config=config)
+    try:
+        connection = Tortoise.get_connection("default")
+        if connection.capabilities.dialect not in ("sqlite", "postgres") or await tables(connection):
+            return False
+        await Tortoise.generate_schemas(safe=False)
+        return True
+    finally:
+        await Tortoise.close_connections()
 
 
 async def connect(url: str) -> None:

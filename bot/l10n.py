@@ -9,7 +9,8 @@ import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 
-from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime import FluentBundle
+from fluent.syntax import FluentParser
 
 from bot.config import ROOT
 from desk.calendar import jalali
@@ -133,8 +134,9 @@ class Locales:
 
     def _bundle(self, lang: str) -> FluentBundle:
         bundle = FluentBundle([lang], use_isolating=False)
+        parser = FluentParser(with_spans=False)  # positions in the file serve tools, not the bot
         for path in sorted((self.root / lang).glob("*.ftl")):
-            bundle.add_resource(FluentResource(path.read_text("utf-8")))
+            bundle.add_resource(parser.parse(path.read_text("utf-8")))
         return bundle
 
     def _load(self, lang: str) -> L10n:

@@ -11,8 +11,17 @@ namespace, and every aiogram model gets it as its parent namespace (the namespac
 pydantic's own rebuild reads). The first update then costs about 0.15 s more (Update, Message and
 what they hold), each later new type a few milliseconds.
 
-pydantic's `defer_build` setting was tried first: aiogram's explicit `model_rebuild` calls ignore it.
-If the versions in use ever make this impossible (the attribute is gone, aiogram already imported),
+A type built only inside another (Message inside `Response[list[Update]]`, the answer model of
+getUpdates) is not built for itself, and the next model that holds it builds it again: Message, in
+nearly every update and answer, would be built three times before the first answer. So the answer
+model of a method is made after the types its result holds, Message first (`build_for`): each is
+then built once and reused by the models made after it.
+
+pydantic's `defer_build` setting alone does not do it: aiogram's explicit `model_rebuild` calls
+ignore it. With the calls recorded, it still matters: the models pydantic could complete at class
+creation (a third of them: methods with plain fields, the `TelegramMethod[...]` generics) would be
+built then; during the import pydantic's base configuration says `defer_build`, which every aiogram
+class's configuration starts from, and they wait too (a tenth of the import). If the versions in use ever make this impossible (the attribute is gone, aiogram already imported),
 the import happens as usual: slower, never wrong. tests/test_lazy_types.py reads sample updates this way
 and builds every type and method."""
 
@@ -20,7 +29,11 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+import typing
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 log = logging.getLogger(__name__)
 LAZY = False  # whether this process imported aiogram this way
@@ -50,11 +63,15 @@ def import_aiogram_lazily() -> bool:
     def record(cls: type, *args: Any, _types_namespace: Any = None, **kwargs: Any) -> None:
         namespace.update(_types_namespace or {})
 
+    config = BaseModel.model_config
     BaseModel.model_rebuild = classmethod(record)  # type: ignore[method-assign,assignment]
+    # the models pydantic could complete at once wait as well (a class's configuration starts from its bases')
+    BaseModel.model_config = {**config, "defer_build": True}
     try:
         import aiogram.types
     finally:
         BaseModel.model_rebuild = rebuild  # type: ignore[method-assign]
+        BaseModel.model_config = config
     import aiogram.methods  # noqa: F401  (already imported by the types; named for clarity)
 
     if not namespace:  # aiogram built its types some other way: nothing was left for later
@@ -73,3 +90,24 @@ def import_aiogram_lazily() -> bool:
     global LAZY
     LAZY = True
     return True
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in typing.get_args(annotation) for model in _models_in(arg)]
+
+
+def build_for(annotation: Any) -> None:
+    """Build Message and the Bot API types a value of this type holds (`list[Update]`: Update), if
+    they wait to be built: a model made next that holds them reuses them instead of building them again."""
+    if not LAZY:
+        return
+    from aiogram.types import Message
+
+    models: list[type[BaseModel]] = [Message, *_models_in(annotation)]
+    for model in models:
+        if not model.__pydantic_complete__:
+            model.model_rebuild()

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays as pyholidays
 from tortoise.transactions import in_transaction
 
 from desk.calendar import IRAN_WEEKEND, WorkCalendar, parse_holidays
@@ -25,7 +24,6 @@ from models import OutboxMessage, Role
 
 COVER_DAYS = 60
 WARNING_KIND = OutboxKind.CALENDAR_UNCOVERED
-LIBRARY_VERSION = pyholidays.__version__
 
 
 YEARS_AROUND = 10  # the calendar covers this many years before and after the current one
@@ -35,7 +33,10 @@ YEARS_AROUND = 10  # the calendar covers this many years before and after the cu
 def _library() -> tuple[dict[date, str], date]:
     """The Iranian official holidays the library knows ({date: English name}) from YEARS_AROUND
     years ago to YEARS_AROUND years ahead, and the last day of the last year whose lunar dates it
-    does not estimate."""
+    does not estimate. The library is imported here, when the calendar is first needed: its import
+    alone is a noticeable part of a bot's start."""
+    import holidays as pyholidays
+
     this_year = date.today().year
     years = range(
         max(pyholidays.IR.start_year, this_year - YEARS_AROUND),
@@ -46,6 +47,12 @@ def _library() -> tuple[dict[date, str], date]:
     estimated = {d.year for d, name in days.items() if "(estimated)" in name}
     confirmed = [y for y in years if y not in estimated]
     return days, date(max(confirmed, default=years.start - 1), 12, 31)
+
+
+def _library_version() -> str:
+    import holidays as pyholidays
+
+    return pyholidays.__version__
 
 
 def library_holidays() -> dict[date, str]:
@@ -95,7 +102,7 @@ async def warn_if_uncovered(settings, calendar: WorkCalendar, today: date) -> in
             "day": today.isoformat(),
             "known_until": calendar.known_until.isoformat() if calendar.known_until else None,
             "days": COVER_DAYS,
-            "version": LIBRARY_VERSION,
+            "version": _library_version(),
         }
         for platform, chat_id in recipients:
             await enqueue(platform=platform, chat_id=chat_id, kind=WARNING_KIND, data=data)

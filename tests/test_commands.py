@@ -3,6 +3,7 @@ against the Bot API spec), and /help per role, laid out right to left."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -23,8 +24,11 @@ def described(desk, scope: dict, lang: str) -> dict[str, str]:
 
 
 @pytest.fixture
-async def started(desk):
+async def started(desk, monkeypatch):
+    from bot import commands
     from models import Role
+
+    monkeypatch.setattr(commands, "MENUS_AFTER", 0.0)  # not a few seconds after start-up, as a bot does
 
     await Role.create(platform="telegram", user_id=777, role="supervisor", unit_code="inta-fars")
     await desk.dp.emit_startup(bot=desk.bot, bots=[desk.bot], dispatcher=desk.dp, **desk.dp.workflow_data)
@@ -47,6 +51,17 @@ async def test_start_up_sets_each_audiences_menu_in_both_languages(started):
     assert described(desk, {"type": "all_private_chats"}, "en")["track"] == "Follow a request by its tracking code"
     assert described(desk, {"type": "default"}, "")["track"] == "پیگیری درخواست با کد رهگیری"  # the desk's language
     assert not desk.standin.violations
+
+
+async def test_the_menus_wait_until_the_first_updates_are_answered(desk):
+    await desk.dp.emit_startup(bot=desk.bot, bots=[desk.bot], dispatcher=desk.dp, **desk.dp.workflow_data)
+    task = desk.dp.workflow_data["command_menus"]
+    citizen = desk.citizen()
+    await citizen.send("/start")
+    assert citizen.last["text"] and not desk.standin.bot(TOKEN).commands  # answered; no menu set yet
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
 
 
 async def test_grant_revoke_and_bind_update_the_menus(desk):

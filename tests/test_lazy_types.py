@@ -3,12 +3,17 @@ and every one of them can still be built."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import aiogram.methods
 import aiogram.types
 from aiogram.types import Update
 from pydantic import BaseModel
 
 from bot import lazy_types
+from bot.config import ROOT
 
 USER = {"id": 7, "is_bot": False, "first_name": "Ali \u202eevil", "language_code": "fa"}
 PRIVATE = {"id": 7, "type": "private", "first_name": "Ali"}
@@ -120,3 +125,33 @@ def test_every_type_and_method_can_be_built():
         if not model.__pydantic_complete__:
             model.model_rebuild()
         assert model.__pydantic_complete__, model.__name__
+
+
+# a process as `python -m bot run` starts one: what it imports and builds before its first answer
+FRESH_START = """
+import json, sys
+import bot.delivery.outbox_sender, bot.jobs, bot.runner, handlers
+from aiogram.types import Message, Update
+from pydantic import BaseModel
+from bot import lazy_types
+built_at_import = [
+    m.__name__ for m in lazy_types._aiogram_models(BaseModel)
+    if m.__module__.startswith(("aiogram.types", "aiogram.methods")) and m.__pydantic_complete__
+]
+lazy_types.build_for(list[Update])
+print(json.dumps({
+    "built_at_import": built_at_import,
+    "config_left_as_it_was": BaseModel.model_config == {},
+    "built_for_updates": [Message.__pydantic_complete__, Update.__pydantic_complete__],
+    "imported": sorted(m for m in ("openpyxl", "matplotlib", "numpy", "holidays") if m in sys.modules),
+}))
+"""
+
+
+def test_a_bot_process_starts_without_building_types_or_importing_report_libraries():
+    out = subprocess.run([sys.executable, "-c", FRESH_START], cwd=ROOT, capture_output=True, text=True, check=True)
+    fresh = json.loads(out.stdout)
+    assert fresh["built_at_import"] == []  # every Bot API type and method, TelegramMethod[...] included
+    assert fresh["config_left_as_it_was"]  # pydantic's default configuration is back for other models
+    assert fresh["built_for_updates"] == [True, True]  # Message on its own, then Update reusing it
+    assert fresh["imported"] == []  # reports, charts and the holiday library wait until needed

@@ -1,19 +1,30 @@
-"""The committed migrations build the schema on SQLite and PostgreSQL, and match the models."""
+"""The committed migrations build the schema on SQLite and PostgreSQL, and match the models; a new
+database built in one step (bot/db.py) is the same as one the migrations built."""
 
+from pathlib import Path
+
+import pytest
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from bot.db import migrate, tortoise_config
+from bot.db import migrate, tables, tortoise_config
 from models import Citizen, Request, UnitGroup
 
 
-async def test_migrations_apply_and_match_models(db_url):
+async def _empty(db_url: str) -> None:
     if db_url.startswith("postgres"):
         await Tortoise.init(config=tortoise_config(db_url))
         await Tortoise.get_connection("default").execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         await Tortoise.close_connections()
-    await migrate(db_url)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db_url.removeprefix("sqlite://") + suffix).unlink(missing_ok=True)
+
+
+async def test_migrations_apply_and_match_models(db_url):
+    await _empty(db_url)
+    await migrate(db_url, new_in_one_step=False)  # every migration, one after the other
     await migrate(db_url)  # applying twice is a no-op
     config = tortoise_config(db_url)
     async with TortoiseContext() as ctx:
@@ -56,3 +67,79 @@ async def test_a_database_with_rows_upgrades_through_every_migration(db_url):
         request = await Request.get(tracking_code="123456789012")
         assert (request.channel, request.conversation) == ("messenger", "open")
         assert (await UnitGroup.get(unit_code="u")).health == "ok"
+
+
+async def _picture(db_url: str) -> dict:
+    """What a database holds: each table's columns (type, nullability, default), indexes and
+    constraints, its rows, and the migrations recorded as applied (without their dates)."""
+    await Tortoise.init(config=tortoise_config(db_url))
+    conn = Tortoise.get_connection("default")
+    picture: dict = {}
+    try:
+        for table in await tables(conn):
+            if db_url.startswith("postgres"):
+                _, columns = await conn.execute_query(
+                    "SELECT column_name, data_type, character_maximum_length, is_nullable, column_default"
+                    " FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
+                    [table],
+                )
+                _, indexes = await conn.execute_query(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1",
+                    [table],
+                )
+                _, constraints = await conn.execute_query(
+                    "SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint"
+                    " WHERE conrelid = $1::regclass",
+                    [table],
+                )
+            else:  # SQLite: the same, less what only says where a column is in its table
+                _, columns = await conn.execute_query(f'PRAGMA table_info("{table}")')
+                columns = [{k: v for k, v in dict(c).items() if k != "cid"} for c in columns]
+                _, listed = await conn.execute_query(f'PRAGMA index_list("{table}")')
+                indexes = []
+                for index in listed:
+                    _, indexed = await conn.execute_query(f'PRAGMA index_info("{index["name"]}")')
+                    on = [(c["seqno"], c["name"]) for c in indexed]
+                    indexes.append({**{k: v for k, v in dict(index).items() if k != "seq"}, "columns": on})
+                _, constraints = await conn.execute_query(f'PRAGMA foreign_key_list("{table}")')
+                constraints = [{k: v for k, v in dict(c).items() if k not in ("id", "seq")} for c in constraints]
+            if table == "tortoise_migrations":
+                _, rows = await conn.execute_query(f'SELECT app, name FROM "{table}" ORDER BY id')
+            else:
+                _, rows = await conn.execute_query(f'SELECT * FROM "{table}"')
+            picture[table] = {
+                "columns": sorted(map(repr, (dict(c) for c in columns))),
+                "indexes": sorted(map(repr, (dict(i) for i in indexes))),
+                "constraints": sorted(map(repr, (dict(c) for c in constraints))),
+                "rows": [dict(r) for r in rows],
+            }
+    finally:
+        await Tortoise.close_connections()
+    return picture
+
+
+async def test_a_new_database_in_one_step_is_the_one_the_migrations_build(db_url):
+    await _empty(db_url)
+    await migrate(db_url, new_in_one_step=False)
+    replayed = await _picture(db_url)
+    await _empty(db_url)
+    await migrate(db_url)  # a new database: the models' schema at once, the migrations recorded
+    in_one_step = await _picture(db_url)
+    assert len(replayed["tortoise_migrations"]["rows"]) >= 7
+    assert set(in_one_step) == set(replayed)
+    for table, picture in replayed.items():
+        assert in_one_step[table] == picture, table
+    await migrate(db_url)  # and a start after it has nothing to apply
+    assert await _picture(db_url) == in_one_step
+
+
+async def test_a_database_with_any_table_is_migrated_step_by_step(db_url):
+    """Only a database without tables is created in one step: one with a table of anyone's is not
+    taken for new (the migrations then say what they cannot apply)."""
+    await _empty(db_url)
+    await Tortoise.init(config=tortoise_config(db_url))
+    await Tortoise.get_connection("default").execute_script('CREATE TABLE "citizen" ("id" INT)')
+    await Tortoise.close_connections()
+    with pytest.raises(Exception, match="(?i)exists"):
+        await migrate(db_url)
+    await Tortoise.close_connections()

@@ -111,8 +111,11 @@ CITIZEN_MENU = [
 ]
 
 
-async def test_the_command_menu_each_person_sees(make_desk):
+async def test_the_command_menu_each_person_sees(make_desk, monkeypatch):
     """The menus the desk set (at start-up and on the admin's /bind), as the page asks for them."""
+    from bot import commands
+
+    monkeypatch.setattr(commands, "MENUS_AFTER", 0.0)  # not a few seconds after start-up, as a bot does
     desk = await make_desk(admins=[str(ADMIN_ID)])
     sandbox = Sandbox(desk.standin, PEOPLE, service_units(desk.catalog))
     citizen = sandbox.add_citizen()

@@ -14,6 +14,8 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.methods.base import Response
 from aiohttp import BytesPayload
 
+from bot.lazy_types import build_for
+
 if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods import TelegramMethod
@@ -52,7 +54,8 @@ class DeskSession(AiohttpSession):
 # model that pydantic keeps only in a weak cache: each time the garbage collector drops it, the next
 # call rebuilds it, schema and all (~10 ms; a third of a bare bot's CPU time under load). Holding
 # each one from its first use keeps it built; building all 41 at start would build nearly every Bot
-# API type before the first answer (bot/lazy_types.py).
+# API type before the first answer (bot/lazy_types.py). It is made after the types it holds, so it
+# reuses them rather than building them once more (lazy_types.build_for).
 RESPONSE_MODELS: dict[Any, Any] = {}
 
 
@@ -62,5 +65,6 @@ class KeepResponseModels(BaseRequestMiddleware):
     async def __call__(self, make_request, bot, method):
         returning = method.__returning__
         if returning not in RESPONSE_MODELS:
+            build_for(returning)
             RESPONSE_MODELS[returning] = Response[returning]
         return await make_request(bot, method)
