@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
@@ -28,11 +29,47 @@ class Safe(str):
     """Text that is already HTML (a rendered fragment): passed to a message unescaped."""
 
 
+# a message starts a line with its id and "=" (its other lines are indented; terms start with "-")
+MESSAGE_ID = re.compile(r"^([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*=", re.MULTILINE)
+
+
+class Strings:
+    """One language's FluentBundle, each of its .ftl files parsed when one of its messages is first
+    needed: a citizen's /start reads one file of ten, and parsing them all is most of reading a
+    language. Which file has a message is read from the starts of its lines, as Fluent writes one;
+    with a message in two files (Fluent keeps the first), or one asked for that no file names,
+    every file is parsed, in order."""
+
+    def __init__(self, lang: str, files: list[Path]):
+        self.bundle = FluentBundle([lang], use_isolating=False)
+        self._files = files
+        found = [(key, path) for path in files for key in MESSAGE_ID.findall(path.read_text("utf-8"))]
+        self._where = {key: path for key, path in reversed(found)}  # the first file's
+        if len(self._where) < len(found):  # a message in two files: in order, as Fluent reads them
+            self._parse_all()
+
+    def _parse(self, path: Path) -> None:
+        parser = FluentParser(with_spans=False)  # positions in the file serve tools, not the bot
+        self.bundle.add_resource(parser.parse(path.read_text("utf-8")))
+        self._files = [f for f in self._files if f != path]
+
+    def _parse_all(self) -> None:
+        for path in list(self._files):
+            self._parse(path)
+
+    def has_message(self, key: str) -> bool:
+        if key in self._where and self._where[key] in self._files:
+            self._parse(self._where[key])
+        if self._files and not self.bundle.has_message(key):
+            self._parse_all()
+        return self.bundle.has_message(key)
+
+
 class L10n:
     """The strings of one language. `l10n("key", name=...)` gives HTML with every argument
     escaped (user text never breaks a message); `l10n.button(...)` gives plain text."""
 
-    def __init__(self, lang: str, bundle: FluentBundle, fallback: L10n | None = None):
+    def __init__(self, lang: str, bundle: Strings, fallback: L10n | None = None):
         self.lang = lang
         self._bundle = bundle
         self._fallback = fallback
@@ -55,14 +92,14 @@ class L10n:
             if self._fallback is not None:
                 return self._fallback._format(key, args)
             raise KeyError(f"missing locale key {key!r}")
-        pattern = self._bundle.get_message(key).value
+        pattern = self._bundle.bundle.get_message(key).value
         if pattern is None:  # a message with attributes only
             raise KeyError(f"locale key {key!r} has no value")
         long = {k: v for k, v in args.items() if isinstance(v, str) and len(v) > LONG_ARGUMENT}
         if long:
             marker = os.urandom(6).hex()
             args = {**args, **{k: f"\ue000{marker}{k}\ue001" for k in long}}
-        value, _errors = self._bundle.format_pattern(pattern, args)
+        value, _errors = self._bundle.bundle.format_pattern(pattern, args)
         value = str(value)
         for k, v in long.items():
             value = value.replace(f"\ue000{marker}{k}\ue001", v)
@@ -132,12 +169,8 @@ class Locales:
         self._fallback = L10n(default, self._bundle(default))
         self._by_lang[default] = self._fallback
 
-    def _bundle(self, lang: str) -> FluentBundle:
-        bundle = FluentBundle([lang], use_isolating=False)
-        parser = FluentParser(with_spans=False)  # positions in the file serve tools, not the bot
-        for path in sorted((self.root / lang).glob("*.ftl")):
-            bundle.add_resource(parser.parse(path.read_text("utf-8")))
-        return bundle
+    def _bundle(self, lang: str) -> Strings:
+        return Strings(lang, sorted((self.root / lang).glob("*.ftl")))
 
     def _load(self, lang: str) -> L10n:
         if lang not in self._by_lang:

@@ -1,6 +1,7 @@
 """The committed migrations build the schema on SQLite and PostgreSQL, and match the models; a new
 database built in one step (bot/db.py) is the same as one the migrations built."""
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,26 @@ async def test_a_database_with_any_table_is_migrated_step_by_step(db_url):
     with pytest.raises(Exception, match="(?i)exists"):
         await migrate(db_url)
     await Tortoise.close_connections()
+
+
+async def test_a_restart_with_every_migration_applied_loads_none(db_url, monkeypatch):
+    from bot.db import migration_names
+
+    api = importlib.import_module("tortoise.migrations.api.migrate")  # the module (its package names the function so)
+
+    await _empty(db_url)
+    await migrate(db_url)
+    assert len(migration_names()) >= 7
+
+    async def refuse(**_):
+        raise AssertionError("the migrations were loaded again")
+
+    monkeypatch.setattr(api, "migrate", refuse)
+    await migrate(db_url)  # a restart: everything recorded, nothing to load
+    await Tortoise.init(config=tortoise_config(db_url))  # one recorded no more: the migrations run
+    await Tortoise.get_connection("default").execute_script(
+        "DELETE FROM tortoise_migrations WHERE name = '0007_report_submitted_late'"
+    )
+    await Tortoise.close_connections()
+    with pytest.raises(AssertionError, match="loaded again"):
+        await migrate(db_url)
