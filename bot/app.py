@@ -37,7 +37,6 @@ def _read_timeout_connection():
 def make_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation | None]:
     """Redis when configured (several workers share it), else the desk's own database."""
     if settings.redis.url:
-        from bot.delivery.dedupe import RedisRecord
         from bot.delivery.turns import RedisTurns, TurnStorage
 
         key_builder = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
@@ -49,7 +48,7 @@ def make_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation | 
                 connection_kwargs={"connection_class": _read_timeout_connection()},
             ),
         )
-        return storage, RedisTurns(storage, RedisRecord(storage.redis))
+        return storage, RedisTurns(storage, storage.record)
     from bot.delivery.turns import LocalTurns
 
     return DatabaseStorage(), LocalTurns()

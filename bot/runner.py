@@ -13,7 +13,7 @@ from contextlib import suppress
 from bot import db
 from bot.app import build_dispatcher
 from bot.config import Settings
-from bot.delivery.polling import PacedPolling, handle_again_after_outages
+from bot.delivery.polling import Inbox, PacedPolling, poll_through_inbox
 from bot.delivery.updates import allowed_updates
 from bot.platforms import make_bot
 from bot.services import Services, build_services
@@ -46,8 +46,9 @@ async def run_polling(settings: Settings) -> None:
         bot.session.middleware(PacedPolling())
     services = build_services(settings)
     dp = build_dispatcher(settings, services=services)
-    handle_again_after_outages(dp)
+    poll_through_inbox(dp, Inbox(processed_record(dp)))
     background = start_background(services, bots)
+    background.append(asyncio.create_task(_prune_processed(), name="prune-processed-updates"))
     settle(settings)
     try:
         await dp.start_polling(*bots, handle_signals=True, allowed_updates=allowed_updates(dp))
@@ -59,6 +60,19 @@ async def run_polling(settings: Settings) -> None:
         for bot in bots:
             await bot.session.close()
         await db.close()
+
+
+def processed_record(dp):
+    """Where the dispatcher records processed updates: Redis with the chat's turn, else the database."""
+    from bot.delivery.dedupe import DatabaseRecord
+
+    return getattr(dp.fsm.events_isolation, "record", None) or DatabaseRecord()
+
+
+async def _prune_processed() -> None:
+    from bot.delivery.dedupe import run_pruner
+
+    await run_pruner()
 
 
 def start_background(services: Services, bots) -> list[asyncio.Task]:

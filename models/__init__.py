@@ -8,7 +8,7 @@ from models.request import Channel, Conversation, Document, Request, RequestEven
 from models.staff import GroupHealth, Role, UnitGroup
 from models.summary import AnswerTimeSummary, DaySummary, ScoreSummary
 from models.survey import Complaint, SurveyAnswer, SurveyResponse
-from models.system import FsmRecord, ProcessedUpdate
+from models.system import FsmRecord, InboxUpdate, ProcessedUpdate
 
 __models__ = [
     Citizen,
@@ -23,6 +23,7 @@ __models__ = [
     Complaint,
     FsmRecord,
     ProcessedUpdate,
+    InboxUpdate,
     DeskAssessment,
     AuditDeclaration,
     AuditEvaluation,

@@ -27,3 +27,18 @@ class ProcessedUpdate(Model):
     class Meta:
         table = "processed_update"
         unique_together = (("bot_id", "update_id"),)
+
+
+class InboxUpdate(Model):
+    """An update received by long polling and not yet handled (bot/delivery/polling.py): kept before
+    the Bot API is told it arrived, so a process killed while handling it handles it after restart."""
+
+    id = fields.BigIntField(primary_key=True)
+    bot_id = fields.BigIntField()
+    update_id = fields.BigIntField()
+    body: dict[str, Any] = fields.JSONField()
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "inbox_update"
+        unique_together = (("bot_id", "update_id"),)

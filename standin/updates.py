@@ -39,6 +39,19 @@ def update_type(update: dict) -> str:
     return next(key for key in update if key != "update_id")
 
 
+def update_chat(update: dict) -> object:
+    """The chat an update belongs to (a press: its message's chat; else its sender), for the webhook's
+    one-at-a-time order per chat."""
+    body = update[update_type(update)]
+    if not isinstance(body, dict):
+        return None
+    chat = body.get("chat") or (body.get("message") or {}).get("chat")
+    if chat:
+        return chat.get("id")
+    sender = body.get("from") or body.get("user")
+    return ("user", sender.get("id")) if sender else None
+
+
 class BotAccount:
     def __init__(
         self, standin: Standin, token: str, *, username: str, first_name: str, platform: str = "telegram"
@@ -59,6 +72,7 @@ class BotAccount:
         self._poll_generation = 0
         self._closed = False
         self._pusher: asyncio.Task | None = None
+        self._pushed = asyncio.Event()  # a webhook POST ended (the pusher may start the next)
         self._http: aiohttp.ClientSession | None = None
 
     @property
@@ -141,6 +155,7 @@ class BotAccount:
     def enqueue(self, update: dict) -> None:
         self.pending.append(update)
         self._wake()
+        self._pushed.set()
         if self.webhook and (self._pusher is None or self._pusher.done()):
             self._pusher = asyncio.create_task(self._push())
 
@@ -219,19 +234,43 @@ class BotAccount:
         return info
 
     async def _push(self) -> None:
-        """POST pending updates one by one; retry with backoff until the webhook answers 2xx."""
+        """POST pending updates until the webhook answers each with 2xx, retrying with backoff, as
+        Telegram does: up to `max_connections` at once, but one chat's updates one at a time and in
+        order (an update waits while an earlier one of its chat is pending)."""
+        posting: dict[int, asyncio.Task] = {}  # update_id -> its POST
+        while (hook := self.webhook) and not self._closed:
+            self._pushed.clear()
+            busy: set = set()
+            for update in self._ready():
+                chat = update_chat(update)
+                if update["update_id"] in posting or chat in busy:
+                    busy.add(chat)
+                    continue
+                busy.add(chat)
+                if len(posting) >= hook.max_connections:
+                    break
+                posting[update["update_id"]] = asyncio.create_task(self._deliver(hook, update))
+            for update_id in [u for u, task in posting.items() if task.done()]:
+                del posting[update_id]
+            if not posting and not self._ready():
+                return
+            if not any(task.done() for task in posting.values()):
+                await self._pushed.wait()
+
+    async def _deliver(self, hook: Webhook, update: dict) -> None:
+        """One update, posted until the webhook takes it (backoff between failures)."""
         failures = 0
-        while (hook := self.webhook) and not self._closed and self._ready():
-            update = self.pending[0]
-            error = await self._post(hook, update)
-            if error is None:
-                if self.pending and self.pending[0] is update:
-                    self.pending.pop(0)
-                failures = 0
-                continue
-            hook.last_error_date, hook.last_error_message = int(time.time()), error
-            failures += 1
-            await asyncio.sleep(min(0.05 * 2**failures, WEBHOOK_MAX_BACKOFF))
+        try:
+            while not self._closed and self.webhook is hook:
+                error = await self._post(hook, update)
+                if error is None:
+                    self.pending = [u for u in self.pending if u is not update]
+                    return
+                hook.last_error_date, hook.last_error_message = int(time.time()), error
+                failures += 1
+                await asyncio.sleep(min(0.05 * 2**failures, WEBHOOK_MAX_BACKOFF))
+        finally:
+            self._pushed.set()
 
     async def _post(self, hook: Webhook, update: dict) -> str | None:
         """Push one update; returns an error message like getWebhookInfo's, or None on success."""

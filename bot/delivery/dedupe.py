@@ -24,6 +24,7 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import Update
 from tortoise.exceptions import IntegrityError
 
+from bot.delivery.fsm_storage import pending_writes
 from models import ProcessedUpdate
 from models.prepared import PreparedSelect
 
@@ -98,7 +99,7 @@ class FirstDelivery(BaseMiddleware):
         result = await handler(event, data)
         if delivery:
             delivery.handled = True
-        if not by_turn:
+        if not by_turn and not pending_writes():  # else recorded with them, when they are written
             await self.record.add(bot_id, event.update_id)
         return result
 

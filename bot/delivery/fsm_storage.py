@@ -5,7 +5,12 @@ A form's state and its data are written together (`OneWrite`, for both storages)
 is handled (`WritesAtTheEnd`, a dispatcher middleware), set_state and set_data are kept aside, read
 back from there, and written once when the handler is done, in one statement (one row here, a
 MULTI in Redis). A process killed between a handler's set_state and its set_data would otherwise
-leave a state without its data ("Continue my form" answering "no form is in progress")."""
+leave a state without its data ("Continue my form" answering "no form is in progress").
+
+The update is recorded as processed (bot/delivery/dedupe.py) in that same write, when it was handled
+without an error: a process killed after the write and before any later record would otherwise
+handle the update again after a restart (a webhook delivered again, or a polled update still in the
+inbox) with the new state, and take a citizen's answer to one question for the next one's."""
 
 from __future__ import annotations
 
@@ -16,8 +21,9 @@ from typing import TYPE_CHECKING, Any, cast
 from aiogram import BaseMiddleware
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from tortoise.transactions import in_transaction
 
-from models import FsmRecord
+from models import FsmRecord, ProcessedUpdate
 from models.prepared import PreparedSelect
 
 # Read on every update (aiogram's FSM middleware): the query is built once. No cache in front of it:
@@ -28,6 +34,12 @@ STATE = PreparedSelect(FsmRecord, only=("state",), key="")
 _WRITES: ContextVar[dict | None] = ContextVar("fsm_writes", default=None)
 
 
+def pending_writes() -> bool:
+    """Whether the update being handled has state or data changes still to write (then its
+    processed record goes with them: WritesAtTheEnd)."""
+    return bool(_WRITES.get())
+
+
 class OneWrite:
     """A storage mixin: within WritesAtTheEnd, state and data changes wait and go in one write. The
     storage has `write(key, changes)`: a key's state and/or data ("state", "data") written at once."""
@@ -35,6 +47,8 @@ class OneWrite:
     if TYPE_CHECKING:  # the storage's own, declared here for the type checker, defined there
 
         async def write(self, key: StorageKey, changes: dict) -> None: ...
+
+        async def write_all(self, writes: dict[StorageKey, dict], processed: tuple[int, int] | None) -> None: ...
 
     def _storage(self) -> BaseStorage:
         """The storage after this mixin (RowStorage, RedisStorage): its own reads and writes."""
@@ -66,7 +80,8 @@ class OneWrite:
 
 
 class WritesAtTheEnd(BaseMiddleware):
-    """`dp.update.outer_middleware(WritesAtTheEnd())`, inside aiogram's FSM middleware (its chat lock)."""
+    """`dp.update.outer_middleware(WritesAtTheEnd())`, inside aiogram's FSM middleware (its chat lock).
+    A handled update's writes carry its processed record; a failed one's are written without it."""
 
     async def __call__(self, handler, event, data: dict[str, Any]) -> Any:
         storage = data.get("fsm_storage")
@@ -74,12 +89,15 @@ class WritesAtTheEnd(BaseMiddleware):
             return await handler(event, data)
         writes: dict = {}
         token = _WRITES.set(writes)
+        processed = None
         try:
-            return await handler(event, data)
+            result = await handler(event, data)
+            processed = (data["bot"].id, event.update_id)
+            return result
         finally:
             _WRITES.reset(token)
-            for key, changes in writes.items():
-                await storage.write(key, changes)
+            if writes:
+                await storage.write_all(writes, processed)
 
 
 class RowStorage(BaseStorage):
@@ -134,6 +152,16 @@ class RowStorage(BaseStorage):
         else:
             record.state, record.data = state, dict(data)
             await record.save(update_fields=["state", "data", "updated_at"])
+
+    async def write_all(self, writes: dict[StorageKey, dict], processed: tuple[int, int] | None) -> None:
+        """Every key's changes and the update's processed record, in one transaction."""
+        async with in_transaction():
+            for key, changes in writes.items():
+                await self.write(key, changes)
+            if processed:
+                await ProcessedUpdate.bulk_create(
+                    [ProcessedUpdate(bot_id=processed[0], update_id=processed[1])], ignore_conflicts=True
+                )
 
     async def close(self) -> None:
         pass

@@ -109,6 +109,7 @@ class TurnStorage(OneWrite, RedisStorage):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fetched: dict[str, str | None] = {}  # state key -> state, while its turn has not read it
+        self.record = RedisRecord(self.redis)  # processed updates, written with a turn's state and data
 
     async def get_state(self, key: StorageKey) -> str | None:
         redis_key = self.key_builder.build(key, "state")
@@ -121,18 +122,25 @@ class TurnStorage(OneWrite, RedisStorage):
         await super().set_state(key, state)
 
     async def write(self, key: StorageKey, changes: dict) -> None:
-        state_key, data_key = self.key_builder.build(key, "state"), self.key_builder.build(key, "data")
+        await self.write_all({key: changes}, None)
+
+    async def write_all(self, writes: dict[StorageKey, dict], processed: tuple[int, int] | None) -> None:
+        """Every key's changes and the update's processed record, in one MULTI."""
         async with self.redis.pipeline(transaction=True) as multi:
-            if "state" in changes:
-                if changes["state"] is None:
-                    multi.delete(state_key)
-                else:
-                    multi.set(state_key, changes["state"], ex=self.state_ttl)
-            if "data" in changes:
-                if changes["data"]:
-                    multi.set(data_key, self.json_dumps(changes["data"]), ex=self.data_ttl)
-                else:
-                    multi.delete(data_key)
+            for key, changes in writes.items():
+                state_key, data_key = self.key_builder.build(key, "state"), self.key_builder.build(key, "data")
+                if "state" in changes:
+                    if changes["state"] is None:
+                        multi.delete(state_key)
+                    else:
+                        multi.set(state_key, changes["state"], ex=self.state_ttl)
+                if "data" in changes:
+                    if changes["data"]:
+                        multi.set(data_key, self.json_dumps(changes["data"]), ex=self.data_ttl)
+                    else:
+                        multi.delete(data_key)
+            if processed:
+                multi.set(self.record.key(*processed), 1, ex=int(KEEP.total_seconds()))
             await multi.execute()
 
 
