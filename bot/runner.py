@@ -47,7 +47,7 @@ async def run_polling(settings: Settings) -> None:
     services = build_services(settings)
     dp = build_dispatcher(settings, services=services)
     poll_through_inbox(dp, Inbox(processed_record(dp)))
-    background = start_background(services, bots)
+    background = start_background(services, bots, sole=True)
     background.append(asyncio.create_task(_prune_processed(), name="prune-processed-updates"))
     settle(settings)
     try:
@@ -75,13 +75,14 @@ async def _prune_processed() -> None:
     await run_pruner()
 
 
-def start_background(services: Services, bots) -> list[asyncio.Task]:
-    """The outbox sender and the periodic checks (promised dates, survey reminders)."""
+def start_background(services: Services, bots, *, sole: bool = False) -> list[asyncio.Task]:
+    """The outbox sender and the periodic checks (promised dates, survey reminders); `sole`: the only
+    sender of the deployment (polling)."""
     from bot.delivery.outbox_sender import run_sender
     from bot.jobs import run_deadline_checks
 
     return [
-        asyncio.create_task(run_sender(services, bots), name="outbox-sender"),
+        asyncio.create_task(run_sender(services, bots, sole=sole), name="outbox-sender"),
         asyncio.create_task(run_deadline_checks(services), name="periodic-checks"),
     ]
 

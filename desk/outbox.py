@@ -10,7 +10,8 @@ moved `LEASE` + `RENEW_AFTER` into the future, in one transaction; on PostgreSQL
 several senders never claim the same row) and marks a row sent only after the Bot API accepted
 it. A chat belongs to one sender at a time: a row is claimed only when every earlier pending row
 of its chat is this sender's, so several senders keep each chat's order. A sender that dies between the API call and that mark leaves the row leased: it is claimed
-again when the lease runs out and the message may arrive twice. Losing a notification is worse
+again when the lease runs out, or as soon as the sender is known to be gone (`reclaim`: a claim's
+lease starts with its sender's `owner` id), and the message may arrive twice. Losing a notification is worse
 than a rare duplicate, and renderers that edit or store ids are idempotent anyway.
 """
 
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from models import GroupHealth, OutboxMessage, OutboxStatus, Request, UnitGroup
@@ -94,6 +95,7 @@ async def claim(
     exclude_chats: Iterable[int] = (),
     held: Iterable[int] = (),
     lease: timedelta = LEASE + RENEW_AFTER,
+    owner: str = "",
 ) -> list[OutboxMessage]:
     """Lease up to `limit` due rows (oldest first) to this sender and count the attempt.
 
@@ -137,7 +139,7 @@ async def claim(
                     rows.append(row)
             if not left_out or len(rows) >= limit:
                 break
-        token, until = secrets.token_hex(8), now() + lease
+        token, until = (owner + secrets.token_hex(8))[:16], now() + lease
         if rows:
             await (
                 OutboxMessage.filter(id__in=[r.id for r in rows])
@@ -164,6 +166,28 @@ async def renew(row: OutboxMessage, lease: timedelta = LEASE) -> bool:
     if renewed:
         row.next_attempt_at = until
     return bool(renewed)
+
+
+async def leased_owners(width: int = 8) -> set[str]:
+    """The owners (`claim`'s owner, its first `width` characters) of rows leased and not settled."""
+    leases = (
+        await OutboxMessage.filter(status=OutboxStatus.PENDING, lease__isnull=False, next_attempt_at__gt=now())
+        .distinct()
+        .values_list("lease", flat=True)
+    )
+    return {str(lease)[:width] for lease in leases}
+
+
+async def reclaim(owners: Iterable[str] | None = None) -> int:
+    """Rows leased by senders that are gone (`owners`; None: every sender, when the caller is the only
+    one, starting): due now, for the next claim. Returns how many."""
+    query = OutboxMessage.filter(status=OutboxStatus.PENDING, lease__isnull=False, next_attempt_at__gt=now())
+    if owners is not None:
+        owners = list(owners)
+        if not owners:
+            return 0
+        query = query.filter(Q(*(Q(lease__startswith=o) for o in owners), join_type="OR"))
+    return await query.update(next_attempt_at=now(), lease=None)
 
 
 async def release(ids: list[int], at: datetime | None = None) -> None:

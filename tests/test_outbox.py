@@ -146,6 +146,49 @@ async def test_a_crash_after_claiming_loses_nothing(desk):
     assert user.texts()[-2:] == ["0", "1"]
 
 
+async def test_a_gone_senders_leases_are_taken_over_at_once(desk):
+    """A killed sender's rows are due again when it is known to be gone, not when the lease ends:
+    given its owner id (a worker's heartbeat ran out), or every lease (the only sender, restarting)."""
+    user, other = desk.citizen(), desk.citizen("Other")
+    await _queue(user.id, 2)
+    gone = await outbox.claim(2, owner="deadbeef")
+    await _queue(other.id, 1)
+    alive = await outbox.claim(1, owner="0badcafe")
+    assert [r.lease[:8] for r in gone + alive] == ["deadbeef"] * 2 + ["0badcafe"]
+    assert await outbox.leased_owners() == {"deadbeef", "0badcafe"}
+    assert await outbox.reclaim(["deadbeef"]) == 2
+    assert await desk.deliver_outbox() == 2 and user.texts()[-2:] == ["0", "1"] and other.texts() == []
+    assert await outbox.reclaim() == 1  # the only sender, starting: every lease is its dead predecessor's
+    assert await desk.deliver_outbox() == 1 and other.texts() == ["0"]
+
+
+async def test_a_worker_without_a_heartbeat_loses_its_leases_to_the_others(desk, redis_url, monkeypatch):
+    from bot.delivery import outbox_sender
+
+    monkeypatch.setattr(outbox_sender, "BEAT_SECONDS", 0.05)
+    user, other = desk.citizen(), desk.citizen("Other")
+    await _queue(user.id, 1)
+    await outbox.claim(1, owner="deadbeef")  # a worker killed after claiming: no heartbeat
+    await _queue(other.id, 1)
+    await outbox.claim(1, owner="1ivesend")  # another worker, alive
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(redis_url)
+    await client.set("mizban:outbox-sender:1ivesend", 1, ex=60)
+    watch = asyncio.create_task(outbox_sender.watch_senders(redis_url, "5e1f5e1f"))
+    try:
+        deadline = time.monotonic() + 5
+        while await outbox.leased_owners() != {"1ivesend"}:
+            assert time.monotonic() < deadline, await outbox.leased_owners()
+            await asyncio.sleep(0.02)
+        assert await client.exists("mizban:outbox-sender:5e1f5e1f")  # its own heartbeat
+    finally:
+        watch.cancel()
+        await asyncio.gather(watch, return_exceptions=True)
+        await client.aclose()
+    assert await desk.deliver_outbox() == 1 and user.texts() == ["0"]
+
+
 async def test_unknown_kinds_are_given_up_and_kinds_register_once(desk):
     await outbox.enqueue(platform="telegram", chat_id=1, kind="no-such-kind")
     await desk.deliver_outbox()

@@ -14,8 +14,8 @@ from bot import middlewares
 from bot.delivery import polling
 from bot.delivery.dedupe import DatabaseRecord
 from bot.delivery.updates import allowed_updates
-from models import FsmRecord, InboxUpdate, ProcessedUpdate
-from tests.factories import TEST_CATALOG, fill_profile, open_service
+from models import FsmRecord, InboxUpdate, ProcessedUpdate, Request
+from tests.factories import TEST_CATALOG, fill_permit_form, fill_profile, open_service
 
 
 @pytest.fixture
@@ -129,3 +129,26 @@ async def test_an_update_handled_before_a_crash_is_not_handled_again(permit_desk
     assert answers["owner_name"] == "Owner Ahmadi" and answers["area"] == 120
     after = [m["plain"] for m in user.messages[seen:]]
     assert any("ساخت" in t for t in after) and not any("عدد" in t or "مساحت" in t for t in after), after
+
+
+async def test_a_press_handled_again_after_its_answer_still_does_its_work(permit_desk):
+    """A Submit press that a killed process had answered (the toast) but not finished: handled again
+    after the restart, its answerCallbackQuery is refused as too old, and the receipt still comes."""
+    desk = permit_desk
+    user = desk.citizen()
+    await open_service(user, "شهرداری تهران", "استعلام پروانه ساختمان")
+    await user.press("ثبت درخواست این خدمت")
+    await fill_profile(user)
+    await fill_permit_form(user)
+    deliver = desk.standin.on_update
+
+    async def twice(token: str, update: dict) -> None:
+        await deliver(token, update)
+        await deliver(token, update)
+
+    desk.standin.on_update = twice
+    await user.press("ثبت نهایی")
+    receipts = [m["plain"] for m in user.messages if "کد رهگیری" in m["plain"]]
+    assert len(receipts) == 2 and await Request.all().count() == 1
+    code = (await Request.get()).tracking_code
+    assert all(desk.dp.workflow_data["services"].locales.get("fa").code(code) in r for r in receipts)

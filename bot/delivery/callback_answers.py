@@ -5,7 +5,8 @@ show_alert=True)`), as long as it does so before its first message or edit, the 
 ("button expired" checks come first). `AnswerPresses` (a dispatcher middleware) gives each press a
 pending answer; `AnswerFirst` (a request middleware of the bot's session) sends the empty answer
 right before the handler's first call that shows something (not a getChatMember, say), and drops the handler's own answer when the press was
-already answered. A handler that does slow work before any call (a report, say) has its press
+already answered; a press handled too late for its answer (after a restart) goes on with its work.
+A handler that does slow work before any call (a report, say) has its press
 answered after ANSWER_WITHIN seconds anyway, and one that never answers has it answered when it
 ends. Either way exactly one answerCallbackQuery goes out per press.
 
@@ -23,6 +24,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery
 
@@ -86,4 +88,11 @@ class AnswerFirst(BaseRequestMiddleware):
             if pending.answered:
                 return True  # answered already (before another call, or after ANSWER_WITHIN)
             pending.answered = True
-            return await make_request(bot, method)
+            try:
+                return await make_request(bot, method)
+            except TelegramBadRequest as e:
+                if "query is too old" not in e.message and "query ID is invalid" not in e.message:
+                    raise
+                # a press handled late (after a restart, say): its toast is gone, its work is not
+                log.info("press %s answered too late: %s", pending.query_id, e.message)
+                return True

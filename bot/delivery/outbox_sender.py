@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
@@ -87,6 +88,7 @@ class Sender:
         # bigger batch holds the event loop long enough to delay the sends whose turn comes meanwhile
         self.claim_batch = max(10, int(settings.outbox.global_per_second))
         self.stats = Stats()
+        self.owner = secrets.token_hex(4)  # begins this sender's leases (desk.outbox.reclaim)
 
     async def deliver_pending(self) -> int:
         """Deliver every row due now (and those that fall due meanwhile); returns rows delivered."""
@@ -112,7 +114,7 @@ class Sender:
                         if q and len(q) >= self.limits.chat_capacity(q[0].is_group, self.lease_seconds / 2)
                     ]
                     asked = max(1, min(room, self.claim_batch))
-                    rows = await outbox.claim(asked, exclude_chats=full, held=held)
+                    rows = await outbox.claim(asked, exclude_chats=full, held=held, owner=self.owner)
                     if len(rows) < asked:
                         claim_after = loop.time() + POLL_SECONDS
                     citizens.update(await recipients(rows))
@@ -280,9 +282,18 @@ async def deliver_pending(settings: Settings, bots: dict, services: Services | N
         await sender.limits.close()
 
 
-async def run_sender(services: Services, bots: list) -> None:
-    """Deliver the outbox forever (the worker process, or next to polling)."""
+async def run_sender(services: Services, bots: list, *, sole: bool = False) -> None:
+    """Deliver the outbox forever (the worker process, or next to polling). `sole`: no other sender
+    runs (polling): what a killed predecessor had leased is due at once. Else, with Redis, each
+    sender keeps a heartbeat there and takes over a gone sender's leases within GONE_SECONDS."""
     sender = Sender(services.settings, {bot.platform: bot for bot in bots}, services=services)
+    watch = None
+    if sole:
+        if taken := await outbox.reclaim():
+            log.info("%d notification(s) leased before a restart are due again", taken)
+    elif services.settings.redis.url:
+        watch = asyncio.create_task(watch_senders(services.settings.redis.url, sender.owner), name="outbox-senders")
+        await asyncio.sleep(0)  # its first heartbeat goes before the first claim
     try:
         while True:
             try:
@@ -296,4 +307,38 @@ async def run_sender(services: Services, bots: list) -> None:
             if not delivered:
                 await asyncio.sleep(POLL_SECONDS)
     finally:
+        if watch is not None:
+            watch.cancel()
         await sender.limits.close()
+
+
+BEAT_SECONDS = 5.0
+GONE_SECONDS = 15  # a sender whose heartbeat is this old is gone: its leased rows are claimed again
+
+
+async def watch_senders(redis_url: str, owner: str, prefix: str = "mizban:outbox-sender") -> None:
+    """This sender's heartbeat (a Redis key that expires), and the leases of senders without one
+    given back (desk.outbox.reclaim): a killed worker's notifications wait seconds, not the lease."""
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(redis_url)
+    try:
+        while True:
+            try:
+                await redis.set(f"{prefix}:{owner}", 1, ex=GONE_SECONDS)
+                owners = sorted(o for o in await outbox.leased_owners() if o != owner)
+                if owners:
+                    async with redis.pipeline(transaction=False) as pipe:
+                        for o in owners:
+                            pipe.exists(f"{prefix}:{o}")
+                        flags = await pipe.execute()
+                    gone = [o for o, flag in zip(owners, flags) if not flag]
+                    if gone and (taken := await outbox.reclaim(gone)):
+                        log.warning("%d notification(s) leased by a sender that is gone are due again", taken)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis or the database away: the leases run out by themselves
+                log.exception("watching the outbox senders failed")
+            await asyncio.sleep(BEAT_SECONDS)
+    finally:
+        await redis.aclose()
