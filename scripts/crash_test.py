@@ -384,19 +384,16 @@ def config_file(workdir: Path) -> Path:
     return path
 
 
-def recreate_postgres() -> None:
+async def recreate_postgres() -> None:
     import asyncpg
 
-    async def run() -> None:
-        name = PG_URL.rsplit("/", 1)[1]
-        conn = await asyncpg.connect(PG_ADMIN)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
+    name = PG_URL.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
 
 
 async def run_mode(mode: str, args) -> dict:
@@ -430,7 +427,7 @@ async def run_mode(mode: str, args) -> dict:
         import redis
 
         db_url = PG_URL
-        recreate_postgres()
+        await recreate_postgres()
         redis.Redis.from_url(REDIS_URL).flushdb()
         ports = [free_port(), free_port()]
         proxy_port = free_port()
@@ -459,7 +456,11 @@ async def run_mode(mode: str, args) -> dict:
     group = standin.group("District 6 permits", members={ADMIN_ID: "administrator", clerk.id: "member"})
     since = len(group.messages)
     await group.send(admin, f"/bind {UNIT}")
-    await until(group, "/bind", says("وصل شد"), since=since, timeout=120)
+    try:
+        await until(group, "/bind", says("وصل شد"), since=since, timeout=120)
+    except Stuck:
+        print("the Bot API's webhook:", standin.bots[TOKEN].webhook_info(), file=sys.stderr)
+        raise
 
     journeys = [Journey(n, draft=n % 5 == 4) for n in range(args.journeys)]
     for j in journeys:

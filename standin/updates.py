@@ -240,6 +240,8 @@ class BotAccount:
         posting: dict[int, asyncio.Task] = {}  # update_id -> its POST
         while (hook := self.webhook) and not self._closed:
             self._pushed.clear()
+            for update_id in [u for u, task in posting.items() if task.done()]:
+                del posting[update_id]
             busy: set = set()
             for update in self._ready():
                 chat = update_chat(update)
@@ -250,8 +252,6 @@ class BotAccount:
                 if len(posting) >= hook.max_connections:
                     break
                 posting[update["update_id"]] = asyncio.create_task(self._deliver(hook, update))
-            for update_id in [u for u, task in posting.items() if task.done()]:
-                del posting[update_id]
             if not posting and not self._ready():
                 return
             if not any(task.done() for task in posting.values()):

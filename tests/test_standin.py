@@ -447,6 +447,56 @@ async def test_webhook_push_with_secret_and_retry(world):
         await receiver.close()
 
 
+async def test_webhook_push_is_concurrent_across_chats_ordered_within_one_and_survives_a_new_url(world):
+    """Up to max_connections POSTs at once, one chat's updates one at a time in their order; a
+    setWebhook while a POST is failing (another web process starting) loses nothing."""
+    gate, received, inside = asyncio.Event(), [], []
+
+    async def hook(request: web.Request) -> web.Response:
+        update = await request.json()
+        if not received:
+            received.append(None)
+            return web.Response(status=502)  # nothing listens yet
+        inside.append(update["update_id"])
+        if update["message"]["text"] != "one":
+            await gate.wait()
+        received.append(update)
+        inside.remove(update["update_id"])
+        return web.Response(status=200)
+
+    async def until(condition) -> None:
+        for _ in range(200):
+            if condition():
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"timed out: {received}, {inside}")
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    receiver = TestServer(app)
+    await receiver.start_server()
+    try:
+        bot = Bot(TOKEN, session=StandinSession(world))
+        await bot.set_webhook(str(receiver.make_url("/hook")))
+        ali, sara = world.user("Ali"), world.user("Sara")
+        await ali.send("one")
+        await until(lambda: received == [None])
+        await bot.set_webhook(str(receiver.make_url("/hook")))  # the second web process sets it again
+        await until(lambda: len(received) == 2)
+        await ali.send("two")
+        await ali.send("four")
+        await sara.send("three")
+        await until(lambda: len(inside) == 2)
+        assert sorted(inside) == [2, 4]  # Ali's "two" and Sara's at once; Ali's "four" waits for "two"
+        gate.set()
+        await until(lambda: not world.bot(TOKEN).pending)
+        texts = [u["message"]["text"] for u in received if u]
+        assert texts[0] == "one" and sorted(texts) == ["four", "one", "three", "two"]
+        assert texts.index("two") < texts.index("four")
+    finally:
+        await receiver.close()
+
+
 @pytest.fixture
 async def http_bot(server):
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(server)))
