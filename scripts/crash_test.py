@@ -59,7 +59,8 @@ SERVICE = "building-permit-inquiry"
 PG_ADMIN = os.environ.get("CRASH_POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_URL = os.environ.get("CRASH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/mizban_crash")
 REDIS_URL = os.environ.get("CRASH_REDIS_URL", "redis://127.0.0.1:6379/13")
-STEP_TIMEOUT = 240.0  # a step's answer may wait for several restarts in a row
+STEP_TIMEOUT = 300.0  # a step's answer may wait for several restarts in a row
+WAITS: list[float] = []  # how long each answer took to come (seconds), for the report
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 VALID_NID = "0012345679"
 # a draft left after its deed holds the owner's ID, renovation code, postal code, subject and deed
@@ -202,6 +203,7 @@ async def until(chat, what: str, test, *, since: int = 0, timeout: float | None 
         recent = chat.messages[since:] + [m for m in chat.messages[:since] if m.get("edit_date", 0) >= started - 1]
         for m in recent:
             if test(m):
+                WAITS.append(time.time() - started - 2)
                 return m
         await asyncio.sleep(0.05)
     last = _plain(chat.messages[-1])[:100] if chat.messages else None
@@ -501,7 +503,10 @@ async def run_mode(mode: str, args) -> dict:
     takes_told = sum(1 for j in journeys if j.took)
     results_told = sum(1 for j in journeys if j.result)
     drafts = [j for j in journeys if j.draft]
+    waits = sorted(WAITS)
+    WAITS.clear()
     result = {
+        "waits": waits,
         "mode": mode,
         "seconds": elapsed,
         "kills": dict(kills.count),
@@ -550,6 +555,12 @@ def report(r: dict) -> None:
         f"drafts {r['drafts']} (resumed {r['drafts resumed']}, answers counted {dict(r['draft answer counts'])})"
     )
     print(f"requests stored {r['requests']}, documents stored {r['documents']}, outbox {r['outbox']}")
+    waits = r["waits"]
+    if waits:
+        print(
+            f"answers awaited: {len(waits)}; wait p50 {waits[len(waits) // 2]:.2f} s, "
+            f"p99 {waits[int(len(waits) * 0.99)]:.1f} s, longest {waits[-1]:.1f} s"
+        )
     for what, n in lost.items():
         print(f"  {what}: {n}")
     print(f"  cards per request seen in the group: {dict(r['cards per request'])}")

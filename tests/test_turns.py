@@ -275,3 +275,42 @@ async def test_a_queued_update_whose_process_died_stops_holding_its_chat(redis_u
         assert await storage.redis.keys(f"{lock_key}*") == []
     finally:
         await storage.close()
+
+
+async def test_a_turn_held_by_a_killed_process_lapses_with_its_heartbeat(redis_url):
+    """A web process killed while handling an update: the Bot API delivers it again, to another
+    process, which takes the chat's turn as soon as the dead process's heartbeat has run out (not
+    after the turn's 60 s); while the holder is alive, the turn waits."""
+    storage = TurnStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True))
+    killed, other = RedisTurns(storage, storage.record), RedisTurns(storage, storage.record)
+    other.order_window = killed.order_window = 0
+    key = StorageKey(bot_id=BOT_ID, chat_id=8, user_id=8)
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def handle(turns, update_id: int, entered: asyncio.Event | None = None) -> None:
+        delivery = dedupe.Delivery(BOT_ID, update_id)
+        token = dedupe.CURRENT_DELIVERY.set(delivery)
+        try:
+            async with turns.lock(key):
+                if entered:
+                    entered.set()
+                    await release.wait()
+        finally:
+            dedupe.CURRENT_DELIVERY.reset(token)
+
+    try:
+        first = asyncio.create_task(handle(killed, 80, holding))
+        await holding.wait()
+        second = asyncio.create_task(handle(other, 80))  # the same update, delivered again elsewhere
+        await asyncio.sleep(0.3)
+        assert not second.done()  # the holder is alive: its turn stands
+        # SIGKILL: the holder stops where it is (its turn is never ended) and so does its heartbeat
+        killed._heartbeat.cancel()
+        await storage.redis.delete(f"mizban:alive:{killed.owner}")  # its key ran out
+        await asyncio.wait_for(second, 2)
+        assert not first.done()
+    finally:
+        release.set()
+        await asyncio.gather(first, return_exceptions=True)
+        await other.close()
+        await storage.close()

@@ -22,8 +22,12 @@ processes: whichever took the lock first would be handled first, and a citizen's
 be read as the name asked for before it. So a webhook delivery joins its chat's queue (a sorted set
 of update ids) as it asks for the turn, and takes the turn only when it is the lowest update id
 waiting and has waited ORDER_WINDOW (50 ms) since it reached this process, long enough for an
-earlier update sent with it to join the queue. An entry whose process died leaves the queue after
-the turn's 60 s. Updates sent to the bot one after the other (the Bot API answered) are handled in
+earlier update sent with it to join the queue.
+
+**Crashes.** Each process taking turns keeps a heartbeat key (ALIVE_SECONDS, renewed every
+BEAT_SECONDS); a turn's token and a queue entry name their process. A turn or an entry of a process
+whose heartbeat ran out (killed) lapses at once, so its chat waits seconds for the Bot API's next
+delivery of the update, not the turn's 60 s; either also lapses after 60 s whatever happens. Updates sent to the bot one after the other (the Bot API answered) are handled in
 their order without the window mattering; the window costs each webhook update 50 ms of latency,
 no CPU.
 
@@ -48,6 +52,7 @@ from typing import Any
 
 from aiogram.fsm.storage.base import BaseEventIsolation, KeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
+from redis.asyncio import Redis
 
 from bot.delivery.dedupe import CURRENT_DELIVERY, KEEP, RedisRecord
 from bot.delivery.fsm_storage import OneWrite
@@ -55,35 +60,56 @@ from bot.delivery.fsm_storage import OneWrite
 log = logging.getLogger(__name__)
 TURN_SECONDS = 60
 WAIT_SECONDS = 0.02  # between tries while the chat's previous update is being handled
+# Each process keeps a heartbeat key while it takes turns; a turn (or a queue entry) of a process whose
+# heartbeat ran out (killed) lapses then, not after TURN_SECONDS.
+ALIVE_SECONDS = 10
+BEAT_SECONDS = 2.0
+ALIVE_PREFIX = "mizban:alive:"
 # A webhook delivery waits this long after its arrival for an earlier update of its chat that the
 # Bot API sent at the same moment to another process (bot/delivery/turns.py's docstring).
 ORDER_WINDOW = 0.05
 
 TAKE = """
-local uid = ARGV[3]
+local uid, me, alive = ARGV[3], ARGV[7], ARGV[6]
+local function gone(owner)  -- a process whose heartbeat ran out (killed): its turns and entries lapse
+  return owner ~= nil and owner ~= '' and owner ~= me and redis.call('exists', alive .. owner) == 0
+end
 if uid ~= '' then
   local t = redis.call('time')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local stale = tonumber(ARGV[5])
-  local since = redis.call('hget', KEYS[4], uid)
+  local since
+  local entry = redis.call('hget', KEYS[4], uid)
+  if entry then
+    local at, owner = string.match(entry, '^(%d+):?(%x*)$')
+    if not gone(owner) then since = tonumber(at) end
+  end
   if not since then
     since = now
     redis.call('zadd', KEYS[3], uid, uid)
-    redis.call('hset', KEYS[4], uid, now)
+    redis.call('hset', KEYS[4], uid, now .. ':' .. me)
   end
   redis.call('pexpire', KEYS[3], stale)
   redis.call('pexpire', KEYS[4], stale)
   while true do
     local first = redis.call('zrange', KEYS[3], 0, 0)[1]
     if first == nil or first == uid then break end
-    if now - tonumber(redis.call('hget', KEYS[4], first) or '0') <= stale then return {0} end
+    local at, owner = string.match(redis.call('hget', KEYS[4], first) or '0:', '^(%d+):?(%x*)$')
+    if now - tonumber(at or '0') <= stale and not gone(owner) then return {0} end
     redis.call('zrem', KEYS[3], first)
     redis.call('hdel', KEYS[4], first)
   end
-  local early = tonumber(ARGV[4]) - (now - tonumber(since))
+  local early = tonumber(ARGV[4]) - (now - since)
   if early > 0 then return {0, early} end
 end
-if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+local taken = redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+if not taken then
+  local holder = redis.call('get', KEYS[1])
+  if holder and gone(string.match(holder, '^o:(%x+):')) then
+    taken = redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  end
+end
+if taken then
   local processed = 0
   if KEYS[5] then processed = redis.call('exists', KEYS[5]) end
   return {1, redis.call('get', KEYS[2]) or false, processed}
@@ -151,7 +177,19 @@ class RedisTurns(BaseEventIsolation):
         self._take = self.redis.register_script(TAKE)
         self._end = self.redis.register_script(END)
         self.order_window = ORDER_WINDOW
-        self._tokens = (f"{os.getpid()}-{os.urandom(4).hex()}-{n}" for n in itertools.count())
+        self.owner = os.urandom(4).hex()  # this process, in its turns' tokens and its queue entries
+        self._tokens = (f"o:{self.owner}:{n}" for n in itertools.count())
+        self._heartbeat: asyncio.Task | None = None
+        self._alive = Redis(connection_pool=self.redis.connection_pool)  # the heartbeat's own client
+
+    async def _beat(self) -> None:
+        """This process's heartbeat while it runs."""
+        while True:
+            try:
+                await self._alive.set(ALIVE_PREFIX + self.owner, 1, ex=ALIVE_SECONDS)
+            except Exception as e:  # Redis away: turns wait for it anyway
+                log.warning("turn heartbeat failed: %s", e)
+            await asyncio.sleep(BEAT_SECONDS)
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
@@ -161,12 +199,24 @@ class RedisTurns(BaseEventIsolation):
         record_key = self.record.key(delivery.bot_id, delivery.update_id) if delivery else None
         update_id = str(delivery.update_id) if delivery else ""
         token = next(self._tokens)
+        if self._heartbeat is None:
+            await self._alive.set(ALIVE_PREFIX + self.owner, 1, ex=ALIVE_SECONDS)  # before the first turn
+            self._heartbeat = asyncio.create_task(self._beat(), name="turn-heartbeat")
         keys = [lock_key, state_key, queue_key, since_key] + ([record_key] if record_key else [])
         while True:
             # the order window counts from the delivery's arrival in this process
             window = max(0, self.order_window - (time.monotonic() - delivery.arrived)) if delivery else 0
             taken = await self._take(
-                keys=keys, args=[token, TURN_SECONDS * 1000, update_id, int(window * 1000), TURN_SECONDS * 1000]
+                keys=keys,
+                args=[
+                    token,
+                    TURN_SECONDS * 1000,
+                    update_id,
+                    int(window * 1000),
+                    TURN_SECONDS * 1000,
+                    ALIVE_PREFIX,
+                    self.owner,
+                ],
             )
             if taken[0]:
                 break
@@ -189,7 +239,10 @@ class RedisTurns(BaseEventIsolation):
                 log.exception("ending the turn of %s failed; its lock expires in %d s", lock_key, TURN_SECONDS)
 
     async def close(self) -> None:
-        pass
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            await asyncio.gather(self._heartbeat, return_exceptions=True)
+            self._heartbeat = None
 
 
 class LocalTurns(BaseEventIsolation):
