@@ -450,44 +450,46 @@ async def run_mode(mode: str, args) -> dict:
     subprocess.run(
         [sys.executable, "-m", "bot", "migrate"], cwd=ROOT, check=True, env={**os.environ, **env}, capture_output=True
     )
-    for proc in procs:
-        proc.start()
-
-    admin = standin.user("Admin", user_id=ADMIN_ID)
-    clerk = standin.user("Clerk")
-    group = standin.group("District 6 permits", members={ADMIN_ID: "administrator", clerk.id: "member"})
-    since = len(group.messages)
-    await group.send(admin, f"/bind {UNIT}")
     try:
-        await until(group, "/bind", says("وصل شد"), since=since, timeout=120)
-    except Stuck:
-        print("the Bot API's webhook:", standin.bots[TOKEN].webhook_info(), file=sys.stderr)
-        raise
+        for proc in procs:
+            proc.start()
 
-    journeys = [Journey(n, draft=n % 5 == 4) for n in range(args.journeys)]
-    for j in journeys:
-        j.user = standin.user(f"Citizen{j.n}")
-    stop = asyncio.Event()
-    kills = Kills()
-    started = time.monotonic()
-    chaos = asyncio.create_task(killer(procs, stop, rng, args.kill_every, kills))
-    await asyncio.gather(*(journey(j, group, clerk) for j in journeys))
-    stop.set()
-    await chaos
-    elapsed = time.monotonic() - started
-    keeper = asyncio.Event()
-    watcher = asyncio.create_task(watch_exits(procs, keeper, kills))
-    await outbox_drained(db_url, 180)
-    await asyncio.gather(*(resume_draft(j) for j in journeys if j.draft and not j.stuck))
-    await outbox_drained(db_url, 60)
-    keeper.set()
-    await watcher
-    for proc in procs:
-        proc.stop()
+        admin = standin.user("Admin", user_id=ADMIN_ID)
+        clerk = standin.user("Clerk")
+        group = standin.group("District 6 permits", members={ADMIN_ID: "administrator", clerk.id: "member"})
+        since = len(group.messages)
+        await group.send(admin, f"/bind {UNIT}")
+        try:
+            await until(group, "/bind", says("وصل شد"), since=since, timeout=120)
+        except Stuck:
+            print("the Bot API's webhook:", standin.bots[TOKEN].webhook_info(), file=sys.stderr)
+            raise
+
+        journeys = [Journey(n, draft=n % 5 == 4) for n in range(args.journeys)]
+        for j in journeys:
+            j.user = standin.user(f"Citizen{j.n}")
+        stop = asyncio.Event()
+        kills = Kills()
+        started = time.monotonic()
+        chaos = asyncio.create_task(killer(procs, stop, rng, args.kill_every, kills))
+        await asyncio.gather(*(journey(j, group, clerk) for j in journeys))
+        stop.set()
+        await chaos
+        elapsed = time.monotonic() - started
+        keeper = asyncio.Event()
+        watcher = asyncio.create_task(watch_exits(procs, keeper, kills))
+        await outbox_drained(db_url, 180)
+        await asyncio.gather(*(resume_draft(j) for j in journeys if j.draft and not j.stuck))
+        await outbox_drained(db_url, 60)
+        keeper.set()
+        await watcher
+    finally:  # whatever happened, no process of this run outlives it
+        for proc in procs:
+            proc.stop()
+        if proxy_runner:
+            await proxy_runner.cleanup()
+        await runner.cleanup()
     data = await stored(db_url, journeys, documents)
-    if proxy_runner:
-        await proxy_runner.cleanup()
-    await runner.cleanup()
 
     # what the group saw: a request's card is the bot's message with its code and its Documents button
     (workdir / "group.json").write_text(json.dumps(group.messages, ensure_ascii=False, indent=1))
