@@ -317,6 +317,31 @@ async def _keep(state: FSMContext, prompts: dict[str, dict]) -> None:
         await state.clear()
 
 
+def _adopt(prompts: dict[str, dict], shown: Message) -> str | None:
+    """The open prompt that the message `shown` (a prompt of the bot, with its buttons) stands for.
+
+    After a crash a prompt may have been sent twice: the process that sent the first copy died
+    before recording it, and the press was handled again. The copy the person uses then takes over
+    the newest open prompt of the same request (read from its buttons), so their reply or press is
+    never lost on the copy that has no record."""
+    key = str(shown.message_id)
+    if key in prompts:
+        return key
+    shown_for = set()
+    for row in shown.reply_markup.inline_keyboard if shown.reply_markup else []:
+        for b in row:
+            if b.callback_data and b.callback_data.startswith(f"{StaffCb.__prefix__}:"):
+                try:
+                    shown_for.add(StaffCb.unpack(b.callback_data).request)
+                except (TypeError, ValueError):
+                    continue
+    twins = [k for k, p in prompts.items() if p.get("request") in shown_for]
+    if not twins:
+        return None
+    prompts[key] = prompts.pop(max(twins, key=lambda k: prompts[k]["n"]))
+    return key
+
+
 async def open_prompt(message: Message, state: FSMContext) -> dict | bool:
     """Routing filter: the staff member's open prompt this message answers (as `prompt_id`)."""
     if (message.text or "").startswith("/"):
@@ -325,12 +350,10 @@ async def open_prompt(message: Message, state: FSMContext) -> dict | bool:
     if not prompts:
         return False
     replied = message.reply_to_message
-    if replied is not None and not (
-        replied.from_user and replied.from_user.is_bot and str(replied.message_id) in prompts
-    ):
-        return False  # a reply to something else (a card, a citizen's message): not a prompt's answer
     if replied is not None:
-        return {"prompt_id": str(replied.message_id)}
+        key = _adopt(dict(prompts), replied) if replied.from_user and replied.from_user.is_bot else None
+        # a reply to something else (a card, a citizen's message): not a prompt's answer
+        return {"prompt_id": key} if key else False
     return {"prompt_id": max(prompts, key=lambda k: prompts[k]["n"])}
 
 
@@ -354,6 +377,8 @@ async def got_input(
     services: Services,
 ):
     prompts = await _prompts(state)
+    if prompt_id not in prompts and message.reply_to_message:
+        _adopt(prompts, message.reply_to_message)  # the copy replied to takes its twin's record
     data = prompts[prompt_id]
     request = await Request.get_or_none(id=data.get("request"))
     if request is None or data.get("action") not in staff.INPUT_ACTIONS:
@@ -411,7 +436,7 @@ async def got_input(
 @router.callback_query(pressed(StaffAction.CANCEL))
 async def cancel_input(query: CallbackQuery, l10n: L10n, state: FSMContext):
     prompts = await _prompts(state)
-    mine = prompts.pop(str(query.message.message_id), None) is not None
+    mine = prompts.pop(_adopt(prompts, query.message) or "", None) is not None
     if not mine:  # someone else's prompt, or one already finished
         await query.answer(l10n.button("staff-prompt-not-yours"), show_alert=True)
         return
@@ -434,7 +459,7 @@ async def send_result(
 ):
     """The result collected since "deliver" goes to the citizen."""
     prompts = await _prompts(state)
-    data = prompts.get(str(query.message.message_id))
+    data = prompts.get(_adopt(prompts, query.message) or "")
     if data is None:
         await query.answer(l10n.button("staff-prompt-not-yours"), show_alert=True)
         return

@@ -293,7 +293,7 @@ async def staff(j: Journey, group, clerk) -> None:
     )
     since = len(group.messages)
     await group.reply(clerk, prompt["message_id"], f"Result of request {j.n}: approved.")
-    await until(group, "result collected", says("دریافت شد"), since=since)
+    await until(group, "result collected", says(j.code, "دریافت شد"), since=since)
     seen = len(user.messages)
     j.stage = "send result"
     await group.press(clerk, lambda b: "ارسال نتیجه" in b.get("text", ""), message=prompt["message_id"])

@@ -497,6 +497,27 @@ async def test_each_prompt_is_its_own_pending_action_and_costs_one_message(world
     assert (await Request.get(id=second.id)).status == RequestStatus.REJECTED
 
 
+async def test_a_prompt_sent_twice_after_a_crash_works_on_the_copy_without_a_record(world):
+    """A process killed after sending a prompt and before recording it: the press is handled again
+    and the prompt sent again. The copy the clerk replies to takes over the recorded one."""
+    request = await world.submit()
+    await world.press(world.clerk, "تحویل نتیجه", request)
+    shown = world.group.last
+    context = world.desk.dp.fsm.get_context(world.desk.bot, chat_id=world.group.id, user_id=world.clerk.id)
+    data = await context.get_data()
+    prompts = data["prompts"]
+    prompts["987654"] = prompts.pop(str(shown["message_id"]))  # recorded under the other copy
+    await context.set_data({"prompts": prompts})
+    await world.group.reply(world.clerk, shown["message_id"], "Your clearance is ready.")
+    collected = next(m for m in world.group.messages if m["message_id"] == shown["message_id"])
+    assert "دریافت شد" in collected["plain"]
+    await world.group.press(world.clerk, "ارسال نتیجه", message=shown["message_id"])
+    await world.desk.deliver_outbox()
+    request = await Request.get(id=request.id)
+    assert request.status == RequestStatus.ANSWERED and request.result_text == "Your clearance is ready."
+    assert (await context.get_data()).get("prompts") in (None, {})
+
+
 async def test_the_card_says_whose_turn_it_is(world):
     request = await world.submit()
     await world.press(world.clerk, "پرسش از متقاضی", request)
