@@ -34,7 +34,7 @@ from aiogram.types import (
 from bot.l10n import LANGUAGES, L10n, Locales
 from bot.platforms import has_command_menus
 from desk import staff
-from models import Role
+from models import Role, UnitGroup
 
 log = logging.getLogger("mizban.commands")
 MENUS_AFTER = 5.0  # seconds after start-up: the first updates are answered first
@@ -112,6 +112,9 @@ async def publish(bots: list[Bot], settings, locales: Locales) -> None:
             await _set(bot, locales, ADMIN, BotCommandScopeChat(chat_id=user_id))
         for user_id in sorted({u for u, role in roles if role == "supervisor"} - admins):
             await _set(bot, locales, SUPERVISOR, BotCommandScopeChat(chat_id=user_id))
+        # bound groups again: a /bind whose menu call failed is repaired by the next start
+        for chat_id in await UnitGroup.filter(platform=platform).values_list("chat_id", flat=True):
+            await for_group(bot, locales, chat_id, bound=True)
 
 
 async def for_group(bot: Bot, locales: Locales, chat_id: int, *, bound: bool) -> None:
