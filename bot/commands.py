@@ -113,8 +113,8 @@ async def publish(bots: list[Bot], settings, locales: Locales) -> None:
         for user_id in sorted({u for u, role in roles if role == "supervisor"} - admins):
             await _set(bot, locales, SUPERVISOR, BotCommandScopeChat(chat_id=user_id))
         # bound groups again: a /bind whose menu call failed is repaired by the next start
-        for chat_id in await UnitGroup.filter(platform=platform).values_list("chat_id", flat=True):
-            await for_group(bot, locales, int(chat_id), bound=True)
+        for group in await UnitGroup.filter(platform=platform).only("id", "chat_id"):
+            await for_group(bot, locales, group.chat_id, bound=True)
 
 
 async def for_group(bot: Bot, locales: Locales, chat_id: int, *, bound: bool) -> None:
