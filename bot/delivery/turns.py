@@ -71,35 +71,35 @@ ORDER_WINDOW = 0.05
 
 TAKE = """
 local uid, me, alive = ARGV[3], ARGV[7], ARGV[6]
+local owners = KEYS[4] .. ':owners'  -- uid -> the process that queued it (beside the times, as before)
 local function gone(owner)  -- a process whose heartbeat ran out (killed): its turns and entries lapse
-  return owner ~= nil and owner ~= '' and owner ~= me and redis.call('exists', alive .. owner) == 0
+  return owner and owner ~= '' and owner ~= me and redis.call('exists', alive .. owner) == 0
 end
 if uid ~= '' then
   local t = redis.call('time')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local stale = tonumber(ARGV[5])
-  local since
-  local entry = redis.call('hget', KEYS[4], uid)
-  if entry then
-    local at, owner = string.match(entry, '^(%d+):?(%x*)$')
-    if not gone(owner) then since = tonumber(at) end
-  end
+  local since = redis.call('hget', KEYS[4], uid)
+  if since and gone(redis.call('hget', owners, uid)) then since = nil end
   if not since then
     since = now
     redis.call('zadd', KEYS[3], uid, uid)
-    redis.call('hset', KEYS[4], uid, now .. ':' .. me)
+    redis.call('hset', KEYS[4], uid, now)
+    redis.call('hset', owners, uid, me)
   end
   redis.call('pexpire', KEYS[3], stale)
   redis.call('pexpire', KEYS[4], stale)
+  redis.call('pexpire', owners, stale)
   while true do
     local first = redis.call('zrange', KEYS[3], 0, 0)[1]
     if first == nil or first == uid then break end
-    local at, owner = string.match(redis.call('hget', KEYS[4], first) or '0:', '^(%d+):?(%x*)$')
-    if now - tonumber(at or '0') <= stale and not gone(owner) then return {0} end
+    local at = tonumber(redis.call('hget', KEYS[4], first) or '0')
+    if now - at <= stale and not gone(redis.call('hget', owners, first)) then return {0} end
     redis.call('zrem', KEYS[3], first)
     redis.call('hdel', KEYS[4], first)
+    redis.call('hdel', owners, first)
   end
-  local early = tonumber(ARGV[4]) - (now - since)
+  local early = tonumber(ARGV[4]) - (now - tonumber(since))
   if early > 0 then return {0, early} end
 end
 local taken = redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
@@ -122,6 +122,7 @@ if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
 if ARGV[3] ~= '' then
   redis.call('zrem', KEYS[2], ARGV[3])
   redis.call('hdel', KEYS[3], ARGV[3])
+  redis.call('hdel', KEYS[3] .. ':owners', ARGV[3])
 end
 if KEYS[4] then redis.call('set', KEYS[4], '1', 'EX', ARGV[2]) end
 return 1
