@@ -284,9 +284,8 @@ async def staff(j: Journey, group, clerk) -> None:
     j.took = True
     j.stage = "deliver"
     since = len(group.messages)
-    await until(
-        group, "card's deliver button", lambda m: m["message_id"] == card["message_id"] and has_button("تحویل نتیجه")(m)
-    )
+    # the request's current card (a card posted twice by a crash: the copy pressed shows it without buttons)
+    card = await until(group, "card's deliver button", lambda m: j.code in _plain(m) and has_button("تحویل نتیجه")(m))
     await group.press(clerk, lambda b: "تحویل نتیجه" in b.get("text", ""), message=card["message_id"])
     prompt = await until(
         group, "result prompt", lambda m: j.code in _plain(m) and has_button("ارسال نتیجه")(m), since=since
@@ -491,13 +490,14 @@ async def run_mode(mode: str, args) -> dict:
         await runner.cleanup()
     data = await stored(db_url, journeys, documents)
 
-    # what the group saw: a request's card is the bot's message with its code and its Documents button
+    # what the group saw: a request's card is the bot's message headed by its code
     (workdir / "group.json").write_text(json.dumps(group.messages, ensure_ascii=False, indent=1))
     cards_seen: Counter = Counter()
     for m in group.messages:
-        if m.get("from", {}).get("is_bot") and any("مدارک" in b for b in _buttons(m)):
+        if m.get("from", {}).get("is_bot") and _plain(m).startswith("🗂"):
+            head = _plain(m).split("\n", 1)[0]
             for j in journeys:
-                if j.code and j.code in _plain(m):
+                if j.code and j.code in head:
                     cards_seen[j.code] += 1
     documents_in_group = Counter(
         m["document"]["file_unique_id"] for m in group.messages if m.get("document") and m.get("from", {}).get("is_bot")
