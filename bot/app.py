@@ -48,7 +48,7 @@ def make_storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation | 
                 connection_kwargs={"connection_class": _read_timeout_connection()},
             ),
         )
-        return storage, RedisTurns(storage, storage.record)
+        return storage, RedisTurns(storage)
     from bot.delivery.turns import LocalTurns
 
     return DatabaseStorage(), LocalTurns()

@@ -13,6 +13,7 @@ from contextlib import suppress
 from bot import db
 from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.delivery.dedupe import DatabaseRecord, run_pruner
 from bot.delivery.polling import Inbox, PacedPolling, poll_through_inbox
 from bot.delivery.updates import allowed_updates
 from bot.platforms import make_bot
@@ -48,7 +49,7 @@ async def run_polling(settings: Settings) -> None:
     dp = build_dispatcher(settings, services=services)
     poll_through_inbox(dp, Inbox(processed_record(dp)))
     background = start_background(services, bots, sole=True)
-    background.append(asyncio.create_task(_prune_processed(), name="prune-processed-updates"))
+    background.append(asyncio.create_task(run_pruner(), name="prune-processed-updates"))
     settle(settings)
     try:
         await dp.start_polling(*bots, handle_signals=True, allowed_updates=allowed_updates(dp))
@@ -64,15 +65,7 @@ async def run_polling(settings: Settings) -> None:
 
 def processed_record(dp):
     """Where the dispatcher records processed updates: Redis with the chat's turn, else the database."""
-    from bot.delivery.dedupe import DatabaseRecord
-
     return getattr(dp.fsm.events_isolation, "record", None) or DatabaseRecord()
-
-
-async def _prune_processed() -> None:
-    from bot.delivery.dedupe import run_pruner
-
-    await run_pruner()
 
 
 def start_background(services: Services, bots, *, sole: bool = False) -> list[asyncio.Task]:
@@ -90,7 +83,6 @@ def start_background(services: Services, bots, *, sole: bool = False) -> list[as
 async def run_webhook(settings: Settings) -> None:
     """A web process: the webhook of every bot, /healthz and /metrics (bot/delivery/webhook.py). Migrations
     are the release step's job (`python -m bot migrate`), never a web process's."""
-    from bot.delivery.dedupe import run_pruner
     from bot.delivery.webhook import make_app
 
     await db.connect(settings.database.url)

@@ -168,20 +168,20 @@ async def renew(row: OutboxMessage, lease: timedelta = LEASE) -> bool:
     return bool(renewed)
 
 
+def _leased():
+    """Rows leased and not settled (their lease still running)."""
+    return OutboxMessage.filter(status=OutboxStatus.PENDING, lease__isnull=False, next_attempt_at__gt=now())
+
+
 async def leased_owners(width: int = 8) -> set[str]:
     """The owners (`claim`'s owner, its first `width` characters) of rows leased and not settled."""
-    leases = (
-        await OutboxMessage.filter(status=OutboxStatus.PENDING, lease__isnull=False, next_attempt_at__gt=now())
-        .distinct()
-        .values_list("lease", flat=True)
-    )
-    return {str(lease)[:width] for lease in leases}
+    return {str(lease)[:width] for lease in await _leased().distinct().values_list("lease", flat=True)}
 
 
 async def reclaim(owners: Iterable[str] | None = None) -> int:
     """Rows leased by senders that are gone (`owners`; None: every sender, when the caller is the only
     one, starting): due now, for the next claim. Returns how many."""
-    query = OutboxMessage.filter(status=OutboxStatus.PENDING, lease__isnull=False, next_attempt_at__gt=now())
+    query = _leased()
     if owners is not None:
         owners = list(owners)
         if not owners:

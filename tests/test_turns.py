@@ -305,7 +305,7 @@ async def test_a_turn_held_by_a_killed_process_lapses_with_its_heartbeat(redis_u
         await asyncio.sleep(0.3)
         assert not second.done()  # the holder is alive: its turn stands
         # SIGKILL: the holder stops where it is (its turn is never ended) and so does its heartbeat
-        killed._heartbeat.cancel()
+        await killed.heartbeat.stop()
         await storage.redis.delete(f"mizban:alive:{killed.owner}")  # its key ran out
         await asyncio.wait_for(second, 2)
         assert not first.done()

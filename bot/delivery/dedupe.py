@@ -42,6 +42,13 @@ class DatabaseRecord:
     async def seen(self, bot_id: int, update_id: int) -> bool:
         return bool(await RECORDED.rows(bot_id, update_id))
 
+    async def seen_among(self, bot_id: int, update_ids: list[int]) -> set[int]:
+        """Those of `update_ids` already processed (one query)."""
+        if not update_ids:
+            return set()
+        found = await ProcessedUpdate.filter(bot_id=bot_id, update_id__in=update_ids).values_list("update_id")
+        return {int(row[0]) for row in found}
+
     async def add(self, bot_id: int, update_id: int) -> None:
         try:
             await ProcessedUpdate.create(bot_id=bot_id, update_id=update_id)
@@ -60,6 +67,16 @@ class RedisRecord:
 
     async def seen(self, bot_id: int, update_id: int) -> bool:
         return bool(await self.redis.exists(self.key(bot_id, update_id)))
+
+    async def seen_among(self, bot_id: int, update_ids: list[int]) -> set[int]:
+        """Those of `update_ids` already processed (one round trip)."""
+        if not update_ids:
+            return set()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for update_id in update_ids:
+                pipe.exists(self.key(bot_id, update_id))
+            flags = await pipe.execute()
+        return {u for u, flag in zip(update_ids, flags) if flag}
 
     async def add(self, bot_id: int, update_id: int) -> None:
         await self.redis.set(self.key(bot_id, update_id), 1, ex=int(KEEP.total_seconds()))

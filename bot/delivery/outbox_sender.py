@@ -33,6 +33,7 @@ from aiogram.exceptions import (
 )
 
 from bot.config import Settings
+from bot.delivery.heartbeat import Heartbeat
 from bot.delivery.limits import LimiterUnavailable, Limits, RedisLimits
 from bot.delivery.resilience import SENDER_CALL, split_long
 from bot.services import Services, build_services
@@ -292,8 +293,11 @@ async def run_sender(services: Services, bots: list, *, sole: bool = False) -> N
         if taken := await outbox.reclaim():
             log.info("%d notification(s) leased before a restart are due again", taken)
     elif services.settings.redis.url:
-        watch = asyncio.create_task(watch_senders(services.settings.redis.url, sender.owner), name="outbox-senders")
-        await asyncio.sleep(0)  # its first heartbeat goes before the first claim
+        beating = asyncio.Event()
+        watch = asyncio.create_task(
+            watch_senders(services.settings.redis.url, sender.owner, started=beating), name="outbox-senders"
+        )
+        await beating.wait()  # its key exists before its first claim names it
     try:
         while True:
             try:
@@ -314,31 +318,28 @@ async def run_sender(services: Services, bots: list, *, sole: bool = False) -> N
 
 BEAT_SECONDS = 5.0
 GONE_SECONDS = 15  # a sender whose heartbeat is this old is gone: its leased rows are claimed again
+SENDERS = "mizban:outbox-sender:"
 
 
-async def watch_senders(redis_url: str, owner: str, prefix: str = "mizban:outbox-sender") -> None:
-    """This sender's heartbeat (a Redis key that expires), and the leases of senders without one
-    given back (desk.outbox.reclaim): a killed worker's notifications wait seconds, not the lease."""
+async def watch_senders(redis_url: str, owner: str, *, started: asyncio.Event | None = None) -> None:
+    """This sender's heartbeat (bot/delivery/heartbeat.py), and at each beat the leases of senders
+    without one given back (desk.outbox.reclaim): a killed worker's notifications wait seconds, not
+    the lease. `started` is set after the first beat."""
     from redis.asyncio import Redis
 
     redis = Redis.from_url(redis_url)
+    heartbeat = Heartbeat(redis, SENDERS, ttl=GONE_SECONDS, every=BEAT_SECONDS, owner=owner)
+
+    async def take_over() -> None:
+        gone = await heartbeat.gone(await outbox.leased_owners())
+        if gone and (taken := await outbox.reclaim(gone)):
+            log.warning("%d notification(s) leased by a sender that is gone are due again", taken)
+
     try:
-        while True:
-            try:
-                await redis.set(f"{prefix}:{owner}", 1, ex=GONE_SECONDS)
-                owners = sorted(o for o in await outbox.leased_owners() if o != owner)
-                if owners:
-                    async with redis.pipeline(transaction=False) as pipe:
-                        for o in owners:
-                            pipe.exists(f"{prefix}:{o}")
-                        flags = await pipe.execute()
-                    gone = [o for o, flag in zip(owners, flags) if not flag]
-                    if gone and (taken := await outbox.reclaim(gone)):
-                        log.warning("%d notification(s) leased by a sender that is gone are due again", taken)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # Redis or the database away: the leases run out by themselves
-                log.exception("watching the outbox senders failed")
-            await asyncio.sleep(BEAT_SECONDS)
+        await heartbeat.start(also=take_over)
+        if started is not None:
+            started.set()
+        await asyncio.Event().wait()  # until cancelled
     finally:
+        await heartbeat.stop()
         await redis.aclose()

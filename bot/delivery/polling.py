@@ -127,13 +127,10 @@ class Inbox:
         from models import InboxUpdate
 
         rows = await InboxUpdate.filter(bot_id=bot.id).order_by("update_id").values_list("update_id", "body")
-        left = []
-        for update_id, body in rows:
-            if await self.record.seen(bot.id, update_id):
-                self.done(bot.id, update_id)
-            else:
-                left.append(Update.model_validate(body, context={"bot": bot}))
-        return left
+        seen = await self.record.seen_among(bot.id, [update_id for update_id, _ in rows])
+        for update_id in seen:
+            self.done(bot.id, update_id)
+        return [Update.model_validate(body, context={"bot": bot}) for update_id, body in rows if update_id not in seen]
 
     def done(self, bot_id: int, update_id: int) -> None:
         self.finished.setdefault(bot_id, []).append(update_id)
@@ -150,7 +147,7 @@ class Inbox:
                 raise
 
 
-async def _until_stored(step, what: str):
+async def _until_stored(step):
     """Run `step` until the database answers (an outage waits, as handling does: OUTAGE_WAIT)."""
     async for attempt in AsyncRetrying(
         retry=retry_if_exception(unreachable),
@@ -190,7 +187,7 @@ def poll_through_inbox(dp: Dispatcher, inbox: Inbox) -> None:
         """aiogram's Dispatcher._listen_updates, with the inbox between fetching and confirming."""
         from aiogram.dispatcher.dispatcher import DEFAULT_BACKOFF_CONFIG
 
-        left = await _until_stored(lambda: inbox.left(bot), "the inbox")
+        left = await _until_stored(lambda: inbox.left(bot))
         if left:
             log.info("handling %d update(s) received before a restart", len(left))
         again = {u.update_id for u in left}  # may be fetched once more if they were never confirmed
@@ -213,7 +210,7 @@ def poll_through_inbox(dp: Dispatcher, inbox: Inbox) -> None:
             backoff.reset()
             if not updates:
                 continue
-            await _until_stored(lambda batch=updates: inbox.keep(bot.id, batch), "the inbox")
+            await _until_stored(lambda batch=updates: inbox.keep(bot.id, batch))
             get_updates.offset = updates[-1].update_id + 1
             for update in updates:
                 if update.update_id in again:

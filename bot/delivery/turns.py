@@ -43,7 +43,6 @@ import asyncio
 import bisect
 import itertools
 import logging
-import os
 import time
 from collections import defaultdict
 from collections.abc import AsyncGenerator
@@ -56,6 +55,7 @@ from redis.asyncio import Redis
 
 from bot.delivery.dedupe import CURRENT_DELIVERY, KEEP, RedisRecord
 from bot.delivery.fsm_storage import OneWrite
+from bot.delivery.heartbeat import Heartbeat
 
 log = logging.getLogger(__name__)
 TURN_SECONDS = 60
@@ -172,25 +172,18 @@ class TurnStorage(OneWrite, RedisStorage):
 
 
 class RedisTurns(BaseEventIsolation):
-    def __init__(self, storage: TurnStorage, record: RedisRecord):
-        self.storage, self.redis, self.record = storage, storage.redis, record
+    def __init__(self, storage: TurnStorage, record: RedisRecord | None = None):
+        self.storage, self.redis, self.record = storage, storage.redis, record or storage.record
         self.key_builder: KeyBuilder = storage.key_builder
         self._take = self.redis.register_script(TAKE)
         self._end = self.redis.register_script(END)
         self.order_window = ORDER_WINDOW
-        self.owner = os.urandom(4).hex()  # this process, in its turns' tokens and its queue entries
+        # this process, named in its turns' tokens and its queue entries (a client of its own for it)
+        self.heartbeat = Heartbeat(
+            Redis(connection_pool=self.redis.connection_pool), ALIVE_PREFIX, ttl=ALIVE_SECONDS, every=BEAT_SECONDS
+        )
+        self.owner = self.heartbeat.owner
         self._tokens = (f"o:{self.owner}:{n}" for n in itertools.count())
-        self._heartbeat: asyncio.Task | None = None
-        self._alive = Redis(connection_pool=self.redis.connection_pool)  # the heartbeat's own client
-
-    async def _beat(self) -> None:
-        """This process's heartbeat while it runs."""
-        while True:
-            try:
-                await self._alive.set(ALIVE_PREFIX + self.owner, 1, ex=ALIVE_SECONDS)
-            except Exception as e:  # Redis away: turns wait for it anyway
-                log.warning("turn heartbeat failed: %s", e)
-            await asyncio.sleep(BEAT_SECONDS)
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
@@ -200,9 +193,8 @@ class RedisTurns(BaseEventIsolation):
         record_key = self.record.key(delivery.bot_id, delivery.update_id) if delivery else None
         update_id = str(delivery.update_id) if delivery else ""
         token = next(self._tokens)
-        if self._heartbeat is None:
-            await self._alive.set(ALIVE_PREFIX + self.owner, 1, ex=ALIVE_SECONDS)  # before the first turn
-            self._heartbeat = asyncio.create_task(self._beat(), name="turn-heartbeat")
+        if not self.heartbeat.beating:
+            await self.heartbeat.start()  # before the first turn names this process
         keys = [lock_key, state_key, queue_key, since_key] + ([record_key] if record_key else [])
         while True:
             # the order window counts from the delivery's arrival in this process
@@ -240,10 +232,7 @@ class RedisTurns(BaseEventIsolation):
                 log.exception("ending the turn of %s failed; its lock expires in %d s", lock_key, TURN_SECONDS)
 
     async def close(self) -> None:
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-            await asyncio.gather(self._heartbeat, return_exceptions=True)
-            self._heartbeat = None
+        await self.heartbeat.stop()
 
 
 class LocalTurns(BaseEventIsolation):
